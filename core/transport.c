@@ -1,0 +1,16 @@
+#include "transport.h"
+
+#include <string.h>
+
+void ew_http_response_init(struct ew_http_response *r)
+{
+	memset(r, 0, sizeof(*r));
+	ew_buf_init(&r->body);
+}
+
+void ew_http_response_release(struct ew_http_response *r)
+{
+	ew_buf_release(&r->body);
+	memset(r, 0, sizeof(*r));
+	ew_buf_init(&r->body);
+}
