@@ -1,33 +1,35 @@
 /*
- * main.c - ecr-wizard's entry point: parse the command line, dispatch.
+ * main.c - ecr-wizard's entry point: dispatch to a command.
+ *
+ * `ecr-wizard` alone (or with options only) is the interactive wizard;
+ * a first word naming a command runs that front-end.
  */
+#include "commands.h"
+
 #include <stdio.h>
 #include <string.h>
 
-static void usage(FILE *f)
-{
-	fputs("usage: ecr-wizard [--demo] [options]\n"
-	      "       ecr-wizard plan|apply|doctor|explain|teardown [options]\n"
-	      "       ecr-wizard --help | --version\n",
-	      f);
-}
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+    {"plan", ew_cmd_plan},	   {"apply", ew_cmd_apply},
+    {"doctor", ew_cmd_doctor},	   {"explain", ew_cmd_explain},
+    {"teardown", ew_cmd_teardown},
+};
 
 int main(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (strcmp(argv[i], "--version") == 0) {
-			printf("ecr-wizard %s\n", EW_VERSION);
-			return 0;
-		}
-		fprintf(stderr, "ecr-wizard: unknown option '%s'\n", argv[i]);
-		usage(stderr);
-		return 2;
+	if (argc > 1 && argv[1][0] != '-') {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]);
+		     i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				return commands[i].run(argc - 1, argv + 1);
+		fprintf(stderr,
+			"ecr-wizard: '%s' is not a command; see "
+			"'ecr-wizard --help'\n",
+			argv[1]);
+		return EXIT_USAGE;
 	}
-	usage(stdout);
-	return 0;
+	return ew_cmd_wizard(argc, argv);
 }
