@@ -1,0 +1,243 @@
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int path_error(struct ew_error *err, const char *path, int e)
+{
+	return ew_error_set(err, e == ENOENT ? EW_ENOTFOUND : EW_EIO,
+			    "cannot access '%s': %s", path, strerror(e));
+}
+
+/* Split relpath into components and open the directory that holds the last
+ * one, creating missing directories when create is set.  *base points at
+ * the last component inside relpath.  Returns a directory fd or -1. */
+static int open_parent(const char *root, const char *relpath, bool create,
+		       const char **base, struct ew_error *err)
+{
+	char comp[256];
+	const char *p = relpath, *slash;
+	int dfd, next;
+
+	if (!*relpath || relpath[0] == '/') {
+		ew_error_set(err, EW_EINVAL,
+			     "'%s' must be a path inside the repository",
+			     relpath);
+		return -1;
+	}
+	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		path_error(err, root, errno);
+		return -1;
+	}
+	while ((slash = strchr(p, '/')) != NULL) {
+		size_t n = (size_t)(slash - p);
+
+		if (n == 0 || n >= sizeof(comp) ||
+		    (n == 2 && p[0] == '.' && p[1] == '.') ||
+		    (n == 1 && p[0] == '.')) {
+			ew_error_set(err, EW_EINVAL,
+				     "'%s' must be a plain path inside the "
+				     "repository (no '.', '..' or '//')",
+				     relpath);
+			goto fail;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		next = openat(dfd, comp,
+			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create) {
+			if (mkdirat(dfd, comp, 0755) != 0 && errno != EEXIST) {
+				ew_error_set(err, EW_EIO,
+					     "cannot create directory '%.*s': "
+					     "%s",
+					     (int)(slash - relpath), relpath,
+					     strerror(errno));
+				goto fail;
+			}
+			next = openat(dfd, comp,
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					  O_CLOEXEC);
+		}
+		if (next < 0) {
+			if (errno == ELOOP || errno == ENOTDIR)
+				ew_error_set(err, EW_EINVAL,
+					     "'%.*s' is a symbolic link or "
+					     "not a directory; not following "
+					     "it out of the repository",
+					     (int)(slash - relpath), relpath);
+			else
+				ew_error_set(err,
+					     errno == ENOENT ? EW_ENOTFOUND
+							     : EW_EIO,
+					     "cannot open '%.*s': %s",
+					     (int)(slash - relpath), relpath,
+					     strerror(errno));
+			goto fail;
+		}
+		close(dfd);
+		dfd = next;
+		p = slash + 1;
+	}
+	if (!*p || strcmp(p, ".") == 0 || strcmp(p, "..") == 0) {
+		ew_error_set(err, EW_EINVAL, "'%s' does not name a file",
+			     relpath);
+		goto fail;
+	}
+	*base = p;
+	return dfd;
+fail:
+	close(dfd);
+	return -1;
+}
+
+int ew_file_write_atomic(const char *root, const char *relpath,
+			 const void *data, size_t len, mode_t mode,
+			 struct ew_error *err)
+{
+	char tmp[300];
+	const char *base;
+	const char *p = data;
+	struct stat st;
+	int dfd, fd = -1, rc = EW_EIO;
+
+	dfd = open_parent(root, relpath, true, &base, err);
+	if (dfd < 0)
+		return err ? err->code : EW_EIO;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode)) {
+		rc = ew_error_set(err, EW_EINVAL, "'%s' is a directory",
+				  relpath);
+		goto done;
+	}
+	for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
+		snprintf(tmp, sizeof(tmp), ".%.200s.%ld.%d.tmp", base,
+			 (long)getpid(), attempt);
+		fd = openat(
+		    dfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		rc = ew_error_set(err, EW_EIO, "cannot write '%s': %s", relpath,
+				  strerror(errno));
+		goto done;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = ew_error_set(err, EW_EIO, "cannot write '%s': %s",
+					  relpath, strerror(errno));
+			goto unlink;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+		rc = ew_error_set(err, EW_EIO, "cannot write '%s': %s", relpath,
+				  strerror(errno));
+		goto unlink;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = ew_error_set(err, EW_EIO, "cannot write '%s': %s", relpath,
+				  strerror(errno));
+		goto unlink;
+	}
+	fd = -1;
+	/* renameat replaces a symbolic link at the target, never its target */
+	if (renameat(dfd, tmp, dfd, base) != 0) {
+		rc = ew_error_set(err, EW_EIO, "cannot write '%s': %s", relpath,
+				  strerror(errno));
+		goto unlink;
+	}
+	fsync(dfd);
+	rc = 0;
+	goto done;
+unlink:
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlinkat(dfd, tmp, 0);
+done:
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return rc;
+}
+
+static int read_fd(struct ew_buf *out, int fd, const char *path, size_t max,
+		   struct ew_error *err)
+{
+	char chunk[8192];
+	size_t total = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ew_error_set(err, EW_EIO, "cannot read '%s': %s",
+					    path, strerror(errno));
+		if (n == 0)
+			return 0;
+		total += (size_t)n;
+		if (total > max)
+			return ew_error_set(err, EW_EIO,
+					    "cannot read '%s': larger than "
+					    "%zu bytes",
+					    path, max);
+		if (ew_buf_add(out, chunk, (size_t)n))
+			return ew_error_set(err, EW_ENOMEM, "out of memory");
+	}
+}
+
+int ew_file_read(struct ew_buf *out, const char *path, size_t max,
+		 struct ew_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return path_error(err, path, errno);
+	rc = read_fd(out, fd, path, max, err);
+	close(fd);
+	return rc;
+}
+
+int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,
+		    size_t max, struct ew_error *err)
+{
+	const char *base;
+	int dfd, fd, rc;
+
+	dfd = open_parent(root, relpath, false, &base, err);
+	if (dfd < 0)
+		return err ? err->code : EW_EIO;
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ELOOP
+			 ? ew_error_set(err, EW_EINVAL,
+					"'%s' is a symbolic link; not "
+					"following it",
+					relpath)
+			 : path_error(err, relpath, errno);
+		close(dfd);
+		return rc;
+	}
+	rc = read_fd(out, fd, relpath, max, err);
+	close(fd);
+	close(dfd);
+	return rc;
+}

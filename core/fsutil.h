@@ -1,0 +1,38 @@
+/*
+ * fsutil.h - reading files and writing them atomically inside a tree.
+ *
+ * ew_file_write_atomic() is how the workflow file and any summary reach the
+ * disk: written to a temporary file beside the target, flushed, given its
+ * mode, then renamed over the target, so an interrupt leaves either the old
+ * file or the new one, never half of one.  Every directory on the way is
+ * opened without following symbolic links, so a link in .github/workflows
+ * cannot redirect the write out of the repository.
+ */
+#ifndef EW_FSUTIL_H
+#define EW_FSUTIL_H
+
+#include "buf.h"
+#include "error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Write data to root/relpath (relpath relative, no ".." segments),
+ * creating missing directories (0755).  EW_EINVAL for a bad path or a
+ * symbolic link on the way, EW_EIO with the reason otherwise. */
+int ew_file_write_atomic(const char *root, const char *relpath,
+			 const void *data, size_t len, mode_t mode,
+			 struct ew_error *err);
+
+/* Read a whole file into out (appended).  EW_ENOTFOUND when it does not
+ * exist, EW_EIO when unreadable or larger than max bytes. */
+int ew_file_read(struct ew_buf *out, const char *path, size_t max,
+		 struct ew_error *err);
+
+/* Like ew_file_read for root/relpath, refusing symbolic links on the way
+ * (the same rule as the write). */
+int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,
+		    size_t max, struct ew_error *err);
+
+#endif
