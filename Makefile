@@ -97,7 +97,7 @@ TBIN      = $(BUILD)/$(PROG)-test
 all: $(PROG)
 
 $(PROG): $(BIN)
-	$(Q)cp $(BIN) $@
+	$(Q)cp $(BIN) $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/core/%.o: core/%.c $(BUILD)/config.mk
 	$(msg) CC $<

@@ -17,7 +17,12 @@
  *   - parse both error shapes into err (code EW_EAWS, http_status, aws_code,
  *     message, request_id, operation);
  *   - count requests in `requests` and the mutating ones in `mutations`;
- *   - stop promptly with EW_ECANCEL when `cancel` is set.
+ *   - stop promptly with EW_ECANCEL when `cancel` is set;
+ *   - log each exchange to ctx->trace when set (trace.h: secrets redacted).
+ * The back-off delays are multiplied by the environment variable
+ * EW_RETRY_SCALE (read through the context; a float, default 1), so tests
+ * and the demo can make them short.  A transport failure that survives the
+ * retries is EW_ENET; a 2xx answer that cannot be parsed is EW_EPARSE.
  */
 #ifndef EW_AWS_CLIENT_H
 #define EW_AWS_CLIENT_H
@@ -25,6 +30,7 @@
 #include "context.h"
 #include "credentials.h"
 #include "error.h"
+#include "retry.h"
 #include "xml.h"
 
 #include <cjson/cJSON.h>
@@ -57,6 +63,24 @@ struct ew_aws_client {
 	void *payload;
 	unsigned requests;  /* HTTP exchanges made, retries included */
 	unsigned mutations; /* of which were calls that change state */
+
+	/* Source of the back-off jitter, a number in [0, 1).  NULL (the
+	 * default) uses a generator private to this client; tests set a
+	 * fixed one. */
+	double (*jitter)(void *jitter_payload);
+	void *jitter_payload;
+	/* Called once when the service says the session token expired
+	 * (ExpiredToken, ExpiredTokenException), with `payload` above:
+	 * replace *creds with fresh ones (release the old ones first) and
+	 * return 0, and the call is retried once.  NULL: the error is
+	 * reported.  This retry and the clock-skew one fix their cause, so
+	 * they do not count against max_attempts; on_retry reports them
+	 * with delay_ms 0. */
+	int (*refresh_credentials)(struct ew_credentials *creds, void *payload,
+				   struct ew_error *err);
+	/* private */
+	struct ew_retry_bucket bucket; /* the retry quota, per client */
+	unsigned long long jitter_state;
 };
 
 struct ew_query_param {
@@ -77,7 +101,8 @@ void ew_aws_client_release(struct ew_aws_client *c);
 /* Use url for svc (an override); the signing region stays as set. */
 int ew_aws_client_set_endpoint(struct ew_aws_client *c, enum ew_service svc,
 			       const char *url, struct ew_error *err);
-/* Deep copy, for another thread; counters start at zero. */
+/* Deep copy, for another thread; counters start at zero and the retry
+ * quota full; hooks, cancel token and clock skew are copied. */
 int ew_aws_client_clone(struct ew_aws_client *out,
 			const struct ew_aws_client *src, struct ew_error *err);
 

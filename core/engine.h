@@ -27,7 +27,14 @@
  * front-end decides retry, skip or abort.
  *
  * The engine owns its steps and their buffers; the setup and the context
- * belong to the caller and must outlive the engine.
+ * belong to the caller and must outlive the engine.  The identity step
+ * writes one field of the setup: when setup->account is unset it stores
+ * the caller's account (ew_setup_set_account); when it is set and differs
+ * from the credentials' account, the identity step fails.  Nothing else
+ * touches the setup, and only before the checks start.
+ *
+ * Teardown: ew_engine_plan_teardown() reads and decides (action DELETE, or
+ * SKIP with the reason in detail), ew_engine_teardown() deletes.
  */
 #ifndef EW_ENGINE_H
 #define EW_ENGINE_H
@@ -58,7 +65,8 @@ enum ew_step_action {
 	EW_ACTION_CREATE,
 	EW_ACTION_UPDATE,
 	EW_ACTION_UNCHANGED,
-	EW_ACTION_SKIP, /* nothing to do by choice (e.g. no live account) */
+	EW_ACTION_SKIP,	  /* nothing to do by choice (e.g. no live account) */
+	EW_ACTION_DELETE, /* teardown: the resource will be removed */
 };
 
 enum ew_step_state {
@@ -85,7 +93,10 @@ struct ew_step {
 	char *current_doc;
 	char *desired_doc;
 	struct ew_buf diff;
-	struct ew_buf cli;     /* the equivalent aws CLI command(s) */
+	struct ew_buf cli; /* the equivalent aws CLI command(s) */
+	/* The file the cli commands read desired_doc from, e.g.
+	 * "trust-policy.json"; "" when the step has no document file. */
+	char doc_file[96];
 	struct ew_error error; /* when state is FAILED */
 	double elapsed;	       /* seconds spent in check + apply */
 	unsigned requests;     /* HTTP exchanges, retries included */
@@ -130,7 +141,7 @@ struct ew_engine_result {
 
 struct ew_engine {
 	struct ew_context *ctx;
-	const struct ew_setup *setup;
+	struct ew_setup *setup;
 	const struct ew_aws_client *client; /* prototype, cloned per thread */
 	struct ew_engine_observer observer;
 	struct ew_step *steps;
@@ -145,21 +156,31 @@ struct ew_engine {
 
 /* Build the step list for setup.  client may be NULL only when offline. */
 int ew_engine_init(struct ew_engine *e, struct ew_context *ctx,
-		   const struct ew_setup *setup,
-		   const struct ew_aws_client *client,
+		   struct ew_setup *setup, const struct ew_aws_client *client,
 		   const struct ew_engine_observer *observer, bool offline,
 		   struct ew_error *err);
 void ew_engine_release(struct ew_engine *e);
 
-/* Identity, then every check at once.  Changes nothing. */
+/* Identity, then every check at once.  Changes nothing.  Returns 0, the
+ * identity's failure, or the first failed check's code (the other checks
+ * still ran; apply consults on_failure for the failed ones). */
 int ew_engine_plan(struct ew_engine *e, struct ew_error *err);
 /* Plan (if not done yet), then apply in dependency order.  Returns 0 when
  * every step ended DONE/UPDATED/UNCHANGED/SKIPPED, EW_ECANCEL when
- * cancelled or aborted, else the first failure's code. */
+ * cancelled or when on_failure chose abort, else (no on_failure: a
+ * failure aborts the run) the first failure's code, err its error.
+ * Offline engines cannot apply (EW_ENOCREDS). */
 int ew_engine_apply(struct ew_engine *e, struct ew_error *err);
+/* Identity, then the reads teardown needs, at once; decides for each step
+ * DELETE (ours: tagged managed-by=ecr-wizard) or SKIP (detail says why:
+ * not found, not ours, holds images without force, provider trusted by
+ * another role).  Changes nothing. */
+int ew_engine_plan_teardown(struct ew_engine *e, bool force,
+			    struct ew_error *err);
 /* Remove what the setup created (tagged managed-by=ecr-wizard), in reverse
  * order; keeps the provider while another role trusts it; refuses to delete
- * a repository holding images unless force. */
+ * a repository holding images unless force.  Plans first when
+ * ew_engine_plan_teardown() was not called. */
 int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err);
 /* Thread-safe; the running plan/apply ends promptly with EW_ECANCEL and
  * leaves every resource either untouched or fully written. */

@@ -10,7 +10,8 @@ void ew_http_response_init(struct ew_http_response *r)
 
 void ew_http_response_release(struct ew_http_response *r)
 {
-	ew_buf_release(&r->body);
+	/* STS and SSO answers carry credentials: wipe every body */
+	ew_buf_release_secret(&r->body);
 	memset(r, 0, sizeof(*r));
 	ew_buf_init(&r->body);
 }

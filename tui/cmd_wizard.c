@@ -1,12 +1,132 @@
-/* cmd_wizard.c - placeholder until the wizard front-end lands. */
+/*
+ * cmd_wizard.c - `ecr-wizard` with no command: the interactive wizard,
+ * including `--demo` and `--demo-scenario NAME|help`.
+ *
+ * Parses the shared flags (options.h), refuses to start without a
+ * terminal (exit 2, pointing at plan/apply), runs the wizard (wizard.h)
+ * and, once the terminal is back to normal, prints the secrets table and
+ * the gh lines so they stay in the scroll-back.
+ */
 #include "commands.h"
+#include "demo_account.h"
+#include "options.h"
+#include "outputs.h"
+#include "test_hooks.h"
+#include "wizard.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool wants_scenario_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "--demo-scenario=help") == 0)
+			return true;
+		if (strcmp(argv[i], "--demo-scenario") == 0 && i + 1 < argc &&
+		    strcmp(argv[i + 1], "help") == 0)
+			return true;
+	}
+	return false;
+}
+
+static void print_scenarios(FILE *out)
+{
+	size_t n;
+	const struct ew_demo_scenario *sc = ew_demo_scenarios(&n);
+
+	fputs("demo scenarios (ecr-wizard --demo-scenario NAME):\n", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-18s %s\n", sc[i].name, sc[i].description);
+}
+
+/* What stays in the terminal after the wizard: the secrets, the gh
+ * lines and what happened to the workflow. */
+static void print_outputs(struct ew_wizard *w)
+{
+	struct ew_buf b;
+
+	if (!w->has_outputs)
+		return;
+	ew_buf_init(&b);
+	if (w->offline)
+		ew_buf_puts(&b, "ecr-wizard: preview only, nothing was "
+				"created in AWS.\n\n");
+	else if (!ew_wizard_is_complete(w))
+		ew_buf_puts(&b, "ecr-wizard: the setup is incomplete; run "
+				"ecr-wizard again to finish it.\n\n");
+	ew_buf_puts(&b, "GitHub secrets (Settings > Secrets and variables > "
+			"Actions):\n\n");
+	ew_outputs_table(&b, &w->outputs);
+	ew_buf_puts(&b, "\nOr with the GitHub CLI:\n\n");
+	ew_outputs_gh_commands(&b, &w->outputs, &w->setup, EW_GH_SECRET);
+	if (w->workflow_note[0])
+		ew_buf_printf(&b, "\n%s\n", w->workflow_note);
+	fputs(b.ptr, stdout);
+	ew_buf_release(&b);
+}
 
 int ew_cmd_wizard(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("ecr-wizard: the wizard is not built yet\n", stderr);
-	return EXIT_FAILED;
+	struct ew_options o;
+	struct ew_error err;
+	struct ew_wizard w;
+	int cols, rows, status;
+
+	if (wants_scenario_help(argc, argv)) {
+		print_scenarios(stdout);
+		return EXIT_DONE;
+	}
+	ew_error_clear(&err);
+	if (ew_options_init(&o) != 0) {
+		fputs("ecr-wizard: out of memory\n", stderr);
+		return EXIT_FAILED;
+	}
+	if (ew_options_parse(&o, argc, argv, 0, &err) != 0) {
+		fprintf(stderr, "ecr-wizard: %s\n", err.message);
+		if (strstr(err.message, "unknown option"))
+			fputs("see 'ecr-wizard --help'\n", stderr);
+		ew_options_release(&o);
+		return EXIT_USAGE;
+	}
+	if (o.help || o.version) {
+		if (o.help)
+			ew_options_usage(stdout, NULL);
+		else
+			ew_options_print_version(stdout);
+		ew_options_release(&o);
+		return EXIT_DONE;
+	}
+	if (ew_test_init(&err) != 0) {
+		fprintf(stderr, "ecr-wizard: %s\n", err.message);
+		ew_options_release(&o);
+		return EXIT_USAGE;
+	}
+	if (!ew_test_no_display(&cols, &rows) &&
+	    (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fputs("ecr-wizard: the wizard needs a terminal (standard input "
+		      "and output are not one).\nIn scripts use 'ecr-wizard "
+		      "plan' to see what would be done, or\n'ecr-wizard "
+		      "apply --yes' to do it.\n",
+		      stderr);
+		ew_options_release(&o);
+		ew_test_release();
+		return EXIT_USAGE;
+	}
+	if (ew_wizard_init(&w, &o, &err) != 0) {
+		fprintf(stderr, "ecr-wizard: %s\n", err.message);
+		ew_wizard_release(&w);
+		ew_options_release(&o);
+		ew_test_release();
+		return EXIT_USAGE;
+	}
+	ew_options_release(&o);
+	status = ew_wizard_run(&w);
+	if (w.print_outputs)
+		print_outputs(&w);
+	ew_wizard_release(&w);
+	ew_test_release();
+	return status;
 }

@@ -6,6 +6,7 @@
  */
 #include "commands.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	/* a peer resetting a connection must end a request, not the process */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && argv[1][0] != '-') {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]);
 		     i++)

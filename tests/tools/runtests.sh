@@ -2,15 +2,22 @@
 # runtests.sh - run test programs and scripts, one moto server for all.
 #
 # Each argument is a test binary (cmocka) or a tests/cli/*.sh script.  Output
-# goes to tests/.out/NAME.log; a failing test's log is shown.  Cases are
+# goes to tests/.out/run.PID/NAME.log (tests/.out/last points at the newest); a failing test's log is shown.  Cases are
 # counted from cmocka's summary lines and from TAP "ok"/"not ok" lines; a
 # program without either counts as one case.  Ends with the closing line
 # "check: N passed, N failed".  Exit status 1 when anything failed.
 set -u
 top=$(pwd)
-out="$top/tests/.out"
-rm -rf "$out"
+# One directory per run, so runs side by side never clear each other's files;
+# directories of runs that have ended are removed.
+mkdir -p "$top/tests/.out"
+for d in "$top"/tests/.out/run.*; do
+	[ -d "$d" ] || continue
+	kill -0 "${d##*.}" 2>/dev/null || rm -rf "$d"
+done
+out="$top/tests/.out/run.$$"
 mkdir -p "$out"
+ln -sfn "run.$$" "$top/tests/.out/last"
 
 EW_MOTO_URL=$(sh tests/tools/moto.sh start "$out/moto") || {
 	echo "check: cannot start moto server" >&2

@@ -1,0 +1,1932 @@
+/* doctor.c - audit a live setup and the local workflow. */
+#include "doctor.h"
+
+#include "buf.h"
+#include "ecr.h"
+#include "iam.h"
+#include "knowledge.h"
+#include "partition.h"
+#include "sts.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define ISSUER	     "token.actions.githubusercontent.com"
+#define WEB_IDENTITY "sts:AssumeRoleWithWebIdentity"
+/* Condition operators of one statement we look at, per key. */
+#define MAX_TESTS 16
+
+static const char *const push_actions[] = {
+    "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",	       "ecr:GetDownloadUrlForLayer",
+    "ecr:InitiateLayerUpload",	       "ecr:PutImage",
+    "ecr:UploadLayerPart",
+};
+#define NPUSH (sizeof(push_actions) / sizeof(push_actions[0]))
+
+/* ------------------------------------------------------------- globs */
+
+static bool ch_eq(char a, char b, bool icase)
+{
+	if (icase) {
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+	}
+	return a == b;
+}
+
+bool ew_doctor_glob_covers(const char *pattern, const char *subject,
+			   bool ignore_case)
+{
+	size_t m = strlen(pattern), n = strlen(subject);
+	bool *prev = calloc(n + 1, sizeof(bool));
+	bool *cur = calloc(n + 1, sizeof(bool));
+	bool result = false;
+
+	/* prev[j]: pattern[0..i) admits everything subject[0..j) does.  A
+	 * '*' of the pattern takes any run of the subject's tokens, its '*'
+	 * and '?' included; a '?' takes one literal or '?'; a literal only
+	 * the same literal. */
+	if (!prev || !cur)
+		goto done;
+	prev[0] = true;
+	for (size_t i = 1; i <= m; i++) {
+		char c = pattern[i - 1];
+
+		cur[0] = c == '*' && prev[0];
+		for (size_t j = 1; j <= n; j++) {
+			char t = subject[j - 1];
+
+			if (c == '*')
+				cur[j] = prev[j] || cur[j - 1];
+			else if (c == '?')
+				cur[j] = t != '*' && prev[j - 1];
+			else
+				cur[j] = t != '*' && t != '?' &&
+					 ch_eq(c, t, ignore_case) &&
+					 prev[j - 1];
+		}
+		{
+			bool *tmp = prev;
+
+			prev = cur;
+			cur = tmp;
+		}
+	}
+	result = prev[n];
+done:
+	free(prev);
+	free(cur);
+	return result;
+}
+
+static bool has_wild(const char *s)
+{
+	return strpbrk(s, "*?") != NULL;
+}
+
+/* ---------------------------------------------------------- policies */
+
+static const cJSON *item(const cJSON *o, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+/* A string or an array of strings: does any element admit value? */
+static bool field_matches(const cJSON *f, const char *value, bool icase)
+{
+	const cJSON *e;
+
+	if (cJSON_IsString(f))
+		return ew_doctor_glob_covers(f->valuestring, value, icase);
+	if (!cJSON_IsArray(f))
+		return false;
+	cJSON_ArrayForEach(e, f)
+	{
+		if (cJSON_IsString(e) &&
+		    ew_doctor_glob_covers(e->valuestring, value, icase))
+			return true;
+	}
+	return false;
+}
+
+static bool stmt_action(const cJSON *st, const char *action)
+{
+	const cJSON *a = item(st, "Action"), *na = item(st, "NotAction");
+
+	if (a)
+		return field_matches(a, action, true);
+	return na ? !field_matches(na, action, true) : false;
+}
+
+static bool stmt_resource(const cJSON *st, const char *resource)
+{
+	const cJSON *r = item(st, "Resource"), *nr = item(st, "NotResource");
+
+	if (r)
+		return field_matches(r, resource, false);
+	return nr ? !field_matches(nr, resource, false) : false;
+}
+
+static bool stmt_is(const cJSON *st, const char *effect)
+{
+	const cJSON *e = item(st, "Effect");
+
+	return cJSON_IsString(e) && strcmp(e->valuestring, effect) == 0;
+}
+
+static bool has_condition(const cJSON *st)
+{
+	const cJSON *c = item(st, "Condition");
+
+	return c && !(cJSON_IsObject(c) && !c->child);
+}
+
+/* Statement is an object or an array of objects; call fn on each. */
+#define FOR_EACH_STATEMENT(doc, st)                                            \
+	for (const cJSON *st##_all_ = item(doc, "Statement"),                  \
+			 *st = cJSON_IsArray(st##_all_) ? st##_all_->child     \
+							: st##_all_;           \
+	     st; st = cJSON_IsArray(st##_all_) ? st->next : NULL)
+
+enum ew_doctor_grant ew_doctor_policy_grants(const char *const *docs,
+					     size_t ndocs, const char *action,
+					     const char *resource)
+{
+	bool yes = false, cond = false, denied = false;
+
+	for (size_t i = 0; i < ndocs && !denied; i++) {
+		cJSON *doc = docs[i] ? cJSON_Parse(docs[i]) : NULL;
+
+		if (!doc)
+			continue;
+		FOR_EACH_STATEMENT(doc, st)
+		{
+			bool match;
+
+			if (!cJSON_IsObject(st))
+				continue;
+			match = stmt_action(st, action) &&
+				stmt_resource(st, resource);
+			if (!match)
+				continue;
+			if (stmt_is(st, "Deny") && !has_condition(st))
+				denied = true;
+			else if (stmt_is(st, "Allow"))
+				*(has_condition(st) ? &cond : &yes) = true;
+		}
+		cJSON_Delete(doc);
+	}
+	if (denied)
+		return EW_GRANT_DENIED;
+	return yes ? EW_GRANT_YES : cond ? EW_GRANT_CONDITIONAL : EW_GRANT_NO;
+}
+
+/* ------------------------------------------------------------- trust */
+
+enum op_kind { OP_EQUALS, OP_EQUALS_IC, OP_LIKE };
+
+struct key_test {
+	enum op_kind op;
+	const cJSON *values;
+};
+
+struct trust_stmt {
+	const cJSON *st;
+	bool ours; /* Federated names the provider */
+	struct key_test sub[MAX_TESTS], aud[MAX_TESTS];
+	size_t nsub, naud;
+	bool for_all_values;
+};
+
+/* The web-identity Allow statements of a trust policy. */
+struct trust {
+	cJSON *doc;
+	struct trust_stmt *v;
+	size_t n;
+	size_t nours;
+};
+
+static bool names_principal(const cJSON *st, const char *provider_arn)
+{
+	const cJSON *fed = item(item(st, "Principal"), "Federated"), *e;
+
+	if (cJSON_IsString(fed))
+		return strcmp(fed->valuestring, provider_arn) == 0;
+	cJSON_ArrayForEach(e, fed)
+	{
+		if (cJSON_IsString(e) &&
+		    strcmp(e->valuestring, provider_arn) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void parse_conditions(struct trust_stmt *t, const char *issuer)
+{
+	const cJSON *cond = item(t->st, "Condition"), *op;
+	char sub_key[128], aud_key[128];
+
+	snprintf(sub_key, sizeof(sub_key), "%s:sub", issuer);
+	snprintf(aud_key, sizeof(aud_key), "%s:aud", issuer);
+	cJSON_ArrayForEach(op, cond)
+	{
+		const char *name = op->string ? op->string : "";
+		char base[64];
+		size_t len;
+		enum op_kind kind;
+		const cJSON *k;
+
+		if (strncmp(name, "ForAllValues:", 13) == 0) {
+			t->for_all_values = true;
+			name += 13;
+		} else if (strncmp(name, "ForAnyValue:", 12) == 0) {
+			name += 12;
+		}
+		len = strlen(name);
+		if (len >= sizeof(base))
+			continue;
+		memcpy(base, name, len + 1);
+		/* The keys always exist in GitHub's tokens. */
+		if (len > 8 && strcmp(base + len - 8, "IfExists") == 0)
+			base[len - 8] = '\0';
+		if (strcmp(base, "StringEquals") == 0)
+			kind = OP_EQUALS;
+		else if (strcmp(base, "StringEqualsIgnoreCase") == 0)
+			kind = OP_EQUALS_IC;
+		else if (strcmp(base, "StringLike") == 0)
+			kind = OP_LIKE;
+		else
+			continue;
+		cJSON_ArrayForEach(k, op)
+		{
+			if (!k->string)
+				continue;
+			if (strcasecmp(k->string, sub_key) == 0 &&
+			    t->nsub < MAX_TESTS)
+				t->sub[t->nsub++] =
+				    (struct key_test){kind, k};
+			else if (strcasecmp(k->string, aud_key) == 0 &&
+				 t->naud < MAX_TESTS)
+				t->aud[t->naud++] =
+				    (struct key_test){kind, k};
+		}
+	}
+}
+
+static void trust_release(struct trust *t)
+{
+	cJSON_Delete(t->doc);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+/* 0, EW_EPARSE (not JSON) or EW_ENOMEM. */
+static int trust_parse(struct trust *t, const char *text,
+		       const char *provider_arn, const char *issuer)
+{
+	memset(t, 0, sizeof(*t));
+	t->doc = text ? cJSON_Parse(text) : NULL;
+	if (!t->doc)
+		return EW_EPARSE;
+	FOR_EACH_STATEMENT(t->doc, st)
+	{
+		struct trust_stmt *grown;
+
+		if (!cJSON_IsObject(st) || !stmt_is(st, "Allow") ||
+		    !stmt_action(st, WEB_IDENTITY))
+			continue;
+		grown = realloc(t->v, (t->n + 1) * sizeof(*grown));
+		if (!grown)
+			return EW_ENOMEM;
+		t->v = grown;
+		memset(&t->v[t->n], 0, sizeof(t->v[t->n]));
+		t->v[t->n].st = st;
+		t->v[t->n].ours = names_principal(st, provider_arn);
+		parse_conditions(&t->v[t->n], issuer);
+		t->nours += t->v[t->n].ours;
+		t->n++;
+	}
+	return 0;
+}
+
+/* The statements the trust checks judge: ours, or all when none is. */
+static bool judged(const struct trust *t, const struct trust_stmt *s)
+{
+	return s->ours || t->nours == 0;
+}
+
+static bool test_admits(const struct key_test *kt, const char *value,
+			bool icase)
+{
+	const cJSON *vals = kt->values, *e;
+	bool is_array = cJSON_IsArray(vals);
+
+	for (e = is_array ? vals->child : vals; e;
+	     e = is_array ? e->next : NULL) {
+		const char *v = cJSON_IsString(e) ? e->valuestring : NULL;
+
+		if (!v)
+			continue;
+		switch (kt->op) {
+		case OP_EQUALS:
+			if (!has_wild(value) &&
+			    (icase ? strcasecmp(v, value) : strcmp(v, value)) ==
+				0)
+				return true;
+			break;
+		case OP_EQUALS_IC:
+			if (!has_wild(value) && strcasecmp(v, value) == 0)
+				return true;
+			break;
+		case OP_LIKE:
+			if (ew_doctor_glob_covers(v, value, icase))
+				return true;
+			break;
+		}
+	}
+	return false;
+}
+
+/* Every operator of one statement must hold (IAM ANDs them). */
+static bool tests_admit(const struct key_test *kt, size_t n, const char *v,
+			bool icase)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!test_admits(&kt[i], v, icase))
+			return false;
+	return true;
+}
+
+static bool trust_admits_sub(const struct trust *t, const char *subject,
+			     bool icase)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (judged(t, &t->v[i]) &&
+		    tests_admit(t->v[i].sub, t->v[i].nsub, subject, icase))
+			return true;
+	return false;
+}
+
+bool ew_doctor_trust_admits(const char *trust, const char *provider_arn,
+			    const char *issuer, const char *subject,
+			    const char *audience, bool ignore_case)
+{
+	struct trust t;
+	bool ok = false;
+
+	if (trust_parse(&t, trust, provider_arn, issuer) == 0)
+		for (size_t i = 0; i < t.n && !ok; i++)
+			ok = t.v[i].ours &&
+			     tests_admit(t.v[i].sub, t.v[i].nsub, subject,
+					 ignore_case) &&
+			     tests_admit(t.v[i].aud, t.v[i].naud, audience,
+					 false);
+	trust_release(&t);
+	return ok;
+}
+
+/* Every sub value of the judged statements, one per line. */
+static int trust_sub_values(struct ew_buf *out, const struct trust *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (!judged(t, &t->v[i]))
+			continue;
+		for (size_t k = 0; k < t->v[i].nsub; k++) {
+			const cJSON *vals = t->v[i].sub[k].values, *e;
+			bool arr = cJSON_IsArray(vals);
+
+			for (e = arr ? vals->child : vals; e;
+			     e = arr ? e->next : NULL) {
+				if (!cJSON_IsString(e))
+					continue;
+				if ((out->len && ew_buf_putc(out, '\n')) ||
+				    ew_buf_puts(out, e->valuestring))
+					return EW_ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ report */
+
+const char *ew_doctor_status_name(enum ew_doctor_status s)
+{
+	switch (s) {
+	case EW_DOCTOR_PASS:
+		return "pass";
+	case EW_DOCTOR_WARN:
+		return "warn";
+	case EW_DOCTOR_FAIL:
+		return "fail";
+	case EW_DOCTOR_SKIP:
+		return "skip";
+	}
+	return "?";
+}
+
+void ew_doctor_report_release(struct ew_doctor_report *r)
+{
+	for (size_t i = 0; i < r->nchecks; i++) {
+		free(r->checks[i].target);
+		free(r->checks[i].title);
+		free(r->checks[i].detail);
+		free(r->checks[i].fix);
+		free(r->checks[i].check_command);
+	}
+	free(r->checks);
+	ew_workflow_scan_release(&r->workflows);
+	memset(r, 0, sizeof(*r));
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt(const char *f, ...)
+{
+	struct ew_buf b;
+	va_list ap;
+	int rc;
+
+	ew_buf_init(&b);
+	va_start(ap, f);
+	rc = ew_buf_vprintf(&b, f, ap);
+	va_end(ap);
+	if (rc) {
+		ew_buf_release(&b);
+		return NULL;
+	}
+	return ew_buf_detach(&b);
+}
+
+/* Everything one audit needs to hand around. */
+struct run {
+	struct ew_doctor_report *rep;
+	const struct ew_doctor_input *in;
+	struct ew_setup *s;
+	const struct ew_partition *part;
+	struct ew_aws_client client;
+	bool has_client;
+	bool aws_ok; /* the credentials check passed */
+	char *provider_arn;
+	char github[256]; /* OWNER/REPO, "" when unknown */
+	/* The immutable subject IDs: from the setup, else from the trust. */
+	char owner_id[24], repo_id[24];
+	bool ids_from_setup;
+	struct ew_knowledge_values kv;
+	const char *target; /* the current target's environment name */
+	int oom;
+};
+
+/* Add a check; takes over title, detail and fix (heap strings). */
+static void add(struct run *r, const char *id, enum ew_doctor_status st,
+		const char *kn, char *title, char *detail, char *fix)
+{
+	struct ew_doctor_report *rep = r->rep;
+	struct ew_doctor_check *grown, *c;
+	const struct ew_knowledge_entry *e = kn ? ew_knowledge_find(kn) : NULL;
+
+	grown = title ? realloc(rep->checks,
+				(rep->nchecks + 1) * sizeof(*grown))
+		      : NULL;
+	if (!grown) {
+		free(title);
+		free(detail);
+		free(fix);
+		r->oom = 1;
+		return;
+	}
+	rep->checks = grown;
+	c = &rep->checks[rep->nchecks++];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->status = st;
+	c->title = title;
+	c->detail = detail ? detail : ew_strdup("");
+	c->fix = st == EW_DOCTOR_PASS || st == EW_DOCTOR_SKIP ? NULL : fix;
+	if (c->fix != fix)
+		free(fix);
+	if (r->target)
+		c->target = ew_strdup(r->target);
+	if (e && (st == EW_DOCTOR_FAIL || st == EW_DOCTOR_WARN)) {
+		struct ew_buf b;
+
+		c->knowledge_id = e->id;
+		ew_buf_init(&b);
+		if (e->check_command &&
+		    ew_knowledge_render(&b, e->check_command, &r->kv) == 0)
+			c->check_command = ew_buf_detach(&b);
+		ew_buf_release(&b);
+	}
+	if (!c->detail || (r->target && !c->target))
+		r->oom = 1;
+	switch (st) {
+	case EW_DOCTOR_PASS:
+		rep->npass++;
+		break;
+	case EW_DOCTOR_WARN:
+		rep->nwarn++;
+		break;
+	case EW_DOCTOR_FAIL:
+		rep->nfail++;
+		break;
+	case EW_DOCTOR_SKIP:
+		rep->nskip++;
+		break;
+	}
+}
+
+/* A failed AWS call as a failed check. */
+static void add_aws_failure(struct run *r, const char *id, char *title,
+			    const struct ew_error *e, const char *fallback_kn)
+{
+	const struct ew_knowledge_entry *k = ew_knowledge_match_error(e);
+
+	add(r, id, EW_DOCTOR_FAIL, k ? k->id : fallback_kn, title,
+	    fmt("%s", e->message),
+	    k && k->fix_steps && k->fix_steps[0] ? fmt("%s", k->fix_steps[0])
+						 : NULL);
+}
+
+/* -------------------------------------------------------- AWS checks */
+
+static void check_credentials(struct run *r)
+{
+	const struct ew_doctor_input *in = r->in;
+	struct ew_caller_identity id;
+	struct ew_error e;
+	const struct ew_knowledge_entry *k;
+	char *title = fmt("credentials work and belong to the account");
+
+	ew_error_clear(&e);
+	if (!in->make_client ||
+	    in->make_client(&r->client, r->s->region, in->payload, &e) != 0) {
+		const struct ew_error *why = in->make_client ? &e
+							     : in->cred_error;
+
+		r->rep->no_credentials =
+		    !why || why->code == EW_ENOCREDS || !in->make_client;
+		k = why ? ew_knowledge_match_error(why) : NULL;
+		add(r, "credentials", EW_DOCTOR_FAIL,
+		    k ? k->id : "no-credentials", title,
+		    fmt("%s", why && why->message[0]
+				  ? why->message
+				  : "no usable AWS credentials"),
+		    fmt("configure credentials (aws configure, aws sso login "
+			"or --profile NAME) and run doctor again"));
+		return;
+	}
+	r->has_client = true;
+	if (ew_sts_get_caller_identity(&id, &r->client, &e) != 0) {
+		r->rep->no_credentials = e.code == EW_ENOCREDS;
+		add_aws_failure(r, "credentials", title, &e,
+				"invalid-client-token-id");
+		return;
+	}
+	snprintf(r->rep->account, sizeof(r->rep->account), "%s", id.account);
+	snprintf(r->rep->caller_arn, sizeof(r->rep->caller_arn), "%s", id.arn);
+	if (r->s->account && strcmp(r->s->account, id.account) != 0) {
+		add(r, "credentials", EW_DOCTOR_FAIL, NULL, title,
+		    fmt("the credentials (%s) are for account %s, not %s",
+			id.arn, id.account, r->s->account),
+		    fmt("use a profile of account %s (--profile NAME), or "
+			"audit %s with --account %s",
+			r->s->account, id.account, id.account));
+		return;
+	}
+	if (!r->s->account &&
+	    ew_setup_set_account(r->s, id.account, &e) != 0) {
+		add(r, "credentials", EW_DOCTOR_FAIL, NULL, title,
+		    fmt("%s", e.message), NULL);
+		return;
+	}
+	r->aws_ok = true;
+	add(r, "credentials", EW_DOCTOR_PASS, NULL, title,
+	    fmt("account %s as %s", id.account, id.arn), NULL);
+}
+
+static void check_provider(struct run *r)
+{
+	struct ew_iam_oidc_provider p;
+	struct ew_error e;
+	const char *aud = r->part->audience;
+	bool listed = false;
+
+	memset(&p, 0, sizeof(p));
+	ew_error_clear(&e);
+	if (ew_iam_get_oidc_provider(&p, &r->client, r->provider_arn, &e) !=
+	    0) {
+		if (ew_error_is_aws(&e, "NoSuchEntity")) {
+			add(r, "provider", EW_DOCTOR_FAIL,
+			    "oidc-provider-not-found",
+			    fmt("the GitHub OIDC provider exists"),
+			    fmt("no provider %s in account %s",
+				r->provider_arn, r->s->account),
+			    fmt("aws iam create-open-id-connect-provider --url "
+				"https://" ISSUER " --client-id-list %s "
+				"(or ecr-wizard apply)",
+				aud));
+		} else {
+			add_aws_failure(r, "provider",
+					fmt("the GitHub OIDC provider exists"),
+					&e, "access-denied");
+		}
+		add(r, "provider-audience", EW_DOCTOR_SKIP, NULL,
+		    fmt("the provider lists the audience %s", aud),
+		    fmt("no provider to read"), NULL);
+		ew_iam_oidc_provider_release(&p);
+		return;
+	}
+	add(r, "provider", EW_DOCTOR_PASS, NULL,
+	    fmt("the GitHub OIDC provider exists"),
+	    fmt("%s", r->provider_arn), NULL);
+	for (size_t i = 0; i < p.client_ids.n; i++)
+		listed = listed || strcmp(p.client_ids.v[i], aud) == 0;
+	if (listed) {
+		add(r, "provider-audience", EW_DOCTOR_PASS, NULL,
+		    fmt("the provider lists the audience %s", aud),
+		    fmt("client IDs: %zu", p.client_ids.n), NULL);
+	} else {
+		struct ew_buf ids;
+
+		ew_buf_init(&ids);
+		for (size_t i = 0; i < p.client_ids.n; i++)
+			ew_buf_printf(&ids, "%s%s", i ? ", " : "",
+				      p.client_ids.v[i]);
+		add(r, "provider-audience", EW_DOCTOR_FAIL,
+		    "oidc-incorrect-audience",
+		    fmt("the provider lists the audience %s", aud),
+		    fmt("its client IDs are %s; tokens carry aud %s",
+			ids.len ? ids.ptr : "(none)", aud),
+		    fmt("aws iam add-client-id-to-open-id-connect-provider "
+			"--open-id-connect-provider-arn %s --client-id %s",
+			r->provider_arn, aud));
+		ew_buf_release(&ids);
+	}
+	ew_iam_oidc_provider_release(&p);
+}
+
+/* Immutable-form IDs written in the trust for this repository. */
+static void ids_from_trust(struct run *r, const struct trust *t)
+{
+	struct ew_buf all, prefix;
+	const char *p;
+
+	if (r->owner_id[0] || !r->s->owner || !r->s->repo)
+		return;
+	ew_buf_init(&all);
+	ew_buf_init(&prefix);
+	if (trust_sub_values(&all, t) == 0 &&
+	    ew_buf_printf(&prefix, "repo:%s@", r->s->owner) == 0 &&
+	    (p = strstr(all.ptr, prefix.ptr)) != NULL) {
+		const char *oid = p + prefix.len, *q = oid;
+		size_t rlen = strlen(r->s->repo);
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q > oid && (size_t)(q - oid) < sizeof(r->owner_id) &&
+		    q[0] == '/' && strncmp(q + 1, r->s->repo, rlen) == 0 &&
+		    q[1 + rlen] == '@') {
+			const char *rid = q + 2 + rlen, *e = rid;
+
+			while (*e >= '0' && *e <= '9')
+				e++;
+			if (e > rid && (size_t)(e - rid) < sizeof(r->repo_id)) {
+				memcpy(r->owner_id, oid, (size_t)(q - oid));
+				r->owner_id[q - oid] = '\0';
+				memcpy(r->repo_id, rid, (size_t)(e - rid));
+				r->repo_id[e - rid] = '\0';
+			}
+		}
+	}
+	ew_buf_release(&all);
+	ew_buf_release(&prefix);
+}
+
+static const char *subject_kn(enum ew_wf_subject_kind k)
+{
+	switch (k) {
+	case EW_WF_SUB_ENV:
+		return "sub-mismatch-environment";
+	case EW_WF_SUB_PR:
+		return "sub-mismatch-pull-request";
+	case EW_WF_SUB_TAG:
+		return "sub-mismatch-tag";
+	case EW_WF_SUB_BRANCH:
+		break;
+	}
+	return "sub-mismatch-branch";
+}
+
+static const char *subject_trust_flag(const struct ew_wf_subject *sj)
+{
+	switch (sj->kind) {
+	case EW_WF_SUB_ENV:
+		return "env:";
+	case EW_WF_SUB_PR:
+		return "pull_request";
+	case EW_WF_SUB_TAG:
+		return "tag:";
+	case EW_WF_SUB_BRANCH:
+		break;
+	}
+	return "branch:";
+}
+
+/* The --trust value that admits sj ("branch:main", "env:prod"). */
+static char *trust_flag(const struct ew_wf_subject *sj)
+{
+	const char *flag = subject_trust_flag(sj);
+	const char *v = strchr(sj->context, ':');
+
+	if (sj->kind == EW_WF_SUB_PR)
+		return fmt("pull_request");
+	if (sj->kind == EW_WF_SUB_ENV)
+		return fmt("%s%s", flag, v ? v + 1 : sj->context);
+	v = strrchr(sj->context, ':');
+	v = v ? v + 1 : sj->context;
+	/* ref:refs/heads/NAME, ref:refs/tags/NAME */
+	v = strncmp(v, "refs/heads/", 11) == 0	 ? v + 11
+	    : strncmp(v, "refs/tags/", 10) == 0 ? v + 10
+						 : v;
+	return fmt("%s%s", flag, v);
+}
+
+/* Whether any job of this target has already been checked for context. */
+static bool seen_context(char **seen, size_t n, const char *ctx)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(seen[i], ctx) == 0)
+			return true;
+	return false;
+}
+
+static const struct ew_env_target *job_target(const struct ew_setup *s,
+					      const struct ew_wf_aws_job *j,
+					      bool *unmapped)
+{
+	*unmapped = false;
+	if (s->nenvs == 0)
+		return NULL;
+	for (size_t i = 0; i < j->nsubjects; i++) {
+		const char *ctx = j->subjects[i].context;
+
+		if (j->subjects[i].kind != EW_WF_SUB_ENV)
+			continue;
+		for (size_t e = 0; e < s->nenvs; e++) {
+			char *want = fmt("environment:%s", s->envs[e].name);
+			bool eq;
+
+			if (!want)
+				continue;
+			/* ':' in the name is %3A in the subject. */
+			for (char *p = want + 12; *p; p++)
+				if (*p == ':')
+					*p = '\x01';
+			eq = true;
+			{
+				const char *a = ctx, *b = want;
+
+				while (*a && *b && eq) {
+					if (*b == '\x01') {
+						eq = strncmp(a, "%3A", 3) == 0;
+						a += 3;
+					} else {
+						eq = *a == *b;
+						a++;
+					}
+					b++;
+				}
+				eq = eq && !*a && !*b;
+			}
+			free(want);
+			if (eq)
+				return &s->envs[e];
+		}
+	}
+	*unmapped = true;
+	return NULL;
+}
+
+static void check_subjects(struct run *r, const struct trust *t,
+			   const struct ew_env_target *env,
+			   const char *role_name)
+{
+	const struct ew_workflow_scan *w = &r->rep->workflows;
+	char **seen = NULL;
+	size_t nseen = 0;
+	struct ew_buf trusted;
+	size_t added = 0;
+
+	ew_buf_init(&trusted);
+	if (trust_sub_values(&trusted, t))
+		r->oom = 1;
+	r->kv.trusted_sub = trusted.ptr;
+	if (!r->github[0]) {
+		add(r, "trust-subject", EW_DOCTOR_SKIP, NULL,
+		    fmt("the trust admits the workflow's subjects"),
+		    fmt("the GitHub repository is unknown (use --github "
+			"OWNER/REPO)"),
+		    NULL);
+		goto done;
+	}
+	if (!r->rep->has_workflows || w->njobs == 0) {
+		add(r, "trust-subject", EW_DOCTOR_SKIP, NULL,
+		    fmt("the trust admits the workflow's subjects"),
+		    fmt("no workflow job to compare with"), NULL);
+		goto done;
+	}
+	for (size_t i = 0; i < w->njobs; i++) {
+		const struct ew_wf_aws_job *j = &w->jobs[i];
+		bool unmapped;
+
+		if (job_target(r->s, j, &unmapped) != env || unmapped)
+			continue;
+		if (j->nsubjects == 0) {
+			add(r, "trust-subject", EW_DOCTOR_WARN, NULL,
+			    fmt("the trust admits job '%s' (%s)", j->job,
+				j->file),
+			    fmt("cannot tell the job's subject: %s",
+				j->subjects_note ? j->subjects_note
+						 : "no trigger"),
+			    fmt("compare the role's sub condition with the "
+				"subject the job presents (github/"
+				"actions-oidc-debugger prints it)"));
+			added++;
+			continue;
+		}
+		for (size_t k = 0; k < j->nsubjects; k++) {
+			const struct ew_wf_subject *sj = &j->subjects[k];
+			char *legacy, *imm = NULL, *flag, **grown;
+			bool ok_l, ok_i = false;
+
+			if (seen_context(seen, nseen, sj->context))
+				continue;
+			grown = realloc(seen, (nseen + 1) * sizeof(*grown));
+			if (!grown) {
+				r->oom = 1;
+				goto done;
+			}
+			seen = grown;
+			seen[nseen++] = sj->context;
+			legacy = fmt("repo:%s:%s", r->github, sj->context);
+			if (r->owner_id[0])
+				imm = fmt("repo:%s@%s/%s@%s:%s", r->s->owner,
+					  r->owner_id, r->s->repo, r->repo_id,
+					  sj->context);
+			if (!legacy || (r->owner_id[0] && !imm)) {
+				free(legacy);
+				free(imm);
+				r->oom = 1;
+				goto done;
+			}
+			ok_l = trust_admits_sub(t, legacy, false);
+			ok_i = imm && trust_admits_sub(t, imm, false);
+			r->kv.job_sub = legacy;
+			flag = trust_flag(sj);
+			added++;
+			if (ok_l && (ok_i || !imm || !r->ids_from_setup)) {
+				add(r, "trust-subject", EW_DOCTOR_PASS, NULL,
+				    fmt("the trust admits %s", legacy),
+				    fmt("%s (job '%s')%s", sj->why, j->job,
+					ok_i ? "; immutable form too" : ""),
+				    NULL);
+			} else if (ok_l) {
+				r->kv.job_sub = imm;
+				add(r, "trust-subject", EW_DOCTOR_WARN,
+				    "sub-mismatch-immutable-id",
+				    fmt("the trust admits %s", legacy),
+				    fmt("%s (job '%s'); not the immutable form "
+					"%s, which GitHub sends for new, "
+					"renamed or opted-in repositories",
+					sj->why, j->job, imm),
+				    fmt("ecr-wizard apply --github %s "
+					"--role-name %s adds both forms",
+					r->github, role_name));
+			} else if (ok_i) {
+				add(r, "trust-subject", EW_DOCTOR_PASS, NULL,
+				    fmt("the trust admits %s", imm),
+				    fmt("%s (job '%s'); immutable form only",
+					sj->why, j->job),
+				    NULL);
+			} else if (trust_admits_sub(t, legacy, true)) {
+				add(r, "trust-subject", EW_DOCTOR_FAIL,
+				    "sub-mismatch-owner-casing",
+				    fmt("the trust admits %s", legacy),
+				    fmt("%s (job '%s'): admitted only if case "
+					"is ignored, and IAM compares it "
+					"exactly",
+					sj->why, j->job),
+				    fmt("write %s exactly as GitHub spells it "
+					"in the role's sub condition",
+					r->github));
+			} else {
+				add(r, "trust-subject", EW_DOCTOR_FAIL,
+				    subject_kn(sj->kind),
+				    fmt("the trust admits %s", legacy),
+				    fmt("%s (job '%s' in %s) is not admitted "
+					"by the role's sub condition",
+					sj->why, j->job, j->file),
+				    fmt("add it: ecr-wizard apply --github %s "
+					"--role-name %s --trust '%s'%s",
+					r->github, role_name,
+					flag ? flag : "",
+					sj->is_pattern
+					    ? " (a pattern: StringLike)"
+					    : ""));
+			}
+			r->kv.job_sub = NULL;
+			free(flag);
+			free(legacy);
+			free(imm);
+		}
+	}
+	if (added == 0)
+		add(r, "trust-subject", EW_DOCTOR_SKIP, NULL,
+		    fmt("the trust admits the workflow's subjects"),
+		    fmt("no workflow job runs for this target"), NULL);
+done:
+	r->kv.trusted_sub = NULL;
+	ew_buf_release(&trusted);
+	free(seen);
+}
+
+static void check_trust(struct run *r, const struct ew_iam_role *role,
+			const struct ew_env_target *env)
+{
+	struct trust t;
+	struct ew_buf other;
+	const char *aud = r->part->audience;
+	bool aud_missing = false, aud_wrong = false, sub_missing = false;
+	bool for_all = false, broad = false;
+	int rc = trust_parse(&t, role->trust_document, r->provider_arn, ISSUER);
+
+	ew_buf_init(&other);
+	if (rc == EW_ENOMEM) {
+		r->oom = 1;
+		goto done;
+	}
+	if (rc || t.n == 0) {
+		add(r, "trust-provider", EW_DOCTOR_FAIL,
+		    "assume-role-oidc-denied",
+		    fmt("the trust policy lets GitHub's provider assume the "
+			"role"),
+		    fmt(rc ? "the trust policy is not JSON"
+			   : "no Allow statement for " WEB_IDENTITY),
+		    fmt("ecr-wizard apply --github %s --role-name %s rewrites "
+			"the trust policy",
+			r->github[0] ? r->github : "OWNER/REPO", role->name));
+		goto done;
+	}
+	ids_from_trust(r, &t);
+	if (t.nours == 0) {
+		for (size_t i = 0; i < t.n; i++) {
+			const cJSON *fed =
+			    item(item(t.v[i].st, "Principal"), "Federated");
+			char *p = fed ? cJSON_PrintUnformatted(fed) : NULL;
+
+			if (p)
+				ew_buf_printf(&other, "%s%s",
+					      other.len ? ", " : "", p);
+			free(p);
+		}
+		add(r, "trust-provider", EW_DOCTOR_FAIL,
+		    "oidc-provider-not-found",
+		    fmt("the trust policy names the provider of account %s",
+			r->s->account),
+		    fmt("the Federated principal is %s, not %s",
+			other.len ? other.ptr : "missing", r->provider_arn),
+		    fmt("make the principal {\"Federated\": \"%s\"}: "
+			"ecr-wizard apply --github %s --role-name %s",
+			r->provider_arn,
+			r->github[0] ? r->github : "OWNER/REPO", role->name));
+	} else {
+		add(r, "trust-provider", EW_DOCTOR_PASS, NULL,
+		    fmt("the trust policy names the provider of account %s",
+			r->s->account),
+		    fmt("%s", r->provider_arn), NULL);
+	}
+
+	for (size_t i = 0; i < t.n; i++) {
+		const struct trust_stmt *st = &t.v[i];
+
+		if (!judged(&t, st))
+			continue;
+		if (st->naud == 0)
+			aud_missing = true;
+		else if (!tests_admit(st->aud, st->naud, aud, false))
+			aud_wrong = true;
+		if (st->nsub == 0)
+			sub_missing = true;
+		for_all = for_all || st->for_all_values;
+	}
+	if (aud_missing || aud_wrong)
+		add(r, "trust-audience", EW_DOCTOR_FAIL,
+		    aud_wrong ? "oidc-incorrect-audience"
+			      : "assume-role-oidc-denied",
+		    fmt("the trust policy pins aud to %s", aud),
+		    fmt(aud_wrong ? "its " ISSUER ":aud condition does not "
+				    "admit %s"
+				  : "a statement has no " ISSUER ":aud "
+				    "condition (it would accept tokens minted "
+				    "for any audience, not only %s)",
+			aud),
+		    fmt("add \"StringEquals\": {\"" ISSUER ":aud\": \"%s\"} "
+			"to the statement's Condition",
+			aud));
+	else
+		add(r, "trust-audience", EW_DOCTOR_PASS, NULL,
+		    fmt("the trust policy pins aud to %s", aud), NULL, NULL);
+
+	if (sub_missing) {
+		add(r, "trust-sub", EW_DOCTOR_FAIL, "assume-role-oidc-denied",
+		    fmt("the trust policy limits sub to this repository"),
+		    fmt("a statement has no " ISSUER ":sub condition: any "
+			"GitHub repository could assume the role"),
+		    fmt("add a sub condition for repo:%s:...: ecr-wizard "
+			"apply --github %s --role-name %s",
+			r->github[0] ? r->github : "OWNER/REPO",
+			r->github[0] ? r->github : "OWNER/REPO", role->name));
+	} else {
+		struct ew_buf vals, pre, pre_id;
+
+		ew_buf_init(&vals);
+		ew_buf_init(&pre);
+		ew_buf_init(&pre_id);
+		if (trust_sub_values(&vals, &t) ||
+		    ew_buf_printf(&pre, "repo:%s:", r->github) ||
+		    ew_buf_printf(&pre_id, "repo:%s@", r->s->owner ? r->s->owner
+								  : ""))
+			r->oom = 1;
+		/* A value that does not start with this repository's own
+		 * prefix admits other repositories too. */
+		for (char *line = vals.ptr; r->github[0] && line && *line;) {
+			char *nl = strchr(line, '\n');
+
+			if (nl)
+				*nl = '\0';
+			if (strncmp(line, pre.ptr, pre.len) != 0 &&
+			    strncmp(line, pre_id.ptr, pre_id.len) != 0) {
+				broad = true;
+				ew_buf_clear(&other);
+				ew_buf_puts(&other, line);
+			}
+			line = nl ? nl + 1 : NULL;
+		}
+		if (broad)
+			add(r, "trust-sub", EW_DOCTOR_WARN, NULL,
+			    fmt("the trust policy limits sub to this "
+				"repository"),
+			    fmt("'%s' admits subjects of other repositories",
+				other.ptr),
+			    fmt("name the repository in every sub value: "
+				"repo:%s:...",
+				r->github));
+		else
+			add(r, "trust-sub", EW_DOCTOR_PASS, NULL,
+			    fmt("the trust policy limits sub to this "
+				"repository"),
+			    NULL, NULL);
+		ew_buf_release(&vals);
+		ew_buf_release(&pre);
+		ew_buf_release(&pre_id);
+	}
+
+	if (for_all)
+		add(r, "trust-for-all-values", EW_DOCTOR_FAIL,
+		    "assume-role-oidc-denied",
+		    fmt("the trust policy uses no ForAllValues: operator"),
+		    fmt("ForAllValues: is true when the key is missing or "
+			"empty, so it does not restrict a single-valued "
+			"claim"),
+		    fmt("use StringEquals / StringLike for " ISSUER ":aud and "
+			":sub (ecr-wizard apply rewrites the trust policy)"));
+	else
+		add(r, "trust-for-all-values", EW_DOCTOR_PASS, NULL,
+		    fmt("the trust policy uses no ForAllValues: operator"),
+		    NULL, NULL);
+
+	check_subjects(r, &t, env, role->name);
+done:
+	ew_buf_release(&other);
+	trust_release(&t);
+}
+
+static void check_max_session(struct run *r, const struct ew_iam_role *role,
+			      const struct ew_env_target *env)
+{
+	const struct ew_workflow_scan *w = &r->rep->workflows;
+	long max = role->max_session_duration ? role->max_session_duration
+					      : 3600;
+	long want = 0;
+	const struct ew_wf_aws_job *worst = NULL, *unknown = NULL;
+	char *title = fmt("the role's MaxSessionDuration covers the workflow");
+
+	for (size_t i = 0; r->rep->has_workflows && i < w->njobs; i++) {
+		const struct ew_wf_aws_job *j = &w->jobs[i];
+		bool unmapped;
+
+		if (job_target(r->s, j, &unmapped) != env || unmapped)
+			continue;
+		if (j->duration.raw && !j->duration_seconds)
+			unknown = j;
+		if (j->duration_seconds > want) {
+			want = j->duration_seconds;
+			worst = j;
+		}
+	}
+	if (worst && want > max)
+		add(r, "max-session", EW_DOCTOR_FAIL,
+		    "duration-exceeds-max-session", title,
+		    fmt("job '%s' asks role-duration-seconds %ld; the role "
+			"allows %ld",
+			worst->job, want, max),
+		    fmt("lower role-duration-seconds to %ld or less, or: aws "
+			"iam update-role --role-name %s "
+			"--max-session-duration %ld",
+			max, role->name, want > 43200 ? 43200 : want));
+	else if (unknown)
+		add(r, "max-session", EW_DOCTOR_WARN, NULL, title,
+		    fmt("job '%s' sets role-duration-seconds to '%s', which "
+			"cannot be read here; the role allows %ld",
+			unknown->job, unknown->duration.raw, max),
+		    fmt("keep role-duration-seconds at %ld or less", max));
+	else
+		add(r, "max-session", EW_DOCTOR_PASS, NULL, title,
+		    fmt("the role allows %ld s; the workflow asks %ld s", max,
+			want ? want : 3600),
+		    NULL);
+}
+
+/* The default version of every policy attached to the role. */
+static int attached_docs(struct run *r, const char *role_name,
+			 const char *policy_arn, char ***docs, size_t *ndocs,
+			 bool *ours, struct ew_buf *names, struct ew_error *e)
+{
+	struct ew_iam_attached_policies ap;
+	int rc;
+
+	memset(&ap, 0, sizeof(ap));
+	*ours = false;
+	rc = ew_iam_list_attached_role_policies(&ap, &r->client, role_name, e);
+	for (size_t i = 0; rc == 0 && i < ap.n; i++) {
+		struct ew_iam_policy pol;
+		struct ew_iam_policy_version v;
+		char **grown;
+
+		memset(&pol, 0, sizeof(pol));
+		memset(&v, 0, sizeof(v));
+		*ours = *ours || strcmp(ap.v[i].arn, policy_arn) == 0;
+		ew_buf_printf(names, "%s%s", names->len ? ", " : "",
+			      ap.v[i].name);
+		rc = ew_iam_get_policy(&pol, &r->client, ap.v[i].arn, e);
+		if (rc == 0)
+			rc = ew_iam_get_policy_version(&v, &r->client,
+						       ap.v[i].arn,
+						       pol.default_version_id,
+						       e);
+		if (rc == 0) {
+			grown = realloc(*docs, (*ndocs + 1) * sizeof(*grown));
+			if (!grown) {
+				rc = ew_error_set(e, EW_ENOMEM,
+						  "out of memory");
+			} else {
+				*docs = grown;
+				(*docs)[(*ndocs)++] = v.document;
+				v.document = NULL;
+			}
+		}
+		ew_iam_policy_release(&pol);
+		ew_iam_policy_version_release(&v);
+	}
+	ew_iam_attached_policies_release(&ap);
+	return rc;
+}
+
+/* Resources the Allow statements give the push actions, for the detail. */
+static void push_resources(struct ew_buf *out, char **docs, size_t ndocs)
+{
+	for (size_t i = 0; i < ndocs; i++) {
+		cJSON *doc = cJSON_Parse(docs[i]);
+
+		if (!doc)
+			continue;
+		FOR_EACH_STATEMENT(doc, st)
+		{
+			const cJSON *res = item(st, "Resource");
+			char *p;
+			bool any = false;
+
+			for (size_t a = 0; a < NPUSH && !any; a++)
+				any = cJSON_IsObject(st) &&
+				      stmt_is(st, "Allow") &&
+				      stmt_action(st, push_actions[a]);
+			if (!any || !res)
+				continue;
+			p = cJSON_PrintUnformatted(res);
+			if (p && !strstr(out->ptr, p))
+				ew_buf_printf(out, "%s%s", out->len ? ", " : "",
+					      p);
+			free(p);
+		}
+		cJSON_Delete(doc);
+	}
+}
+
+static void check_policy(struct run *r, const char *role_name,
+			 const char *policy_name, const char *policy_arn,
+			 const char *repo_arn)
+{
+	char **docs = NULL;
+	size_t ndocs = 0;
+	bool ours;
+	struct ew_buf names, missing, res;
+	struct ew_error e;
+	enum ew_doctor_grant g;
+
+	ew_buf_init(&names);
+	ew_buf_init(&missing);
+	ew_buf_init(&res);
+	ew_error_clear(&e);
+	if (attached_docs(r, role_name, policy_arn, &docs, &ndocs, &ours,
+			  &names, &e) != 0) {
+		add_aws_failure(r, "policy-attached",
+				fmt("the permissions policy %s is attached",
+				    policy_name),
+				&e, "access-denied");
+		goto done;
+	}
+	if (ours)
+		add(r, "policy-attached", EW_DOCTOR_PASS, NULL,
+		    fmt("the permissions policy %s is attached", policy_name),
+		    fmt("%s", policy_arn), NULL);
+	else
+		add(r, "policy-attached", EW_DOCTOR_FAIL, "push-denied",
+		    fmt("the permissions policy %s is attached", policy_name),
+		    fmt("%s is not attached to role %s (attached: %s)",
+			policy_arn, role_name,
+			names.len ? names.ptr : "none"),
+		    fmt("aws iam attach-role-policy --role-name %s "
+			"--policy-arn %s (ecr-wizard apply creates and "
+			"attaches it)",
+			role_name, policy_arn));
+	if (ndocs == 0) {
+		add(r, "policy-login", EW_DOCTOR_SKIP, NULL,
+		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    fmt("no policy attached to the role"), NULL);
+		add(r, "policy-push", EW_DOCTOR_SKIP, NULL,
+		    fmt("the push actions are allowed on %s", repo_arn),
+		    fmt("no policy attached to the role"), NULL);
+		goto done;
+	}
+
+	g = ew_doctor_policy_grants((const char *const *)docs, ndocs,
+				    "ecr:GetAuthorizationToken", "*");
+	if (g == EW_GRANT_YES)
+		add(r, "policy-login", EW_DOCTOR_PASS, NULL,
+		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""), NULL,
+		    NULL);
+	else if (g == EW_GRANT_CONDITIONAL)
+		add(r, "policy-login", EW_DOCTOR_WARN, NULL,
+		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    fmt("only under a Condition, which doctor cannot "
+			"evaluate"),
+		    fmt("check the condition holds for GitHub Actions runs"));
+	else
+		add(r, "policy-login", EW_DOCTOR_FAIL,
+		    "ecr-get-authorization-token-scoped",
+		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    fmt(g == EW_GRANT_DENIED
+			    ? "an explicit Deny covers it"
+			    : ew_doctor_policy_grants(
+				  (const char *const *)docs, ndocs,
+				  "ecr:GetAuthorizationToken", repo_arn) !=
+				      EW_GRANT_NO
+				  ? "it is allowed only on a repository ARN, "
+				    "which grants nothing: the login is not "
+				    "tied to a repository"
+				  : "no attached policy allows it"),
+		    fmt("give it its own statement: {\"Effect\": \"Allow\", "
+			"\"Action\": \"ecr:GetAuthorizationToken\", "
+			"\"Resource\": \"*\"}"));
+
+	{
+		bool denied = false, conditional = false;
+
+		for (size_t a = 0; a < NPUSH; a++) {
+			g = ew_doctor_policy_grants((const char *const *)docs,
+						    ndocs, push_actions[a],
+						    repo_arn);
+			if (g == EW_GRANT_YES)
+				continue;
+			if (g == EW_GRANT_CONDITIONAL) {
+				conditional = true;
+				continue;
+			}
+			denied = denied || g == EW_GRANT_DENIED;
+			ew_buf_printf(&missing, "%s%s", missing.len ? ", " : "",
+				      push_actions[a]);
+		}
+		push_resources(&res, docs, ndocs);
+		if (missing.len)
+			add(r, "policy-push", EW_DOCTOR_FAIL, "push-denied",
+			    fmt("the push actions are allowed on %s",
+				repo_arn),
+			    fmt("%s %s on it%s%s", missing.ptr,
+				denied ? "denied or not allowed"
+				       : "not allowed",
+				res.len ? "; the policy grants push actions "
+					  "on "
+					: "",
+				res.len ? res.ptr : ""),
+			    fmt("allow the seven push actions on exactly %s "
+				"(ecr-wizard apply writes that policy)",
+				repo_arn));
+		else if (conditional)
+			add(r, "policy-push", EW_DOCTOR_WARN, NULL,
+			    fmt("the push actions are allowed on %s",
+				repo_arn),
+			    fmt("some only under a Condition, which doctor "
+				"cannot evaluate"),
+			    fmt("check the condition holds for GitHub "
+				"Actions runs"));
+		else
+			add(r, "policy-push", EW_DOCTOR_PASS, NULL,
+			    fmt("the push actions are allowed on %s",
+				repo_arn),
+			    NULL, NULL);
+	}
+done:
+	for (size_t i = 0; i < ndocs; i++)
+		free(docs[i]);
+	free(docs);
+	ew_buf_release(&names);
+	ew_buf_release(&missing);
+	ew_buf_release(&res);
+}
+
+static void check_repository(struct run *r, const char *region,
+			     const char *repo_name, const char *repo_arn)
+{
+	struct ew_aws_client c;
+	struct ew_ecr_repository repo;
+	struct ew_error e;
+	char *lc = NULL;
+
+	memset(&repo, 0, sizeof(repo));
+	ew_error_clear(&e);
+	if (r->in->make_client(&c, region, r->in->payload, &e) != 0) {
+		add_aws_failure(r, "repository",
+				fmt("the ECR repository %s exists in %s",
+				    repo_name, region),
+				&e, NULL);
+		return;
+	}
+	if (ew_ecr_describe_repository(&repo, &c, repo_name, &e) != 0) {
+		if (ew_error_is_aws(&e, "RepositoryNotFoundException"))
+			add(r, "repository", EW_DOCTOR_FAIL,
+			    "repository-not-found",
+			    fmt("the ECR repository %s exists in %s",
+				repo_name, region),
+			    fmt("no repository %s in account %s, region %s",
+				repo_name, r->s->account, region),
+			    fmt("aws ecr create-repository --repository-name "
+				"%s --region %s (or ecr-wizard apply --repo "
+				"%s --region %s)",
+				repo_name, region, repo_name, region));
+		else
+			add_aws_failure(r, "repository",
+					fmt("the ECR repository %s exists in "
+					    "%s",
+					    repo_name, region),
+					&e, "access-denied");
+		add(r, "lifecycle", EW_DOCTOR_SKIP, NULL,
+		    fmt("the repository has a lifecycle policy"),
+		    fmt("no repository to read"), NULL);
+		goto done;
+	}
+	add(r, "repository", EW_DOCTOR_PASS, NULL,
+	    fmt("the ECR repository %s exists in %s", repo_name, region),
+	    fmt("%s", repo.uri ? repo.uri : repo_arn), NULL);
+	if (ew_ecr_get_lifecycle_policy(&lc, &c, repo_name, &e) != 0) {
+		if (ew_error_is_aws(&e, "LifecyclePolicyNotFoundException"))
+			add(r, "lifecycle", EW_DOCTOR_WARN, NULL,
+			    fmt("the repository has a lifecycle policy"),
+			    fmt("none: old images are kept (and paid for) "
+				"forever"),
+			    fmt("ecr-wizard apply --repo %s --region %s sets "
+				"one (keeps the last %d images)",
+				repo_name, region, r->s->keep_images));
+		else
+			add_aws_failure(r, "lifecycle",
+					fmt("the repository has a lifecycle "
+					    "policy"),
+					&e, "access-denied");
+	} else {
+		add(r, "lifecycle", EW_DOCTOR_PASS, NULL,
+		    fmt("the repository has a lifecycle policy"), NULL, NULL);
+	}
+done:
+	free(lc);
+	ew_ecr_repository_release(&repo);
+	ew_aws_client_release(&c);
+}
+
+static void skip_target(struct run *r, const char *role_name,
+			const char *repo_name, const char *why)
+{
+	add(r, "role", EW_DOCTOR_SKIP, NULL, fmt("the role %s exists", role_name),
+	    fmt("%s", why), NULL);
+	add(r, "policy-attached", EW_DOCTOR_SKIP, NULL,
+	    fmt("the permissions policy is attached"), fmt("%s", why), NULL);
+	add(r, "repository", EW_DOCTOR_SKIP, NULL,
+	    fmt("the ECR repository %s exists", repo_name), fmt("%s", why),
+	    NULL);
+}
+
+static void check_target(struct run *r, const struct ew_env_target *env)
+{
+	struct ew_buf role, policy, role_arn, policy_arn, repo_arn;
+	const char *region = ew_setup_target_region(r->s, env);
+	const char *repo_name = ew_setup_target_repo_name(r->s, env);
+	struct ew_iam_role ro;
+	struct ew_error e;
+
+	ew_buf_init(&role);
+	ew_buf_init(&policy);
+	ew_buf_init(&role_arn);
+	ew_buf_init(&policy_arn);
+	ew_buf_init(&repo_arn);
+	memset(&ro, 0, sizeof(ro));
+	ew_error_clear(&e);
+	r->target = env ? env->name : NULL;
+	if (!repo_name)
+		repo_name = "(unknown)";
+	if (ew_setup_role_name_for(&role, r->s, env) ||
+	    ew_setup_policy_name_for(&policy, r->s, env)) {
+		r->oom = 1;
+		goto done;
+	}
+	if (!r->aws_ok) {
+		skip_target(r, role.ptr, repo_name,
+			    "skipped: the credentials check failed");
+		goto done;
+	}
+	if (ew_setup_role_arn(&role_arn, r->s, env, &e) ||
+	    ew_setup_policy_arn(&policy_arn, r->s, env, &e) ||
+	    ew_setup_repository_arn(&repo_arn, r->s, env, &e)) {
+		skip_target(r, role.ptr, repo_name, e.message);
+		goto done;
+	}
+	r->kv.role = role.ptr;
+	r->kv.role_arn = role_arn.ptr;
+	r->kv.policy = policy.ptr;
+	r->kv.repo = repo_name;
+	r->kv.region = region;
+
+	if (ew_iam_get_role(&ro, &r->client, role.ptr, &e) != 0) {
+		if (ew_error_is_aws(&e, "NoSuchEntity"))
+			add(r, "role", EW_DOCTOR_FAIL,
+			    "assume-role-oidc-denied",
+			    fmt("the role %s exists", role.ptr),
+			    fmt("no role %s in account %s", role.ptr,
+				r->s->account),
+			    fmt("ecr-wizard apply --github %s --role-name %s "
+				"creates it",
+				r->github[0] ? r->github : "OWNER/REPO",
+				role.ptr));
+		else
+			add_aws_failure(r, "role",
+					fmt("the role %s exists", role.ptr),
+					&e, "access-denied");
+		add(r, "trust-provider", EW_DOCTOR_SKIP, NULL,
+		    fmt("the trust policy"), fmt("no role to read"), NULL);
+	} else {
+		add(r, "role", EW_DOCTOR_PASS, NULL,
+		    fmt("the role %s exists", role.ptr), fmt("%s", ro.arn),
+		    NULL);
+		check_trust(r, &ro, env);
+		check_max_session(r, &ro, env);
+		check_policy(r, role.ptr, policy.ptr, policy_arn.ptr,
+			     repo_arn.ptr);
+	}
+	check_repository(r, region, repo_name, repo_arn.ptr);
+done:
+	r->kv.role = r->kv.role_arn = r->kv.policy = r->kv.repo = NULL;
+	r->target = NULL;
+	ew_iam_role_release(&ro);
+	ew_buf_release(&role);
+	ew_buf_release(&policy);
+	ew_buf_release(&role_arn);
+	ew_buf_release(&policy_arn);
+	ew_buf_release(&repo_arn);
+}
+
+/* --------------------------------------------------- workflow checks */
+
+static void check_job(struct run *r, const struct ew_wf_aws_job *j)
+{
+	bool unmapped;
+	const struct ew_env_target *env = job_target(r->s, j, &unmapped);
+	const char *region = ew_setup_target_region(r->s, env);
+	const char *aud = r->part->audience;
+	struct ew_buf role_arn, role_name, registry;
+	struct ew_error e;
+	char *where = j->caller ? fmt("%s via %s", j->file, j->caller)
+				: fmt("%s", j->file);
+
+	ew_buf_init(&role_arn);
+	ew_buf_init(&role_name);
+	ew_buf_init(&registry);
+	ew_error_clear(&e);
+	r->target = env ? env->name : NULL;
+	if (!where) {
+		r->oom = 1;
+		return;
+	}
+	if (unmapped)
+		add(r, "workflow-region", EW_DOCTOR_WARN, NULL,
+		    fmt("job '%s' runs in a configured environment", j->job),
+		    fmt("%s: it runs in none of the --env environments", where),
+		    fmt("give the job an environment: key naming one of "
+			"them"));
+
+	switch (j->id_token) {
+	case EW_WF_ID_TOKEN_WRITE:
+		add(r, "workflow-id-token", EW_DOCTOR_PASS, NULL,
+		    fmt("job '%s' may request an OIDC token", j->job),
+		    fmt("id-token: write from %s (%s)", j->id_token_where,
+			where),
+		    NULL);
+		break;
+	case EW_WF_ID_TOKEN_DENIED:
+	case EW_WF_ID_TOKEN_DEFAULT:
+		add(r, "workflow-id-token", EW_DOCTOR_FAIL,
+		    "id-token-permission-missing",
+		    fmt("job '%s' may request an OIDC token", j->job),
+		    fmt("%s: no id-token: write (%s)", where,
+			j->id_token_where),
+		    j->caller
+			? fmt("add `id-token: write` to the permissions of "
+			      "the calling job %s",
+			      j->caller)
+			: fmt("add `id-token: write` (and `contents: read`) "
+			      "to %s",
+			      j->id_token == EW_WF_ID_TOKEN_DEFAULT
+				  ? "the workflow's permissions"
+				  : "the permissions block that applies "
+				    "(a job-level block replaces the "
+				    "workflow's)"));
+		break;
+	}
+
+	if (ew_setup_role_arn(&role_arn, r->s, env, &e) != 0)
+		ew_buf_puts(&role_arn, "");
+	if (ew_setup_role_name_for(&role_name, r->s, env) != 0)
+		r->oom = 1;
+	/* The knowledge entries' commands name this job's target. */
+	r->kv.role = role_name.ptr;
+	r->kv.role_arn = role_arn.len ? role_arn.ptr : NULL;
+	r->kv.repo = ew_setup_target_repo_name(r->s, env);
+	r->kv.region = region;
+	if (!j->role.raw)
+		add(r, "workflow-role", EW_DOCTOR_FAIL, "no-credentials",
+		    fmt("job '%s' assumes the role from a secret or variable",
+			j->job),
+		    fmt("%s: configure-aws-credentials has no role-to-assume",
+			where),
+		    fmt("role-to-assume: ${{ secrets.AWS_ROLE_ARN }}"));
+	else if (j->role.secret || j->role.var)
+		add(r, "workflow-role", EW_DOCTOR_PASS, NULL,
+		    fmt("job '%s' assumes the role from a secret or variable",
+			j->job),
+		    fmt("%s.%s (must hold %s)",
+			j->role.secret ? "secrets" : "vars",
+			j->role.secret ? j->role.secret : j->role.var,
+			role_arn.len ? role_arn.ptr : "the role's ARN"),
+		    NULL);
+	else if (j->role.literal && !j->role.is_expr && role_arn.len &&
+		 strcmp(j->role.literal, role_arn.ptr) == 0)
+		add(r, "workflow-role", EW_DOCTOR_WARN, NULL,
+		    fmt("job '%s' assumes the role from a secret or variable",
+			j->job),
+		    fmt("%s: the role ARN is written into the workflow", where),
+		    fmt("store it once: gh variable set AWS_ROLE_ARN --body "
+			"%s, then role-to-assume: ${{ vars.AWS_ROLE_ARN }}",
+			role_arn.ptr));
+	else if (j->role.literal && !j->role.is_expr)
+		add(r, "workflow-role", EW_DOCTOR_FAIL,
+		    strncmp(j->role.literal, "arn:", 4) == 0 &&
+			    strstr(j->role.literal, ":role/")
+			? "assume-role-oidc-denied"
+			: "request-arn-invalid",
+		    fmt("job '%s' assumes the role from a secret or variable",
+			j->job),
+		    fmt("%s: role-to-assume is '%s', not %s", where,
+			j->role.literal,
+			role_arn.len ? role_arn.ptr : "the role's ARN"),
+		    fmt("role-to-assume: ${{ secrets.AWS_ROLE_ARN }} holding "
+			"%s",
+			role_arn.len ? role_arn.ptr : "the role's ARN"));
+	else
+		add(r, "workflow-role", EW_DOCTOR_WARN, NULL,
+		    fmt("job '%s' assumes the role from a secret or variable",
+			j->job),
+		    fmt("%s: role-to-assume is '%s', which doctor cannot "
+			"follow",
+			where, j->role.raw),
+		    fmt("make sure it evaluates to %s",
+			role_arn.len ? role_arn.ptr : "the role's ARN"));
+
+	if (!j->region.raw)
+		add(r, "workflow-region", EW_DOCTOR_FAIL, "region-missing",
+		    fmt("job '%s' uses region %s", j->job, region),
+		    fmt("%s: configure-aws-credentials has no aws-region",
+			where),
+		    fmt("aws-region: %s", region));
+	else if (j->region.literal && strcmp(j->region.literal, region) == 0)
+		add(r, "workflow-region", EW_DOCTOR_PASS, NULL,
+		    fmt("job '%s' uses region %s", j->job, region),
+		    j->region.secret || j->region.var
+			? fmt("%s (%s.%s must hold it too)", region,
+			      j->region.secret ? "secrets" : "vars",
+			      j->region.secret ? j->region.secret
+					       : j->region.var)
+			: fmt("%s", region),
+		    NULL);
+	else if (j->region.literal)
+		add(r, "workflow-region", j->region.secret || j->region.var
+					      ? EW_DOCTOR_WARN
+					      : EW_DOCTOR_FAIL,
+		    "repository-not-found",
+		    fmt("job '%s' uses region %s", j->job, region),
+		    fmt("%s: aws-region gives '%s'%s", where,
+			j->region.literal,
+			j->region.secret || j->region.var
+			    ? " when the secret or variable is unset"
+			    : ""),
+		    fmt("use aws-region: %s, where the repository and role "
+			"are",
+			region));
+	else if (j->region.secret || j->region.var)
+		add(r, "workflow-region", EW_DOCTOR_PASS, NULL,
+		    fmt("job '%s' uses region %s", j->job, region),
+		    fmt("from %s.%s (must hold %s)",
+			j->region.secret ? "secrets" : "vars",
+			j->region.secret ? j->region.secret : j->region.var,
+			region),
+		    NULL);
+	else
+		add(r, "workflow-region", EW_DOCTOR_WARN, NULL,
+		    fmt("job '%s' uses region %s", j->job, region),
+		    fmt("%s: aws-region is '%s', which doctor cannot follow",
+			where, j->region.raw),
+		    fmt("make sure it evaluates to %s", region));
+
+	if (j->audience.raw) {
+		if (j->audience.literal && !j->audience.is_expr &&
+		    strcmp(j->audience.literal, aud) == 0)
+			add(r, "workflow-audience", EW_DOCTOR_PASS, NULL,
+			    fmt("job '%s' asks for audience %s", j->job, aud),
+			    NULL, NULL);
+		else
+			add(r, "workflow-audience", EW_DOCTOR_FAIL,
+			    "oidc-incorrect-audience",
+			    fmt("job '%s' asks for audience %s", j->job, aud),
+			    fmt("%s: audience is '%s'", where, j->audience.raw),
+			    fmt("remove the audience input (the default is "
+				"right)"));
+	}
+
+	if (!j->has_ecr_login) {
+		add(r, "workflow-ecr-login", EW_DOCTOR_FAIL,
+		    "no-basic-auth-credentials",
+		    fmt("job '%s' logs in to ECR", j->job),
+		    fmt("%s: no aws-actions/amazon-ecr-login step", where),
+		    fmt("add after configure-aws-credentials:\n"
+			"  - id: login-ecr\n"
+			"    uses: aws-actions/amazon-ecr-login@v2"));
+		add(r, "workflow-registry", EW_DOCTOR_SKIP, NULL,
+		    fmt("job '%s' takes the registry from the login step",
+			j->job),
+		    fmt("no login step"), NULL);
+		goto done;
+	}
+	add(r, "workflow-ecr-login", EW_DOCTOR_PASS, NULL,
+	    fmt("job '%s' logs in to ECR", j->job),
+	    fmt("step id '%s'", j->ecr_login_id ? j->ecr_login_id : "(none)"),
+	    NULL);
+	if (ew_setup_registry_host(&registry, r->s, env, &e) != 0)
+		ew_buf_puts(&registry, "");
+	switch (j->registry) {
+	case EW_WF_REGISTRY_OUTPUT:
+		add(r, "workflow-registry", EW_DOCTOR_PASS, NULL,
+		    fmt("job '%s' takes the registry from the login step",
+			j->job),
+		    fmt("steps.%s.outputs.registry", j->ecr_login_id), NULL);
+		break;
+	case EW_WF_REGISTRY_HARDCODED:
+		if (registry.len && strcmp(registry.ptr, j->registry_text) == 0)
+			add(r, "workflow-registry", EW_DOCTOR_WARN, NULL,
+			    fmt("job '%s' takes the registry from the login "
+				"step",
+				j->job),
+			    fmt("%s: the registry %s is written out", where,
+				j->registry_text),
+			    fmt("use ${{ steps.%s.outputs.registry }}",
+				j->ecr_login_id ? j->ecr_login_id
+						: "login-ecr"));
+		else
+			add(r, "workflow-registry", EW_DOCTOR_FAIL,
+			    "no-basic-auth-credentials",
+			    fmt("job '%s' takes the registry from the login "
+				"step",
+				j->job),
+			    fmt("%s: the workflow pushes to %s, but the login "
+				"is for %s",
+				where, j->registry_text,
+				registry.len ? registry.ptr
+					     : "the account's registry"),
+			    fmt("give the login step an id and tag images "
+				"with ${{ steps.%s.outputs.registry }}",
+				j->ecr_login_id ? j->ecr_login_id
+						: "login-ecr"));
+		break;
+	case EW_WF_REGISTRY_NONE:
+		add(r, "workflow-registry", EW_DOCTOR_WARN, NULL,
+		    fmt("job '%s' takes the registry from the login step",
+			j->job),
+		    fmt(j->ecr_login_id
+			    ? "%s: steps.%s.outputs.registry is never used"
+			    : "%s: the login step has no id, so its registry "
+			      "output cannot be used%s",
+			where, j->ecr_login_id ? j->ecr_login_id : ""),
+		    fmt("tag images ${{ steps.%s.outputs.registry "
+			"}}/REPOSITORY:TAG",
+			j->ecr_login_id ? j->ecr_login_id : "login-ecr"));
+		break;
+	}
+done:
+	r->target = NULL;
+	r->kv.role = r->kv.role_arn = r->kv.repo = NULL;
+	r->kv.region = r->s->region;
+	free(where);
+	ew_buf_release(&role_arn);
+	ew_buf_release(&role_name);
+	ew_buf_release(&registry);
+}
+
+static void check_workflows(struct run *r, int scan_rc,
+			    const struct ew_error *scan_err)
+{
+	const struct ew_workflow_scan *w = &r->rep->workflows;
+	const char *what = r->in->workflow ? r->in->workflow
+					   : ".github/workflows";
+
+	if (scan_rc) {
+		add(r, "workflow", EW_DOCTOR_FAIL, NULL,
+		    fmt("a workflow pushes to ECR"),
+		    fmt("%s", scan_err->message),
+		    fmt("ecr-wizard apply writes %s (or name yours with "
+			"--workflow PATH)",
+			r->s->workflow_path));
+		return;
+	}
+	for (size_t i = 0; i < w->nproblems; i++)
+		add(r, "workflow", EW_DOCTOR_FAIL, NULL,
+		    fmt("%s parses", w->problems[i].file),
+		    fmt("%s", w->problems[i].message),
+		    fmt("fix %s line %ld (actionlint shows the same)",
+			w->problems[i].file, w->problems[i].line));
+	if (w->njobs == 0) {
+		add(r, "workflow", EW_DOCTOR_FAIL, NULL,
+		    fmt("a workflow pushes to ECR"),
+		    fmt("no job in %s runs "
+			"aws-actions/configure-aws-credentials",
+			what),
+		    fmt("ecr-wizard apply writes %s", r->s->workflow_path));
+		return;
+	}
+	add(r, "workflow", EW_DOCTOR_PASS, NULL,
+	    fmt("a workflow pushes to ECR"),
+	    fmt("%zu AWS job(s) in %zu file(s)", w->njobs, w->nfiles), NULL);
+	for (size_t i = 0; i < w->njobs; i++)
+		check_job(r, &w->jobs[i]);
+	{
+		struct ew_buf names;
+
+		ew_buf_init(&names);
+		ew_buf_puts(&names, "secrets: ");
+		for (size_t i = 0; i < w->nsecrets; i++)
+			ew_buf_printf(&names, "%s%s", i ? ", " : "",
+				      w->secrets[i]);
+		if (!w->nsecrets)
+			ew_buf_puts(&names, "none");
+		ew_buf_puts(&names, "; variables: ");
+		for (size_t i = 0; i < w->nvars; i++)
+			ew_buf_printf(&names, "%s%s", i ? ", " : "",
+				      w->vars[i]);
+		if (!w->nvars)
+			ew_buf_puts(&names, "none");
+		if (r->github[0])
+			ew_buf_printf(&names,
+				      " (compare: gh secret list --repo %s; "
+				      "gh variable list --repo %s)",
+				      r->github, r->github);
+		add(r, "workflow-names", EW_DOCTOR_PASS, NULL,
+		    fmt("the secrets and variables the workflow uses"),
+		    ew_buf_detach(&names), NULL);
+	}
+}
+
+/* ------------------------------------------------------------- the run */
+
+int ew_doctor_run(struct ew_doctor_report *out, const struct ew_doctor_input *in,
+		  struct ew_error *err)
+{
+	struct run r;
+	struct ew_buf prov;
+	struct ew_error scan_err;
+	int scan_rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	ew_workflow_scan_init(&out->workflows);
+	if (!in || !in->setup)
+		return ew_error_set(err, EW_EINVAL, "doctor needs a setup");
+	memset(&r, 0, sizeof(r));
+	ew_buf_init(&prov);
+	ew_error_clear(&scan_err);
+	r.rep = out;
+	r.in = in;
+	r.s = in->setup;
+	r.part = ew_partition_for_region(r.s->region);
+	if (!r.part)
+		r.part = ew_partition_by_id("aws");
+	if (r.s->owner && r.s->repo)
+		snprintf(r.github, sizeof(r.github), "%s/%s", r.s->owner,
+			 r.s->repo);
+	if (r.s->owner_id && r.s->repo_id &&
+	    strlen(r.s->owner_id) < sizeof(r.owner_id) &&
+	    strlen(r.s->repo_id) < sizeof(r.repo_id)) {
+		memcpy(r.owner_id, r.s->owner_id, strlen(r.s->owner_id) + 1);
+		memcpy(r.repo_id, r.s->repo_id, strlen(r.s->repo_id) + 1);
+		r.ids_from_setup = true;
+	}
+	r.kv.partition = r.part->id;
+	r.kv.github_repo = r.github[0] ? r.github : NULL;
+
+	/* The workflows first: the trust checks compare against them. */
+	if (in->root) {
+		out->has_workflows = true;
+		scan_rc = ew_workflow_scan_dir(&out->workflows, in->root,
+					       in->workflow, &scan_err);
+		if (scan_rc == 0)
+			scan_rc = ew_workflow_scan_finish(
+			    &out->workflows,
+			    in->default_branch ? in->default_branch
+					       : r.s->default_branch,
+			    &scan_err);
+		if (scan_rc == EW_ENOMEM) {
+			r.oom = 1;
+			goto done;
+		}
+	}
+
+	check_credentials(&r);
+	r.kv.account = r.s->account;
+	r.kv.principal_arn = out->caller_arn[0] ? out->caller_arn : NULL;
+	r.kv.region = r.s->region;
+	if (r.aws_ok) {
+		struct ew_error e;
+
+		ew_error_clear(&e);
+		if (ew_setup_provider_arn(&prov, r.s, &e) != 0) {
+			r.aws_ok = false;
+		} else {
+			r.provider_arn = prov.ptr;
+			check_provider(&r);
+		}
+	} else {
+		add(&r, "provider", EW_DOCTOR_SKIP, NULL,
+		    fmt("the GitHub OIDC provider exists"),
+		    fmt("skipped: the credentials check failed"), NULL);
+	}
+	for (size_t i = 0; i < ew_setup_target_count(r.s); i++)
+		check_target(&r, ew_setup_target_env(r.s, i));
+	r.kv.account = r.s->account;
+	r.kv.region = r.s->region;
+	if (in->root)
+		check_workflows(&r, scan_rc, &scan_err);
+done:
+	if (r.has_client)
+		ew_aws_client_release(&r.client);
+	ew_buf_release(&prov);
+	if (r.oom)
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	return 0;
+}

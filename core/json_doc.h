@@ -1,0 +1,48 @@
+/*
+ * json_doc.h - canonical printing and semantic comparison of JSON policy
+ * documents (IAM trust and permissions policies, ECR lifecycle policies).
+ *
+ * Display form: 2-space indentation, keys in the document's own order (IAM
+ * keeps the order it was given, so sorting would only confuse a diff), one
+ * trailing newline.  Wire form: compact, no whitespace.
+ *
+ * Semantic equality answers "is what AWS holds the same policy as what we
+ * would write?": object key order is irrelevant; a string equals a
+ * one-element array holding that string (IAM treats "Action": "x" and
+ * "Action": ["x"] alike); arrays whose elements are all scalars are
+ * compared as sets (IAM does not care about the order of actions,
+ * resources or condition values); arrays of objects (Statement, rules) in
+ * order; everything else exactly.
+ *
+ * Memory: functions append to a caller's struct ew_buf; nothing else is
+ * allocated for the caller.
+ */
+#ifndef EW_JSON_DOC_H
+#define EW_JSON_DOC_H
+
+#include "buf.h"
+#include "error.h"
+
+#include <stdbool.h>
+
+struct cJSON;
+
+/* Append doc in display form.  0 or EW_ENOMEM. */
+int ew_json_doc_print(struct ew_buf *out, const struct cJSON *doc);
+/* Parse json and append its display form.  EW_EPARSE when json is not a
+ * JSON document (err says where), EW_ENOMEM. */
+int ew_json_doc_pretty(struct ew_buf *out, const char *json,
+		       struct ew_error *err);
+/* Parse json and append its wire form. */
+int ew_json_doc_compact(struct ew_buf *out, const char *json,
+			struct ew_error *err);
+
+/* Append s as a JSON string literal (quotes, escapes).  0 or EW_ENOMEM. */
+int ew_json_doc_quote(struct ew_buf *out, const char *s);
+
+/* Semantic comparison of two parsed documents (NULL equals only NULL). */
+bool ew_json_doc_equal_items(const struct cJSON *a, const struct cJSON *b);
+/* Semantic comparison of two texts; false when either does not parse. */
+bool ew_json_doc_equal(const char *a, const char *b);
+
+#endif

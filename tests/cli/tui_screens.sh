@@ -1,0 +1,191 @@
+#!/bin/sh
+# tui_screens.sh - tig-style screen tests of the wizard.
+#
+# Each tests/tui/NAME.keys script is replayed into the test build
+# ($EW_TBIN, built with -DEW_TEST_HOOKS) on a virtual 80x24 terminal, in a
+# pinned environment (TERM, LANG, TZ, an empty HOME, no AWS_* variables)
+# with a throw-away git repository (origin on github.com) as the working
+# directory.  Every ":dump NAME" / ":attrs NAME" it writes is compared with
+# tests/tui/expected/NAME.txt / NAME.attrs; UPDATE=1 rewrites those files.
+#
+# Headers a script may carry (first lines):
+#   #! args: ARGS          extra arguments (default: --demo)
+#   #! env: VAR=VALUE ...  extra environment (e.g. NO_COLOR=1 LANG=C)
+#   #! exit: N             expected exit status (default 0)
+#   #! stdout: TEXT        text the normal terminal must show after exit
+#   #! file: PATH          a file the run must leave in the repository
+#   #! nofile: PATH        a file the run must not leave there
+#   #! clipboard: NAME     compare the OSC 52 copy with expected/NAME.txt
+#   #! size: COLSxROWS     the virtual terminal (default 80x24)
+# Prints TAP lines.
+set -u
+top=${EW_TOP:-$(pwd)}
+tbin=${EW_TBIN:-$top/build/release/ecr-wizard-test}
+bin=${EW_BIN:-$top/build/release/ecr-wizard}
+out=${EW_TEST_OUT:-$top/tests/.out}/tui
+exp=$top/tests/tui/expected
+n=0
+status=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); echo "not ok $n - $*"; status=1; }
+
+header() { sed -n "s/^#! $1: //p" "$2" | head -n 1; }
+
+rm -rf "$out"
+mkdir -p "$out"
+
+if [ ! -x "$tbin" ]; then
+	notok "test build missing: $tbin"
+	exit 1
+fi
+
+# compare FILE EXPECTED WHAT
+compare() {
+	if [ "${UPDATE:-0}" = 1 ]; then
+		cp "$1" "$2"
+		ok "$3 (updated)"
+	elif [ ! -f "$2" ]; then
+		notok "$3: no expected file $(basename "$2") (run with UPDATE=1)"
+	elif diff -u "$2" "$1" >"$1.diff" 2>&1; then
+		ok "$3"
+	else
+		notok "$3 differs from $(basename "$2"):"
+		sed 's/^/#   /' "$1.diff" | head -n 40
+	fi
+}
+
+for keys in "$top"/tests/tui/*.keys; do
+	name=$(basename "$keys" .keys)
+	work=$out/$name
+	mkdir -p "$work/home" "$work/dumps"
+	repo=$work/repo
+	git -c init.defaultBranch=main init -q "$repo"
+	git -C "$repo" remote add origin https://github.com/octo-org/octo-app.git
+	args=$(header args "$keys")
+	[ -n "$args" ] || args=--demo
+	extra=$(header env "$keys")
+	want=$(header exit "$keys")
+	[ -n "$want" ] || want=0
+	size=$(header size "$keys")
+	[ -n "$size" ] || size=80x24
+	# shellcheck disable=SC2086
+	(cd "$repo" && env -i PATH="$PATH" HOME="$work/home" \
+		TERM=xterm-256color LANG=C.UTF-8 LC_ALL= TZ=UTC \
+		EW_TEST_KEYS="$keys" EW_TEST_DUMP_DIR="$work/dumps" \
+		EW_TEST_NO_DISPLAY=1 EW_TEST_SIZE="$size" \
+		EW_TEST_FIXED_TIME=1 EW_TEST_TIMEOUT=20 EW_DEMO_LATENCY=0 \
+		EW_RETRY_SCALE=0 GITHUB_API_URL=http://127.0.0.1:9 \
+		$extra "$tbin" $args >"$work/stdout" 2>"$work/stderr")
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$name: exit status $rc"
+	else
+		notok "$name: exit status $rc, expected $want"
+		sed 's/^/#   /' "$work/stderr" | head -n 10
+	fi
+	for d in $(sed -n 's/^:dump //p' "$keys"); do
+		if [ -f "$work/dumps/$d.txt" ]; then
+			compare "$work/dumps/$d.txt" "$exp/$d.txt" "$name: $d"
+		else
+			notok "$name: no dump $d was written"
+		fi
+	done
+	for d in $(sed -n 's/^:attrs //p' "$keys"); do
+		if [ -f "$work/dumps/$d.attrs" ]; then
+			compare "$work/dumps/$d.attrs" "$exp/$d.attrs" \
+				"$name: attributes $d"
+		else
+			notok "$name: no attribute dump $d was written"
+		fi
+	done
+	sed -n 's/^#! stdout: //p' "$keys" | while IFS= read -r text; do
+		if grep -qF -- "$text" "$work/stdout"; then
+			echo "ok - $name: prints '$text' on exit"
+		else
+			echo "not ok - $name: does not print '$text' on exit"
+		fi
+	done >"$work/stdout.tap"
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "${line#ok - }" ;;
+		*) notok "${line#not ok - }" ;;
+		esac
+	done <"$work/stdout.tap"
+	for f in $(sed -n 's/^#! file: //p' "$keys"); do
+		if [ -f "$repo/$f" ]; then
+			ok "$name: wrote $f"
+		else
+			notok "$name: did not write $f"
+		fi
+	done
+	for f in $(sed -n 's/^#! nofile: //p' "$keys"); do
+		if [ -e "$repo/$f" ]; then
+			notok "$name: wrote $f but should not have"
+		else
+			ok "$name: left $f alone"
+		fi
+	done
+	clip=$(header clipboard "$keys")
+	if [ -n "$clip" ]; then
+		if [ -f "$work/dumps/clipboard.txt" ]; then
+			compare "$work/dumps/clipboard.txt" "$exp/$clip.txt" \
+				"$name: clipboard"
+		else
+			notok "$name: nothing was copied"
+		fi
+	fi
+	# Secrets never reach the screen or the terminal.
+	if grep -rqF -e "NOT-A-REAL-SECRET" "$work/dumps" "$work/stdout" \
+		"$work/stderr"; then
+		notok "$name: the demo secret key appears in the output"
+	fi
+done
+
+# Orphaned expected files hide removed dumps.
+for f in "$exp"/*; do
+	d=$(basename "$f")
+	d=${d%.*}
+	if ! grep -qx -e ":dump $d" -e ":attrs $d" "$top"/tests/tui/*.keys &&
+		! grep -qx "#! clipboard: $d" "$top"/tests/tui/*.keys; then
+		notok "expected file $(basename "$f") belongs to no script"
+	fi
+done
+
+# Without a terminal: a clear message and exit 2.
+"$bin" --demo </dev/null >"$out/notty.out" 2>"$out/notty.err"
+rc=$?
+if [ $rc = 2 ] && grep -q "needs a terminal" "$out/notty.err" &&
+	grep -q "plan" "$out/notty.err"; then
+	ok "no terminal: exit 2, suggests plan/apply"
+else
+	notok "no terminal: exit $rc"
+fi
+
+# --demo-scenario help lists every scenario; a bad name names them.
+"$bin" --demo-scenario help >"$out/help.out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q "access-denied" "$out/help.out" &&
+	grep -q "expired-token" "$out/help.out"; then
+	ok "--demo-scenario help lists the scenarios"
+else
+	notok "--demo-scenario help: exit $rc"
+fi
+"$bin" --demo-scenario no-such </dev/null >"$out/bad.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "no-such" "$out/bad.out" &&
+	grep -q "access-denied" "$out/bad.out"; then
+	ok "unknown scenario: exit 2 naming the valid ones"
+else
+	notok "unknown scenario: exit $rc"
+fi
+
+# The shipped binary has no test hooks: a key script is ignored there.
+if grep -q "EW_TEST_KEYS" "$bin"; then
+	notok "the shipped binary contains the test hooks"
+else
+	ok "the shipped binary has no test hooks"
+fi
+
+echo "1..$n"
+exit $status

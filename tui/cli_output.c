@@ -1,0 +1,555 @@
+/* cli_output.c - text and JSON rendering of a run for plan/apply/teardown. */
+#include "cli_output.h"
+
+#include "json_doc.h"
+#include "knowledge.h"
+#include "partition.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#define C_RESET	 "\033[0m"
+#define C_GREEN	 "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_RED	 "\033[31m"
+#define C_DIM	 "\033[2m"
+#define C_BOLD	 "\033[1m"
+
+void ew_cli_printer_init(struct ew_cli_printer *p, FILE *out, bool color,
+			 bool quiet, const struct ew_setup *setup)
+{
+	p->out = out;
+	p->color = color;
+	p->quiet = quiet;
+	p->setup = setup;
+	pthread_mutex_init(&p->lock, NULL);
+}
+
+void ew_cli_printer_release(struct ew_cli_printer *p)
+{
+	pthread_mutex_destroy(&p->lock);
+}
+
+static const char *kind_name(enum ew_step_kind k)
+{
+	switch (k) {
+	case EW_STEP_IDENTITY:
+		return "identity";
+	case EW_STEP_REPOSITORY:
+		return "repository";
+	case EW_STEP_LIFECYCLE:
+		return "lifecycle";
+	case EW_STEP_PROVIDER:
+		return "provider";
+	case EW_STEP_POLICY:
+		return "policy";
+	case EW_STEP_ROLE:
+		return "role";
+	case EW_STEP_ATTACH:
+		return "attach";
+	case EW_STEP_OUTPUTS:
+		return "outputs";
+	}
+	return "step";
+}
+
+static const char *env_name(const struct ew_setup *s, const struct ew_step *st)
+{
+	if (st->target < 0 || s->nenvs == 0 || (size_t)st->target >= s->nenvs)
+		return NULL;
+	return s->envs[st->target].name;
+}
+
+void ew_cli_step_id(char *out, size_t size, const struct ew_engine *e,
+		    const struct ew_step *s)
+{
+	const char *env = env_name(e->setup, s);
+
+	if (env)
+		snprintf(out, size, "%s:%s", kind_name(s->kind), env);
+	else
+		snprintf(out, size, "%s", kind_name(s->kind));
+}
+
+static const char *state_color(const struct ew_cli_printer *p,
+			       enum ew_step_state s)
+{
+	if (!p->color)
+		return "";
+	switch (s) {
+	case EW_STATE_DONE:
+	case EW_STATE_UPDATED:
+		return C_GREEN;
+	case EW_STATE_UNCHANGED:
+		return C_DIM;
+	case EW_STATE_SKIPPED:
+		return C_YELLOW;
+	case EW_STATE_FAILED:
+		return C_RED;
+	default:
+		return "";
+	}
+}
+
+/* ------------------------------------------------------------ hints */
+
+struct hint_values {
+	struct ew_knowledge_values v;
+	struct ew_buf role_arn, github, role, policy;
+};
+
+static void hint_values_init(struct hint_values *h, const struct ew_setup *s,
+			     const struct ew_step *st)
+{
+	const struct ew_env_target *env =
+	    st && st->target >= 0 ? ew_setup_target_env(s, (size_t)st->target)
+				  : NULL;
+	const struct ew_partition *p = ew_partition_for_region(s->region);
+
+	memset(h, 0, sizeof(*h));
+	ew_buf_init(&h->role_arn);
+	ew_buf_init(&h->github);
+	ew_buf_init(&h->role);
+	ew_buf_init(&h->policy);
+	h->v.partition = p ? p->id : NULL;
+	h->v.account = s->account;
+	h->v.region = ew_setup_target_region(s, env);
+	h->v.repo = ew_setup_target_repo_name(s, env);
+	if (ew_setup_role_name_for(&h->role, s, env) == 0)
+		h->v.role = h->role.ptr;
+	if (ew_setup_policy_name_for(&h->policy, s, env) == 0)
+		h->v.policy = h->policy.ptr;
+	if (s->account) {
+		if (ew_setup_role_arn(&h->role_arn, s, env, NULL) == 0)
+			h->v.role_arn = h->role_arn.ptr;
+	}
+	if (s->owner && s->repo &&
+	    ew_buf_printf(&h->github, "%s/%s", s->owner, s->repo) == 0)
+		h->v.github_repo = h->github.ptr;
+}
+
+static void hint_values_release(struct hint_values *h)
+{
+	ew_buf_release(&h->role_arn);
+	ew_buf_release(&h->github);
+	ew_buf_release(&h->role);
+	ew_buf_release(&h->policy);
+}
+
+void ew_cli_print_failure(FILE *out, const struct ew_step *s,
+			  const struct ew_setup *setup)
+{
+	const struct ew_knowledge_entry *k =
+	    ew_knowledge_match_error(&s->error);
+	struct hint_values h;
+	struct ew_buf b;
+
+	if (s->error.aws_code[0])
+		fprintf(out, "            %s%s%s: %s\n", s->error.operation,
+			s->error.operation[0] ? " " : "", s->error.aws_code,
+			s->error.message);
+	else
+		fprintf(out, "            %s\n", s->error.message);
+	if (s->error.request_id[0])
+		fprintf(out, "            request id %s\n",
+			s->error.request_id);
+	if (!k)
+		return;
+	hint_values_init(&h, setup, s);
+	ew_buf_init(&b);
+	ew_buf_puts(&b, "            cause: ");
+	ew_knowledge_render(&b, k->cause, &h.v);
+	ew_buf_putc(&b, '\n');
+	for (size_t i = 0; k->fix_steps && k->fix_steps[i]; i++) {
+		ew_buf_printf(&b, "            %s %zu. ",
+			      i ? "    " : "fix:", i + 1);
+		ew_knowledge_render(&b, k->fix_steps[i], &h.v);
+		ew_buf_putc(&b, '\n');
+	}
+	if (k->check_command) {
+		ew_buf_puts(&b, "            check: ");
+		ew_knowledge_render(&b, k->check_command, &h.v);
+		ew_buf_putc(&b, '\n');
+	}
+	fputs(b.ptr, out);
+	ew_buf_release(&b);
+	hint_values_release(&h);
+}
+
+/* --------------------------------------------------------- progress */
+
+static void print_line(struct ew_cli_printer *p, const struct ew_step *s)
+{
+	const char *label = ew_step_state_name(s->state);
+
+	fprintf(p->out, "  %s%-9s%s %s", state_color(p, s->state), label,
+		p->color ? C_RESET : "", s->title);
+	if (s->detail[0])
+		fprintf(p->out, ": %s", s->detail);
+	if (s->requests)
+		fprintf(p->out, " (%.2fs, %u request%s)", s->elapsed,
+			s->requests, s->requests == 1 ? "" : "s");
+	else
+		fprintf(p->out, " (%.2fs)", s->elapsed);
+	fputc('\n', p->out);
+	if (s->state == EW_STATE_FAILED && s->error.code != EW_ECANCEL)
+		ew_cli_print_failure(p->out, s, p->setup);
+	fflush(p->out);
+}
+
+static void on_step(const struct ew_step *s, enum ew_event ev, void *payload)
+{
+	struct ew_cli_printer *p = payload;
+
+	if (p->quiet || ev != EW_EVENT_FINISHED)
+		return;
+	pthread_mutex_lock(&p->lock);
+	print_line(p, s);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void on_retry(const struct ew_step *s, const struct ew_retry_event *ev,
+		     void *payload)
+{
+	struct ew_cli_printer *p = payload;
+	const char *why = ev->error && ev->error->aws_code[0]
+			      ? ev->error->aws_code
+			  : ev->error ? ew_error_code_name(ev->error->code)
+				      : "error";
+
+	(void)s;
+	if (p->quiet)
+		return;
+	pthread_mutex_lock(&p->lock);
+	fprintf(p->out, "  retrying %s:%s (%s, attempt %d/%d, waiting %.1fs)\n",
+		ev->service, ev->operation, why, ev->attempt + 1,
+		ev->max_attempts, (double)ev->delay_ms / 1000.0);
+	fflush(p->out);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void ew_cli_observer(struct ew_engine_observer *o, struct ew_cli_printer *p)
+{
+	memset(o, 0, sizeof(*o));
+	o->on_step = on_step;
+	o->on_retry = on_retry;
+	o->on_failure = NULL; /* scripts: a failure aborts */
+	o->payload = p;
+}
+
+/* ------------------------------------------------------------- plan */
+
+static const char *action_label(const struct ew_engine *e,
+				const struct ew_step *s)
+{
+	if (s->state == EW_STATE_FAILED)
+		return "failed";
+	if (s->kind == EW_STEP_IDENTITY)
+		return e->offline ? "offline" : "checked";
+	return ew_step_action_name(s->action);
+}
+
+void ew_cli_print_plan(struct ew_cli_printer *p, const struct ew_engine *e,
+		       bool teardown)
+{
+	FILE *out = p->out;
+
+	for (size_t i = 0; i < e->nsteps; i++) {
+		const struct ew_step *s = &e->steps[i];
+		const char *a = action_label(e, s);
+		const char *col = "";
+
+		if (p->color) {
+			if (s->state == EW_STATE_FAILED)
+				col = C_RED;
+			else if (s->action == EW_ACTION_CREATE ||
+				 s->action == EW_ACTION_UPDATE ||
+				 s->action == EW_ACTION_DELETE)
+				col = teardown ? C_RED : C_GREEN;
+			else if (s->action == EW_ACTION_SKIP)
+				col = C_YELLOW;
+			else
+				col = C_DIM;
+		}
+		fprintf(out, "  %s%-9s%s %s", col, a, p->color ? C_RESET : "",
+			s->title);
+		if (s->detail[0])
+			fprintf(out, ": %s", s->detail);
+		fputc('\n', out);
+		if (s->state == EW_STATE_FAILED)
+			ew_cli_print_failure(out, s, e->setup);
+	}
+}
+
+void ew_cli_print_diffs(struct ew_cli_printer *p, const struct ew_engine *e)
+{
+	for (size_t i = 0; i < e->nsteps; i++) {
+		const struct ew_step *s = &e->steps[i];
+
+		if (!s->diff.len)
+			continue;
+		fprintf(p->out, "\n%s%s%s - %s:\n", p->color ? C_BOLD : "",
+			s->title, p->color ? C_RESET : "",
+			s->action == EW_ACTION_UPDATE
+			    ? "will change"
+			    : "differs (reported, not changed)");
+		if (!p->color) {
+			fputs(s->diff.ptr, p->out);
+			continue;
+		}
+		for (const char *l = s->diff.ptr; *l;) {
+			const char *nl = strchr(l, '\n');
+			size_t len = nl ? (size_t)(nl - l) : strlen(l);
+			const char *c = *l == '+'   ? C_GREEN
+					: *l == '-' ? C_RED
+					: *l == '@' ? C_DIM
+						    : "";
+
+			fprintf(p->out, "%s%.*s%s\n", c, (int)len, l,
+				*c ? C_RESET : "");
+			l += len + (nl ? 1 : 0);
+		}
+	}
+}
+
+void ew_cli_print_documents(struct ew_cli_printer *p, const struct ew_engine *e)
+{
+	for (size_t i = 0; i < e->nsteps; i++) {
+		const struct ew_step *s = &e->steps[i];
+
+		if (!s->desired_doc || !s->doc_file[0])
+			continue;
+		fprintf(p->out, "\n%s%s%s (%s):\n%s", p->color ? C_BOLD : "",
+			s->doc_file, p->color ? C_RESET : "", s->title,
+			s->desired_doc);
+	}
+}
+
+static bool changes(const struct ew_step *s, bool teardown)
+{
+	if (teardown)
+		return s->action == EW_ACTION_DELETE;
+	return s->action == EW_ACTION_CREATE || s->action == EW_ACTION_UPDATE ||
+	       s->action == EW_ACTION_UNKNOWN;
+}
+
+/* Each line of text as a comment. */
+static void comment(struct ew_buf *out, const char *text)
+{
+	for (const char *l = text; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+
+		ew_buf_printf(out, "# %.*s\n", (int)len, l);
+		l += len + (nl ? 1 : 0);
+	}
+}
+
+int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
+{
+	const char *eof = "ECR_WIZARD_EOF";
+
+	ew_buf_printf(out,
+		      "#!/bin/sh\n"
+		      "# %s for %s/%s in account %s, written by ecr-wizard.\n"
+		      "# Run it in an empty directory; it writes the policy "
+		      "documents it uses.\n"
+		      "set -eu\n",
+		      teardown ? "Teardown" : "Setup", e->setup->owner,
+		      e->setup->repo,
+		      e->setup->account ? e->setup->account : "?");
+	if (!teardown)
+		for (size_t i = 0; i < e->nsteps; i++) {
+			const struct ew_step *s = &e->steps[i];
+
+			if (!s->desired_doc || !s->doc_file[0] ||
+			    !changes(s, false))
+				continue;
+			ew_buf_printf(out, "\ncat > %s <<'%s'\n%s%s\n",
+				      s->doc_file, eof, s->desired_doc, eof);
+		}
+	for (size_t i = 0; i < e->nsteps; i++) {
+		const struct ew_step *s = &e->steps[i];
+
+		if (!s->cli.len)
+			continue;
+		ew_buf_printf(out, "\n# %s: %s\n", s->title,
+			      ew_step_action_name(s->action));
+		if (changes(s, teardown) || s->kind == EW_STEP_IDENTITY ||
+		    s->kind == EW_STEP_OUTPUTS) {
+			ew_buf_puts(out, s->cli.ptr);
+			ew_buf_putc(out, '\n');
+		} else {
+			comment(out, s->cli.ptr);
+		}
+	}
+	return ew_buf_puts(out, "");
+}
+
+void ew_cli_print_secrets(FILE *out, const struct ew_outputs *o,
+			  const struct ew_setup *s)
+{
+	struct ew_buf b;
+
+	ew_buf_init(&b);
+	ew_buf_puts(&b, "\nGitHub secrets (repository Settings > Secrets and "
+			"variables > Actions > New repository secret):\n\n");
+	ew_outputs_table(&b, o);
+	ew_buf_puts(&b, "\nOr with the GitHub CLI:\n");
+	ew_outputs_gh_commands(&b, o, s, EW_GH_SECRET);
+	ew_buf_puts(&b, "\nTo store them as variables instead (then use vars.X "
+			"in the workflow):\n");
+	ew_outputs_gh_commands(&b, o, s, EW_GH_VARIABLE);
+	fputs(b.ptr, out);
+	ew_buf_release(&b);
+}
+
+/* ------------------------------------------------------------- JSON */
+
+static cJSON *str_or_null(const char *s)
+{
+	return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *hint_json(const struct ew_step *s, const struct ew_setup *set)
+{
+	const struct ew_knowledge_entry *k =
+	    ew_knowledge_match_error(&s->error);
+	struct hint_values h;
+	struct ew_buf b;
+	cJSON *o, *fix;
+
+	if (!k)
+		return cJSON_CreateNull();
+	hint_values_init(&h, set, s);
+	ew_buf_init(&b);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", k->id);
+	cJSON_AddStringToObject(o, "title", k->title);
+	ew_knowledge_render(&b, k->cause, &h.v);
+	cJSON_AddStringToObject(o, "cause", b.ptr);
+	fix = cJSON_AddArrayToObject(o, "fix");
+	for (size_t i = 0; k->fix_steps && k->fix_steps[i]; i++) {
+		ew_buf_clear(&b);
+		ew_knowledge_render(&b, k->fix_steps[i], &h.v);
+		cJSON_AddItemToArray(fix, cJSON_CreateString(b.ptr));
+	}
+	ew_buf_clear(&b);
+	if (k->check_command)
+		ew_knowledge_render(&b, k->check_command, &h.v);
+	cJSON_AddItemToObject(o, "check", str_or_null(b.ptr));
+	ew_buf_release(&b);
+	hint_values_release(&h);
+	return o;
+}
+
+static cJSON *error_json(const struct ew_step *s, const struct ew_setup *set)
+{
+	cJSON *o;
+
+	if (s->state != EW_STATE_FAILED)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", ew_error_code_name(s->error.code));
+	cJSON_AddItemToObject(o, "aws_code", str_or_null(s->error.aws_code));
+	cJSON_AddNumberToObject(o, "http_status", (double)s->error.http_status);
+	cJSON_AddStringToObject(o, "message", s->error.message);
+	cJSON_AddItemToObject(o, "operation", str_or_null(s->error.operation));
+	cJSON_AddItemToObject(o, "request_id",
+			      str_or_null(s->error.request_id));
+	cJSON_AddItemToObject(o, "hint", hint_json(s, set));
+	return o;
+}
+
+static double ms3(double s)
+{
+	return (double)(long long)(s * 1000.0 + 0.5) / 1000.0;
+}
+
+int ew_cli_json(struct ew_buf *out, const char *command,
+		const struct ew_engine *e, const struct ew_outputs *secrets,
+		const struct ew_cli_workflow *wf, const char *const *notes,
+		size_t nnotes)
+{
+	cJSON *root = cJSON_CreateObject(), *steps, *arr;
+	char id[320];
+	int rc;
+
+	if (!root)
+		return EW_ENOMEM;
+	cJSON_AddNumberToObject(root, "version", 1);
+	cJSON_AddStringToObject(root, "command", command);
+	cJSON_AddItemToObject(root, "account", str_or_null(e->setup->account));
+	cJSON_AddStringToObject(root, "region", e->setup->region);
+	snprintf(id, sizeof(id), "%s/%s", e->setup->owner, e->setup->repo);
+	cJSON_AddStringToObject(root, "github", id);
+	cJSON_AddBoolToObject(root, "offline", e->offline);
+	cJSON_AddItemToObject(root, "caller_arn",
+			      str_or_null(e->result.caller_arn));
+	steps = cJSON_AddArrayToObject(root, "steps");
+	for (size_t i = 0; i < e->nsteps; i++) {
+		const struct ew_step *s = &e->steps[i];
+		cJSON *o = cJSON_CreateObject();
+
+		ew_cli_step_id(id, sizeof(id), e, s);
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "kind", kind_name(s->kind));
+		cJSON_AddItemToObject(o, "environment",
+				      str_or_null(env_name(e->setup, s)));
+		cJSON_AddStringToObject(o, "title", s->title);
+		cJSON_AddStringToObject(o, "action",
+					ew_step_action_name(s->action));
+		cJSON_AddStringToObject(o, "state",
+					ew_step_state_name(s->state));
+		cJSON_AddStringToObject(o, "detail", s->detail);
+		cJSON_AddItemToObject(o, "arn", str_or_null(s->arn));
+		cJSON_AddNumberToObject(o, "elapsed", ms3(s->elapsed));
+		cJSON_AddNumberToObject(o, "requests", s->requests);
+		cJSON_AddNumberToObject(o, "mutations", s->mutations);
+		cJSON_AddNumberToObject(o, "retries", s->retries);
+		cJSON_AddBoolToObject(o, "managed", s->is_managed);
+		cJSON_AddItemToObject(o, "current",
+				      str_or_null(s->current_doc));
+		cJSON_AddItemToObject(o, "desired",
+				      str_or_null(s->desired_doc));
+		cJSON_AddItemToObject(o, "diff", str_or_null(s->diff.ptr));
+		cJSON_AddItemToObject(o, "cli", str_or_null(s->cli.ptr));
+		cJSON_AddItemToObject(o, "error", error_json(s, e->setup));
+		cJSON_AddItemToArray(steps, o);
+	}
+	arr = cJSON_AddArrayToObject(root, "secrets");
+	for (size_t i = 0; secrets && i < secrets->nrows; i++) {
+		const struct ew_output_row *r = &secrets->rows[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", r->name);
+		cJSON_AddStringToObject(o, "value", r->value);
+		cJSON_AddStringToObject(o, "description", r->description);
+		cJSON_AddItemToObject(o, "environment", str_or_null(r->env));
+		cJSON_AddItemToArray(arr, o);
+	}
+	if (wf && wf->path) {
+		cJSON *o = cJSON_AddObjectToObject(root, "workflow");
+
+		cJSON_AddStringToObject(o, "path", wf->path);
+		cJSON_AddBoolToObject(o, "written", wf->written);
+		cJSON_AddStringToObject(o, "status", wf->status);
+		cJSON_AddItemToObject(o, "diff", str_or_null(wf->diff));
+		if (wf->content)
+			cJSON_AddStringToObject(o, "content", wf->content);
+	} else {
+		cJSON_AddNullToObject(root, "workflow");
+	}
+	cJSON_AddNumberToObject(root, "requests", e->result.requests);
+	cJSON_AddNumberToObject(root, "mutations", e->result.mutations);
+	cJSON_AddNumberToObject(root, "sequential_depth",
+				e->result.sequential_depth);
+	cJSON_AddNumberToObject(root, "elapsed", ms3(e->result.elapsed));
+	arr = cJSON_AddArrayToObject(root, "notes");
+	for (size_t i = 0; i < nnotes; i++)
+		if (notes[i] && notes[i][0])
+			cJSON_AddItemToArray(arr, cJSON_CreateString(notes[i]));
+	rc = ew_json_doc_print(out, root) ? EW_ENOMEM : 0;
+	cJSON_Delete(root);
+	return rc;
+}

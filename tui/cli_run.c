@@ -1,0 +1,505 @@
+/* cli_run.c - set-up and tear-down around the engine for the CLI commands. */
+#include "cli_run.h"
+
+#include "demo_account.h"
+#include "diff.h"
+#include "documents.h"
+#include "fsutil.h"
+#include "git_detect.h"
+#include "github_api.h"
+#include "http.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------- signals */
+
+static struct {
+	pthread_mutex_t lock;
+	struct ew_engine *engine;
+	volatile sig_atomic_t interrupted;
+	bool started;
+} sig = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* A thread that waits for SIGINT/SIGTERM: the signals are blocked in
+ * every other thread, so the handler-free path is safe to cancel from.
+ * While an engine runs it is cancelled (the command then exits 130 after
+ * it returns); otherwise nothing is in progress and we leave at once. */
+static void *signal_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int signo;
+
+	for (;;) {
+		if (sigwait(set, &signo) != 0)
+			continue;
+		sig.interrupted = 1;
+		pthread_mutex_lock(&sig.lock);
+		if (sig.engine) {
+			ew_engine_cancel(sig.engine);
+			pthread_mutex_unlock(&sig.lock);
+			continue;
+		}
+		pthread_mutex_unlock(&sig.lock);
+		fputs("\necr-wizard: interrupted\n", stderr);
+		_exit(130);
+	}
+	return NULL;
+}
+
+static void signals_start(void)
+{
+	static sigset_t set;
+	pthread_t tid;
+
+	if (sig.started)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	/* Before any other thread exists, so they all inherit the mask. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (pthread_create(&tid, NULL, signal_thread, &set) == 0) {
+		pthread_detach(tid);
+		sig.started = true;
+	} else {
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	}
+}
+
+void ew_cli_run_engine(struct ew_engine *e)
+{
+	pthread_mutex_lock(&sig.lock);
+	sig.engine = e;
+	pthread_mutex_unlock(&sig.lock);
+	if (e && sig.interrupted)
+		ew_engine_cancel(e);
+}
+
+bool ew_cli_run_interrupted(void)
+{
+	return sig.interrupted != 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+void ew_cli_run_note(struct ew_cli_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->nnotes >= EW_CLI_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->notes[r->nnotes++], sizeof(r->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+bool ew_cli_run_confirm(const char *question)
+{
+	char line[64];
+
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	return strcasecmp(line, "y\n") == 0 || strcasecmp(line, "yes\n") == 0;
+}
+
+static bool is_credentials_error(const struct ew_error *err)
+{
+	static const char *const codes[] = {"InvalidClientTokenId",
+					    "SignatureDoesNotMatch",
+					    "ExpiredToken",
+					    "ExpiredTokenException",
+					    "UnrecognizedClientException",
+					    "InvalidAccessKeyId",
+					    "IncompleteSignature",
+					    "MissingAuthenticationToken"};
+
+	if (err->code == EW_ENOCREDS)
+		return true;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (ew_error_is_aws(err, codes[i]))
+			return true;
+	return false;
+}
+
+int ew_cli_run_exit(int rc, const struct ew_engine *e)
+{
+	if (rc == 0)
+		return 0;
+	if (rc == EW_ECANCEL && ew_cli_run_interrupted())
+		return 130;
+	if (e && e->nsteps && e->steps[0].state == EW_STATE_FAILED &&
+	    is_credentials_error(&e->steps[0].error))
+		return 3;
+	if (rc == EW_ENOCREDS)
+		return 3;
+	return 1;
+}
+
+static int usage_error(const char *command, const struct ew_error *err)
+{
+	fprintf(stderr, "ecr-wizard %s: %s\n", command, err->message);
+	fprintf(stderr, "see 'ecr-wizard %s --help'\n", command);
+	return 2;
+}
+
+/* --trace[=FILE], else EW_TRACE=FILE.  Created 0600: it shows account
+ * ids and resource names, never a secret. */
+static int open_trace(struct ew_cli_run *r, struct ew_error *err)
+{
+	const char *path = r->opt.trace_file;
+	int fd;
+
+	if (!path && !r->opt.trace)
+		path = ew_context_getenv(&r->ctx, "EW_TRACE");
+	if (!path && !r->opt.trace)
+		return 0;
+	if (!path) {
+		r->trace = stderr;
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(r->trace = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		return ew_error_set(err, EW_EIO, "cannot open trace file '%s'",
+				    path);
+	}
+	r->trace_owned = true;
+	return 0;
+}
+
+/* OWNER/REPO from the working tree unless --github; the work tree is
+ * where the workflow goes when it is that repository. */
+static int detect_github(struct ew_cli_run *r, struct ew_error *err)
+{
+	struct ew_setup *s = &r->opt.setup;
+	struct ew_git_info gi;
+	int rc;
+
+	rc = ew_git_detect(&gi, NULL, s->github_host, err);
+	if (rc == 0 && gi.ref.owner[0]) {
+		bool same = !r->opt.has_github ||
+			    (strcasecmp(gi.ref.owner, s->owner) == 0 &&
+			     strcasecmp(gi.ref.repo, s->repo) == 0);
+
+		if (!r->opt.has_github) {
+			rc = ew_setup_set_owner(s, gi.ref.owner, err);
+			if (!rc)
+				rc = ew_setup_set_repo(s, gi.ref.repo, err);
+			if (rc)
+				ew_error_prefix(err,
+						"the git remote '%s' names an "
+						"unusable repository",
+						gi.remote_name ? gi.remote_name
+							       : "origin");
+		}
+		if (!rc && same && gi.workdir)
+			r->workdir = ew_strdup(gi.workdir);
+		if (!rc && !r->opt.has_branch && gi.default_branch)
+			(void)ew_setup_set_default_branch(s, gi.default_branch,
+							  NULL);
+		ew_git_info_release(&gi);
+		return rc;
+	}
+	ew_git_info_release(&gi);
+	if (r->opt.has_github) {
+		ew_error_clear(err);
+		return 0;
+	}
+	return rc ? rc
+		  : ew_error_set(err, EW_ENOTFOUND,
+				 "no GitHub repository found here: use "
+				 "--github OWNER/REPO");
+}
+
+static void github_ids(struct ew_cli_run *r)
+{
+	struct ew_setup *s = &r->opt.setup;
+	const char *off = ew_context_getenv(&r->ctx, "EW_NO_GITHUB_API");
+	struct ew_github_ids ids;
+	struct ew_error err;
+	char num[32];
+
+	if (r->opt.demo || r->opt.no_github_api || (off && strcmp(off, "0"))) {
+		ew_cli_run_note(r, "GitHub API not asked: the trust policy "
+				   "uses the OWNER/REPO subject form only");
+		return;
+	}
+	ew_error_clear(&err);
+	if (ew_github_repo_ids(&ids, &r->ctx, s->owner, s->repo, &err) != 0) {
+		ew_cli_run_note(r,
+				"cannot read the repository IDs from the "
+				"GitHub API (%s): the trust policy uses the "
+				"OWNER/REPO subject form only",
+				err.message);
+		return;
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)ids.owner_id);
+	if (ew_setup_set_owner_id(s, num, NULL) == 0) {
+		snprintf(num, sizeof(num), "%lld", (long long)ids.repo_id);
+		if (ew_setup_set_repo_id(s, num, NULL) != 0)
+			ew_setup_set_owner_id(s, NULL, NULL);
+	}
+}
+
+static int make_transport(struct ew_cli_run *r, struct ew_error *err)
+{
+	if (r->opt.demo) {
+		struct ew_demo_options d;
+
+		ew_demo_options_init(&d);
+		d.scenario = r->opt.demo_scenario;
+		r->transport = ew_demo_transport_new(&d, err);
+	} else {
+		struct ew_http_options h;
+
+		ew_http_options_init(&h);
+		h.ca_bundle = ew_context_getenv(&r->ctx, "AWS_CA_BUNDLE");
+		r->transport = ew_http_transport_new(&h, err);
+	}
+	if (!r->transport)
+		return err->code ? err->code : EW_ERROR;
+	r->ctx.transport = r->transport;
+	return 0;
+}
+
+/* The cross-field rules (ew_setup_check) before any request.  The
+ * account may legitimately be unknown until STS answers, so a shallow
+ * copy with a stand-in account is checked: it only reads, nothing of it
+ * is freed. */
+static int precheck(const struct ew_setup *s, struct ew_error *err)
+{
+	struct ew_setup tmp = *s;
+	char account[] = "000000000000";
+
+	if (!tmp.account)
+		tmp.account = account;
+	return ew_setup_check(&tmp, err);
+}
+
+static int credentials(struct ew_cli_run *r, unsigned flags,
+		       struct ew_error *err)
+{
+	struct ew_setup *s = &r->opt.setup;
+	struct ew_aws_options ao;
+	int rc;
+
+	if (r->opt.demo) {
+		struct ew_credentials c;
+
+		rc = ew_demo_credentials(&c, err);
+		if (!rc) {
+			rc = ew_aws_client_init(&r->client, &r->ctx, &c,
+						s->region, err);
+			r->has_client = rc == 0;
+		}
+		ew_credentials_release(&c);
+		if (!rc)
+			ew_cli_run_note(r, "demo: a simulated account, "
+					   "nothing is sent over the network");
+		return rc;
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.profile = r->opt.profile;
+	ao.region = r->opt.has_region ? s->region : NULL;
+	rc = ew_session_resolve(&r->session, &r->ctx, &ao, err);
+	r->has_session = true;
+	if (!r->opt.has_region && r->session.region) {
+		struct ew_error rerr;
+
+		if (ew_setup_set_region(s, r->session.region, &rerr) != 0) {
+			*err = rerr;
+			ew_error_prefix(err, "region from %s",
+					r->session.region_origin
+					    ? r->session.region_origin
+					    : "the profile");
+			return EW_EINVAL;
+		}
+	}
+	if (s->warning[0])
+		ew_cli_run_note(r, "%s", s->warning);
+	if (rc == EW_ENOCREDS && (flags & EW_CLI_ALLOW_OFFLINE) &&
+	    r->opt.has_account) {
+		r->offline = true;
+		ew_cli_run_note(r,
+				"no AWS credentials: offline plan for "
+				"account %s; nothing was read from AWS",
+				s->account);
+		ew_error_clear(err);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	rc = ew_session_client(&r->client, &r->session, s->region, err);
+	r->has_client = rc == 0;
+	return rc;
+}
+
+int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
+		     char **argv, unsigned flags)
+{
+	struct ew_error err;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->command = command;
+	ew_error_clear(&err);
+	signals_start();
+	ew_context_init_default(&r->ctx);
+	if (ew_options_init(&r->opt) != 0) {
+		fputs("ecr-wizard: out of memory\n", stderr);
+		return 1;
+	}
+	rc = ew_options_parse(&r->opt, argc, argv, 0, &err);
+	if (rc) {
+		fprintf(stderr, "ecr-wizard %s: %s\n", command, err.message);
+		if (strncmp(err.message, "unknown option", 14) == 0)
+			ew_options_usage(stderr, command);
+		else
+			fprintf(stderr, "see 'ecr-wizard %s --help'\n",
+				command);
+		return 2;
+	}
+	if (r->opt.help) {
+		ew_options_usage(stdout, command);
+		return 0;
+	}
+	if (r->opt.version) {
+		ew_options_print_version(stdout);
+		return 0;
+	}
+	r->color = ew_options_use_color(&r->opt, getenv("NO_COLOR"), stdout);
+	if ((flags & EW_CLI_CONFIRMS) && !r->opt.yes && !isatty(0)) {
+		fprintf(stderr,
+			"ecr-wizard %s: not a terminal, so no one can "
+			"confirm: pass --yes to %s without asking\n",
+			command, command);
+		return 2;
+	}
+	rc = detect_github(r, &err);
+	if (!rc)
+		rc = precheck(&r->opt.setup, &err);
+	if (rc)
+		return usage_error(command, &err);
+	rc = open_trace(r, &err);
+	if (rc)
+		return usage_error(command, &err);
+	r->ctx.trace = r->trace;
+	rc = make_transport(r, &err);
+	if (rc) {
+		fprintf(stderr, "ecr-wizard %s: %s\n", command, err.message);
+		return 1;
+	}
+	github_ids(r);
+	rc = credentials(r, flags, &err);
+	if (rc == EW_EINVAL || rc == EW_EPARSE || rc == EW_EIO)
+		return usage_error(command, &err);
+	if (rc) {
+		fprintf(stderr, "ecr-wizard %s: %s\n", command, err.message);
+		if (flags & EW_CLI_ALLOW_OFFLINE)
+			fprintf(stderr,
+				"(for a plan without credentials, give the "
+				"account: --account 123456789012)\n");
+		return 3;
+	}
+	return -1;
+}
+
+void ew_cli_run_finish(struct ew_cli_run *r)
+{
+	ew_cli_run_engine(NULL);
+	if (r->has_client)
+		ew_aws_client_release(&r->client);
+	if (r->has_session)
+		ew_session_release(&r->session);
+	ew_transport_free(r->transport);
+	if (r->trace_owned && r->trace)
+		fclose(r->trace);
+	free(r->workdir);
+	ew_options_release(&r->opt);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ----------------------------------------------------------- workflow */
+
+#define WF_MAX (1024 * 1024)
+
+static const char *wf_root(const struct ew_cli_run *r)
+{
+	return r->workdir ? r->workdir : ".";
+}
+
+int ew_cli_wf_check(struct ew_cli_run *r, struct ew_cli_wf *wf,
+		    struct ew_error *err)
+{
+	const struct ew_setup *s = &r->opt.setup;
+	struct ew_buf cur;
+	int rc;
+
+	memset(wf, 0, sizeof(*wf));
+	ew_buf_init(&wf->content);
+	ew_buf_init(&wf->diff);
+	wf->status = "planned";
+	rc = ew_doc_workflow(&wf->content, s, err);
+	if (rc)
+		return rc;
+	ew_buf_init(&cur);
+	rc = ew_file_read_in(&cur, wf_root(r), s->workflow_path, WF_MAX, err);
+	if (rc == EW_ENOTFOUND) {
+		ew_error_clear(err);
+		rc = 0;
+	} else if (rc == 0) {
+		wf->exists = true;
+		wf->same = strcmp(cur.ptr, wf->content.ptr) == 0;
+		if (wf->same)
+			wf->status = "unchanged";
+		else
+			rc = ew_diff_unified(&wf->diff, cur.ptr,
+					     wf->content.ptr, s->workflow_path,
+					     "generated", NULL, err);
+	}
+	ew_buf_release(&cur);
+	return rc;
+}
+
+int ew_cli_wf_write(struct ew_cli_run *r, struct ew_cli_wf *wf, bool force,
+		    struct ew_error *err)
+{
+	const struct ew_setup *s = &r->opt.setup;
+	int rc;
+
+	if (wf->exists && wf->same) {
+		wf->status = "unchanged";
+		return 0;
+	}
+	if (wf->exists && !force) {
+		wf->status = "kept";
+		return 0;
+	}
+	rc = ew_file_write_atomic(wf_root(r), s->workflow_path, wf->content.ptr,
+				  wf->content.len, 0644, err);
+	if (rc) {
+		wf->status = "failed";
+		return rc;
+	}
+	wf->written = true;
+	wf->status = wf->exists ? "updated" : "created";
+	return 0;
+}
+
+void ew_cli_wf_release(struct ew_cli_wf *wf)
+{
+	ew_buf_release(&wf->content);
+	ew_buf_release(&wf->diff);
+}

@@ -1,0 +1,51 @@
+/* keys.c - the key table, expanded from EW_KEYMAP. */
+#include "keys.h"
+
+#include <curses.h>
+
+#define EW_K_ENTER KEY_ENTER
+#define EW_K_UP	   KEY_UP
+#define EW_K_DOWN  KEY_DOWN
+#define EW_K_LEFT  KEY_LEFT
+#define EW_K_RIGHT KEY_RIGHT
+#define EW_K_PPAGE KEY_PPAGE
+#define EW_K_NPAGE KEY_NPAGE
+#define EW_K_HOME  KEY_HOME
+#define EW_K_END   KEY_END
+#define EW_K_BTAB  KEY_BTAB
+#define EW_K_F1	   KEY_F(1)
+#define EW_K_F2	   KEY_F(2)
+
+static const struct ew_keybinding table[] = {
+#define EW_KEY_ROW(id, keys, status, help, ctx, k1, k2, k3)                    \
+	{EW_ACT_##id, #id, keys, status, help, ctx, {k1, k2, k3}},
+    EW_KEYMAP(EW_KEY_ROW)
+#undef EW_KEY_ROW
+};
+
+const struct ew_keybinding *ew_keys_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
+const struct ew_keybinding *ew_keys_binding(enum ew_action a)
+{
+	if (a < 0 || a >= EW_ACT_COUNT)
+		return NULL;
+	return &table[a];
+}
+
+enum ew_action ew_keys_lookup(unsigned context, int key)
+{
+	if (key == 0)
+		return EW_ACT_NONE;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (!(table[i].contexts & context))
+			continue;
+		for (int k = 0; k < 3; k++)
+			if (table[i].codes[k] == key)
+				return table[i].action;
+	}
+	return EW_ACT_NONE;
+}

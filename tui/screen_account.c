@@ -1,0 +1,263 @@
+/*
+ * screen_account.c - screen 2: whose AWS credentials these are.
+ *
+ * The check (credentials chain, then STS GetCallerIdentity) runs in a
+ * worker that starts with the first frame; this screen shows a spinner
+ * until it is done.  Without usable credentials it says how to provide
+ * them and offers a preview with a typed account ID.
+ */
+#include "draw.h"
+#include "knowledge.h"
+#include "wizard.h"
+
+#include <string.h>
+
+static struct {
+	bool editing; /* typing an account ID */
+	struct ew_input input;
+	char error[512];
+} st;
+
+static void enter(struct ew_wizard *w)
+{
+	(void)w;
+	if (!st.input.text.ptr)
+		ew_input_init(&st.input);
+}
+
+static bool no_creds(const struct ew_wizard *w)
+{
+	return w->account == EW_PROBE_FAILED && !w->has_creds;
+}
+
+static int draw_hint(struct ew_wizard *w, int y, int bottom)
+{
+	const struct ew_knowledge_entry *k =
+	    ew_knowledge_match_error(&w->account_err);
+	struct ew_knowledge_values v;
+	struct ew_buf b;
+
+	if (!k || y >= bottom)
+		return y;
+	memset(&v, 0, sizeof(v));
+	v.region = w->setup.region;
+	v.account = w->setup.account;
+	ew_buf_init(&b);
+	ew_buf_puts(&b, "Cause: ");
+	ew_knowledge_render(&b, k->cause, &v);
+	y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_NORMAL, b.ptr,
+			true);
+	if (k->fix_steps && k->fix_steps[0] && y < bottom) {
+		ew_buf_clear(&b);
+		ew_buf_puts(&b, "Fix:   ");
+		ew_knowledge_render(&b, k->fix_steps[0], &v);
+		y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_NORMAL,
+				b.ptr, true);
+	}
+	if (k->check_command && y < bottom) {
+		ew_buf_clear(&b);
+		ew_buf_puts(&b, "Check: ");
+		ew_knowledge_render(&b, k->check_command, &v);
+		y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_SHELL,
+				b.ptr, true);
+	}
+	ew_buf_release(&b);
+	return y;
+}
+
+static void draw(struct ew_wizard *w, int top, int rows)
+{
+	const struct ew_ui_glyphs *g = ew_ui_glyphs();
+	const int lw = 16;
+	int y = top + 1, bottom = top + rows;
+	char line[640];
+
+	ew_ui_put(y++, 2, 0, EW_ROLE_HEADING, "AWS account");
+	if (w->account == EW_PROBE_RUNNING) {
+		snprintf(line, sizeof(line),
+			 "%s resolving the credentials and asking STS whose "
+			 "they are",
+			 ew_wizard_spinner(w));
+		ew_ui_put(y + 1, 4, 0, EW_ROLE_RUNNING, line);
+		return;
+	}
+	ew_draw_field(y++, 4, lw, "Credentials",
+		      w->has_creds ? EW_ROLE_VALUE : EW_ROLE_ERROR,
+		      w->has_creds ? w->creds.source : "none found");
+	if (w->has_session && !w->demo) {
+		snprintf(line, sizeof(line), "%s (from %s)",
+			 w->session.profile ? w->session.profile : "default",
+			 w->session.profile_origin ? w->session.profile_origin
+						   : "default");
+		ew_draw_field(y++, 4, lw, "Profile", EW_ROLE_NORMAL, line);
+	}
+	if (w->has_session && w->session.region && !w->demo)
+		snprintf(line, sizeof(line), "%s (from %s)", w->setup.region,
+			 w->region_given ? "--region"
+					 : w->session.region_origin
+					       ? w->session.region_origin
+					       : "profile");
+	else
+		snprintf(line, sizeof(line), "%s%s", w->setup.region,
+			 w->region_given ? " (from --region)" : " (default)");
+	ew_draw_field(y++, 4, lw, "Region", EW_ROLE_NORMAL, line);
+	if (w->account == EW_PROBE_OK) {
+		ew_draw_field(y++, 4, lw, "Account", EW_ROLE_VALUE,
+			      w->ident.account);
+		ew_draw_field(y++, 4, lw, "Caller", EW_ROLE_VALUE,
+			      w->ident.arn);
+		y++;
+		snprintf(line, sizeof(line), "%s These credentials work.",
+			 g->check);
+		ew_ui_put(y++, 4, 0, EW_ROLE_OK, line);
+		if (w->demo)
+			ew_ui_wrap(y++, 4, COLS - 6, 2, 2, EW_ROLE_DIM,
+				   "Demo: every AWS call goes to the simulated "
+				   "account inside ecr-wizard.",
+				   true);
+		return;
+	}
+	y++;
+	snprintf(line, sizeof(line), "%s %s%s%s", g->cross,
+		 w->account_err.aws_code, w->account_err.aws_code[0] ? ": " : "",
+		 w->account_err.message);
+	y += ew_ui_wrap(y, 4, COLS - 6, 2, 3, EW_ROLE_ERROR, line, true);
+	y = draw_hint(w, y, bottom - 5);
+	y++;
+	if (no_creds(w)) {
+		static const char *const ways[] = {
+		    "a named profile:      ecr-wizard --profile NAME",
+		    "access keys:          aws configure",
+		    "IAM Identity Center:  aws sso login --profile NAME",
+		    "environment:          AWS_ACCESS_KEY_ID, "
+		    "AWS_SECRET_ACCESS_KEY",
+		};
+
+		if (w->account_err.code != EW_ENOCREDS || y + 9 < bottom) {
+			ew_ui_put(y++, 4, 0, EW_ROLE_NORMAL,
+				  "Provide credentials, then press r:");
+			for (size_t i = 0; i < 4 && y < bottom - 4; i++) {
+				snprintf(line, sizeof(line), "  %s %s",
+					 g->bullet, ways[i]);
+				ew_ui_put(y++, 4, COLS - 6, EW_ROLE_NORMAL,
+					  line);
+			}
+		}
+		ew_ui_put(y++, 4, COLS - 6, EW_ROLE_NORMAL,
+			  "Or type an account ID for a preview only (nothing "
+			  "is changed):");
+		ew_draw_field(y, 4, lw, "Account ID", EW_ROLE_NORMAL, "");
+		ew_input_draw(&st.input, y++, 4 + lw, 14, true);
+	} else {
+		y += ew_ui_wrap(y, 4, COLS - 6, 0, 2, EW_ROLE_NORMAL,
+				"Enter continues anyway: the run checks the "
+				"credentials again and shows the fix there.  "
+				"r checks again now; e types an account for "
+				"a preview only.",
+				true);
+		if (st.editing) {
+			ew_draw_field(y, 4, lw, "Account ID", EW_ROLE_NORMAL,
+				      "");
+			ew_input_draw(&st.input, y++, 4 + lw, 14, true);
+		}
+	}
+	if (st.error[0] && y < bottom)
+		ew_ui_wrap(y, 4, COLS - 6, 2, 2, EW_ROLE_ERROR, st.error, true);
+}
+
+static bool typing(const struct ew_wizard *w)
+{
+	return w->account == EW_PROBE_FAILED && (no_creds(w) || st.editing);
+}
+
+static bool edit_key(struct ew_wizard *w, int key)
+{
+	if (!typing(w))
+		return false;
+	/* Only digits go into the field, so r, q and ? keep working. */
+	if (key >= 0x20 && key < 0x7f && !(key >= '0' && key <= '9'))
+		return false;
+	if (key == EW_KEY_ESC && st.editing) {
+		st.editing = false;
+		st.error[0] = 0;
+		return true;
+	}
+	if (ew_input_key(&st.input, key)) {
+		struct ew_setup tmp;
+		struct ew_error err;
+
+		st.error[0] = 0;
+		if (st.input.text.len >= 12 && ew_setup_init(&tmp) == 0) {
+			if (ew_setup_set_account(&tmp, st.input.text.ptr,
+						 &err) != 0)
+				snprintf(st.error, sizeof(st.error), "%s",
+					 err.message);
+			ew_setup_release(&tmp);
+		}
+		return true;
+	}
+	return false;
+}
+
+static void handle(struct ew_wizard *w, enum ew_action a)
+{
+	struct ew_error err;
+
+	switch (a) {
+	case EW_ACT_ACCEPT:
+		if (w->account == EW_PROBE_RUNNING) {
+			ew_wizard_message(w, EW_ROLE_WARNING,
+					  "still checking the credentials");
+			return;
+		}
+		if (typing(w)) {
+			if (ew_wizard_use_typed_account(w, st.input.text.ptr,
+							&err) != 0) {
+				snprintf(st.error, sizeof(st.error), "%s",
+					 st.input.text.len
+					     ? err.message
+					     : "type the 12-digit account ID, "
+					       "or provide credentials and "
+					       "press r");
+				return;
+			}
+			st.editing = false;
+		}
+		st.error[0] = 0;
+		ew_wizard_goto(w, &ew_screen_choices);
+		break;
+	case EW_ACT_BACK:
+		ew_wizard_goto(w, &ew_screen_welcome);
+		break;
+	case EW_ACT_RETRY:
+		st.error[0] = 0;
+		ew_wizard_retry_account(w);
+		break;
+	case EW_ACT_EDIT:
+		if (w->account == EW_PROBE_FAILED) {
+			st.editing = true;
+			ew_input_set(&st.input, w->setup.account);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *label(struct ew_wizard *w, enum ew_action a)
+{
+	if (a == EW_ACT_ACCEPT) {
+		if (w->account == EW_PROBE_FAILED)
+			return typing(w) ? "preview only" : "continue anyway";
+		return "continue";
+	}
+	if (a == EW_ACT_RETRY || a == EW_ACT_EDIT)
+		return w->account == EW_PROBE_FAILED
+			   ? (a == EW_ACT_RETRY ? "check again" : "")
+			   : "";
+	return NULL;
+}
+
+const struct ew_screen_ops ew_screen_account = {
+    EW_SCREEN_ACCOUNT, "Account", enter, draw, edit_key, handle, label,
+};

@@ -1,0 +1,1357 @@
+/*
+ * wizard.c - the wizard's state, its worker jobs, the event queue that
+ * brings their results to the UI thread, and the event loop.
+ */
+#include "wizard.h"
+
+#include "demo_account.h"
+#include "draw.h"
+#include "github_api.h"
+#include "http.h"
+#include "options.h"
+#include "test_hooks.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Fixed IDs for the demo: it never asks the GitHub API. */
+#define DEMO_OWNER_ID "9919"
+#define DEMO_REPO_ID  "583231"
+#define DEMO_SAMPLE   "octo-org/octo-app"
+
+/* How long the engine must stay quiet, with a failure waiting, before a
+ * test's :wait counts it as idle (other branches may still be running). */
+#define SETTLE_SECONDS 0.15
+
+enum ev_kind {
+	EV_DETECTED, /* w->git is filled */
+	EV_STEP,     /* an engine step changed */
+	EV_RETRY,    /* a request is being retried */
+	EV_FAILURE,  /* a step waits for retry / skip / abort */
+	EV_JOB_DONE,
+};
+
+struct ew_wizard_event {
+	struct ew_wizard_event *next;
+	enum ev_kind kind;
+	enum ew_job job;
+	int rc;
+	struct ew_error err;
+	size_t step;
+	enum ew_event ev;
+	struct ew_step_view view;
+	char note[200];
+	bool is_static; /* the out-of-memory spare: not freed */
+};
+
+struct job_arg {
+	struct ew_wizard *w;
+	enum ew_job job;
+};
+
+/* Job inputs copied by the UI thread before the job starts, so a job
+ * never reads the setup the UI is editing. */
+static struct {
+	char host[256];
+	char region[64];
+	char owner[64], repo[128];
+	struct ew_github_ids ids;
+	bool ids_again;
+	double last_event; /* ew_wizard_clock() of the last engine event */
+} jobin;
+
+/* ------------------------------------------------------------ helpers */
+
+double ew_wizard_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void ew_wizard_elapsed(char *out, size_t size, double seconds)
+{
+	if (ew_test_fixed_time() || seconds < 0)
+		seconds = 0;
+	snprintf(out, size, "%.1fs", seconds);
+}
+
+const char *ew_wizard_spinner(const struct ew_wizard *w)
+{
+	const struct ew_ui_glyphs *g = ew_ui_glyphs();
+
+	if (ew_test_fixed_time())
+		return g->spinner[0];
+	return g->spinner[(w->frame / 2) % g->nspinner];
+}
+
+void ew_wizard_message(struct ew_wizard *w, enum ew_role role, const char *fmt,
+		       ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->message, sizeof(w->message), fmt, ap);
+	va_end(ap);
+	w->message_role = role;
+}
+
+void ew_wizard_log(struct ew_wizard *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ew_buf_vprintf(&w->log, fmt, ap);
+	va_end(ap);
+	ew_buf_putc(&w->log, '\n');
+}
+
+bool ew_wizard_is_complete(const struct ew_wizard *w)
+{
+	if (!w->apply_done || w->apply_rc != 0)
+		return false;
+	for (size_t i = 0; i < w->nviews; i++)
+		if (w->views[i].state == EW_STATE_SKIPPED ||
+		    w->views[i].state == EW_STATE_FAILED)
+			return false;
+	return true;
+}
+
+bool ew_wizard_is_live(const struct ew_wizard *w)
+{
+	return !w->offline;
+}
+
+long ew_wizard_failed_step(const struct ew_wizard *w)
+{
+	for (size_t i = 0; i < w->nviews; i++)
+		if (w->views[i].awaiting)
+			return (long)i;
+	return -1;
+}
+
+/* -------------------------------------------------------- event queue */
+
+static struct ew_wizard_event *new_event(enum ev_kind kind)
+{
+	struct ew_wizard_event *e = calloc(1, sizeof(*e));
+
+	if (e)
+		e->kind = kind;
+	return e;
+}
+
+static void post(struct ew_wizard *w, struct ew_wizard_event *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (w->queue_tail)
+		w->queue_tail->next = e;
+	else
+		w->queue_head = e;
+	w->queue_tail = e;
+	if (e->kind == EV_JOB_DONE)
+		w->jobs_running--;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static struct ew_wizard_event *take(struct ew_wizard *w)
+{
+	struct ew_wizard_event *e;
+
+	pthread_mutex_lock(&w->lock);
+	e = w->queue_head;
+	if (e) {
+		w->queue_head = e->next;
+		if (!w->queue_head)
+			w->queue_tail = NULL;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return e;
+}
+
+/* Drop queued events about the engine (it is being released). */
+static void drop_engine_events(struct ew_wizard *w)
+{
+	struct ew_wizard_event **pp, *e;
+
+	pthread_mutex_lock(&w->lock);
+	w->queue_tail = NULL;
+	for (pp = &w->queue_head; (e = *pp);) {
+		bool engine =
+		    e->kind == EV_STEP || e->kind == EV_RETRY ||
+		    e->kind == EV_FAILURE ||
+		    (e->kind == EV_JOB_DONE &&
+		     (e->job == EW_JOB_PLAN || e->job == EW_JOB_APPLY));
+
+		if (engine) {
+			*pp = e->next;
+			if (!e->is_static)
+				free(e);
+			continue;
+		}
+		w->queue_tail = e;
+		pp = &e->next;
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* ---------------------------------------------------------------- jobs */
+
+static int account_probe(struct ew_wizard *w, struct ew_error *err)
+{
+	struct ew_aws_client c;
+	bool has_client = false;
+	const char *region;
+	int rc;
+
+	if (w->demo) {
+		rc = ew_demo_credentials(&w->creds, err);
+		if (rc)
+			return rc;
+		w->has_creds = true;
+		region = jobin.region;
+		rc = ew_aws_client_init(&c, &w->ctx, &w->creds, region, err);
+	} else {
+		struct ew_aws_options o;
+
+		memset(&o, 0, sizeof(o));
+		o.profile = w->profile;
+		o.region = w->region_given ? jobin.region : NULL;
+		rc = ew_session_resolve(&w->session, &w->ctx, &o, err);
+		w->has_session = true;
+		if (ew_credentials_is_set(&w->session.creds)) {
+			int crc =
+			    ew_credentials_copy(&w->creds, &w->session.creds);
+
+			if (crc)
+				return ew_error_set(err, crc, "out of memory");
+			w->has_creds = true;
+		}
+		if (rc)
+			return rc;
+		region = w->session.region ? w->session.region : jobin.region;
+		rc = ew_session_client(&c, &w->session, region, err);
+	}
+	if (rc)
+		return rc;
+	has_client = true;
+	rc = ew_sts_get_caller_identity(&w->ident, &c, err);
+	if (has_client)
+		ew_aws_client_release(&c);
+	return rc;
+}
+
+static int start_job(struct ew_wizard *w, struct ew_error *err)
+{
+	struct ew_wizard_event *ev;
+
+	if (w->demo) {
+		struct ew_demo_options o;
+
+		ew_demo_options_init(&o);
+		o.scenario = w->scenario[0] ? w->scenario : NULL;
+		o.latency_scale = w->demo_latency;
+		w->transport = ew_demo_transport_new(&o, err);
+	} else {
+		struct ew_http_options o;
+
+		ew_http_options_init(&o);
+		o.ca_bundle = ew_context_getenv(&w->ctx, "AWS_CA_BUNDLE");
+		w->transport = ew_http_transport_new(&o, err);
+	}
+	w->ctx.transport = w->transport;
+
+	w->git_rc = ew_git_detect(&w->git, NULL, jobin.host, &w->git_err);
+	ev = new_event(EV_DETECTED);
+	post(w, ev);
+
+	if (!w->transport)
+		return err->code ? err->code : EW_ERROR;
+	return account_probe(w, err);
+}
+
+static int github_job(struct ew_wizard *w, struct ew_error *err)
+{
+	return ew_github_repo_ids(&jobin.ids, &w->ctx, jobin.owner, jobin.repo,
+				  err);
+}
+
+static void *job_main(void *arg)
+{
+	struct job_arg *a = arg;
+	struct ew_wizard *w = a->w;
+	struct ew_wizard_event *ev = new_event(EV_JOB_DONE);
+	struct ew_error err;
+	int rc = 0;
+
+	ew_error_clear(&err);
+	switch (a->job) {
+	case EW_JOB_START:
+		rc = start_job(w, &err);
+		break;
+	case EW_JOB_ACCOUNT:
+		rc = account_probe(w, &err);
+		break;
+	case EW_JOB_GITHUB:
+		rc = github_job(w, &err);
+		break;
+	case EW_JOB_PLAN:
+		rc = ew_engine_plan(&w->engine, &err);
+		break;
+	case EW_JOB_APPLY:
+		rc = ew_engine_apply(&w->engine, &err);
+		break;
+	case EW_JOB_COUNT:
+		break;
+	}
+	if (!ev) {
+		/* Without memory for the event the loop would wait forever;
+		 * a static one is enough for this rare case. */
+		static struct ew_wizard_event spare;
+
+		ev = &spare;
+		memset(ev, 0, sizeof(*ev));
+		ev->kind = EV_JOB_DONE;
+		ev->is_static = true;
+	}
+	ev->job = a->job;
+	ev->rc = rc;
+	ev->err = err;
+	free(a);
+	post(w, ev);
+	return NULL;
+}
+
+static int spawn(struct ew_wizard *w, enum ew_job job)
+{
+	struct job_arg *a;
+
+	if (w->thread_live[job])
+		return EW_EEXISTS;
+	a = malloc(sizeof(*a));
+	if (!a)
+		return EW_ENOMEM;
+	a->w = w;
+	a->job = job;
+	pthread_mutex_lock(&w->lock);
+	w->jobs_running++;
+	pthread_mutex_unlock(&w->lock);
+	if (pthread_create(&w->threads[job], NULL, job_main, a) != 0) {
+		pthread_mutex_lock(&w->lock);
+		w->jobs_running--;
+		pthread_mutex_unlock(&w->lock);
+		free(a);
+		return EW_ERROR;
+	}
+	w->thread_live[job] = true;
+	return 0;
+}
+
+static void join(struct ew_wizard *w, enum ew_job job)
+{
+	if (!w->thread_live[job])
+		return;
+	pthread_join(w->threads[job], NULL);
+	w->thread_live[job] = false;
+}
+
+/* ------------------------------------------------------ engine observer */
+
+static size_t step_index(struct ew_wizard *w, const struct ew_step *s)
+{
+	return (size_t)(s - w->engine.steps);
+}
+
+static void copy_view(struct ew_step_view *v, const struct ew_step *s)
+{
+	v->kind = s->kind;
+	snprintf(v->title, sizeof(v->title), "%s", s->title);
+	v->action = s->action;
+	v->state = s->state;
+	snprintf(v->detail, sizeof(v->detail), "%s", s->detail);
+	v->elapsed = s->elapsed;
+	v->requests = s->requests;
+	v->retries = s->retries;
+	v->error = s->error;
+}
+
+static void on_step(const struct ew_step *s, enum ew_event what, void *payload)
+{
+	struct ew_wizard *w = payload;
+	struct ew_wizard_event *ev = new_event(EV_STEP);
+
+	if (!ev)
+		return;
+	ev->step = step_index(w, s);
+	ev->ev = what;
+	copy_view(&ev->view, s);
+	post(w, ev);
+}
+
+static void on_retry(const struct ew_step *s, const struct ew_retry_event *r,
+		     void *payload)
+{
+	struct ew_wizard *w = payload;
+	struct ew_wizard_event *ev = new_event(EV_RETRY);
+	char delay[32];
+
+	if (!ev)
+		return;
+	ev->step = step_index(w, s);
+	ew_wizard_elapsed(delay, sizeof(delay), (double)r->delay_ms / 1000.0);
+	snprintf(ev->note, sizeof(ev->note),
+		 "retrying %s:%s (%s, attempt %d/%d, waiting %s)", r->service,
+		 r->operation,
+		 r->error && r->error->aws_code[0]
+		     ? r->error->aws_code
+		     : (r->error ? ew_error_code_name(r->error->code) : "?"),
+		 r->attempt + 1, r->max_attempts, delay);
+	post(w, ev);
+}
+
+static enum ew_decision on_failure(const struct ew_step *s, void *payload)
+{
+	struct ew_wizard *w = payload;
+	struct ew_wizard_event *ev = new_event(EV_FAILURE);
+	size_t i = step_index(w, s);
+	int d;
+
+	pthread_mutex_lock(&w->lock);
+	w->decisions[i] = -1;
+	w->failures_waiting++;
+	pthread_mutex_unlock(&w->lock);
+	if (ev) {
+		ev->step = i;
+		copy_view(&ev->view, s);
+		post(w, ev);
+	}
+	pthread_mutex_lock(&w->lock);
+	while (w->decisions[i] < 0)
+		pthread_cond_wait(&w->cond, &w->lock);
+	d = w->decisions[i];
+	w->decisions[i] = -2;
+	w->failures_waiting--;
+	pthread_mutex_unlock(&w->lock);
+	return (enum ew_decision)d;
+}
+
+/* ------------------------------------------------------- engine control */
+
+void ew_wizard_decide(struct ew_wizard *w, size_t step, enum ew_decision d)
+{
+	if (step >= w->nviews || !w->views[step].awaiting)
+		return;
+	w->views[step].awaiting = false;
+	pthread_mutex_lock(&w->lock);
+	if (w->decisions[step] == -1)
+		w->decisions[step] = (int)d;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void ew_wizard_abort(struct ew_wizard *w)
+{
+	if (!w->has_engine)
+		return;
+	ew_engine_cancel(&w->engine);
+	for (size_t i = 0; i < w->nviews; i++)
+		if (w->views[i].awaiting)
+			ew_wizard_decide(w, i, EW_DECISION_ABORT);
+	/* A failure not yet seen by the UI waits too. */
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; i < w->nviews; i++)
+		if (w->decisions[i] == -1)
+			w->decisions[i] = EW_DECISION_ABORT;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	if (w->apply_started && !w->apply_done)
+		ew_wizard_log(w, "aborting: waiting for the requests in "
+				 "flight to finish");
+}
+
+void ew_wizard_drop_engine(struct ew_wizard *w)
+{
+	if (!w->has_engine)
+		return;
+	ew_wizard_abort(w);
+	join(w, EW_JOB_PLAN);
+	join(w, EW_JOB_APPLY);
+	drop_engine_events(w);
+	/* The jobs' EV_JOB_DONE events were dropped with the rest. */
+	pthread_mutex_lock(&w->lock);
+	w->jobs_running = 0;
+	for (int j = 0; j < EW_JOB_COUNT; j++)
+		if (w->thread_live[j])
+			w->jobs_running++;
+	pthread_mutex_unlock(&w->lock);
+	ew_engine_release(&w->engine);
+	w->has_engine = false;
+	free(w->views);
+	w->views = NULL;
+	w->nviews = 0;
+	free(w->decisions);
+	w->decisions = NULL;
+	w->plan = EW_PROBE_RUNNING;
+	w->apply_wanted = false;
+	if (w->has_client) {
+		ew_aws_client_release(&w->client);
+		w->has_client = false;
+	}
+}
+
+int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
+{
+	struct ew_engine_observer obs = {on_step, on_retry, on_failure, w};
+	int rc;
+
+	if (w->has_engine)
+		return 0;
+	if (!w->setup.owner || !w->setup.repo)
+		return ew_error_set(err, EW_EINVAL,
+				    "the GitHub repository is not set: go "
+				    "back to the first screen");
+	if (w->offline && !w->setup.account)
+		return ew_error_set(err, EW_EINVAL,
+				    "no AWS account: type one on the account "
+				    "screen");
+	if (!w->offline) {
+		if (w->demo)
+			rc = ew_aws_client_init(&w->client, &w->ctx, &w->creds,
+						w->setup.region, err);
+		else
+			rc = ew_session_client(&w->client, &w->session,
+					       w->setup.region, err);
+		if (rc)
+			return rc;
+		w->has_client = true;
+	}
+	rc = ew_engine_init(&w->engine, &w->ctx, &w->setup,
+			    w->offline ? NULL : &w->client, &obs, w->offline,
+			    err);
+	if (rc) {
+		if (w->has_client)
+			ew_aws_client_release(&w->client);
+		w->has_client = false;
+		return rc;
+	}
+	w->has_engine = true;
+	w->views = calloc(w->engine.nsteps, sizeof(*w->views));
+	w->decisions = malloc(w->engine.nsteps * sizeof(*w->decisions));
+	if (!w->views || !w->decisions) {
+		ew_wizard_drop_engine(w);
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	}
+	w->nviews = w->engine.nsteps;
+	for (size_t i = 0; i < w->nviews; i++) {
+		copy_view(&w->views[i], &w->engine.steps[i]);
+		w->decisions[i] = -2;
+	}
+	w->plan = EW_PROBE_RUNNING;
+	w->plan_rc = 0;
+	ew_error_clear(&w->plan_err);
+	w->apply_started = w->apply_done = w->apply_wanted = false;
+	ew_buf_clear(&w->log);
+	rc = spawn(w, EW_JOB_PLAN);
+	if (rc) {
+		ew_wizard_drop_engine(w);
+		return ew_error_set(err, rc, "cannot start a thread");
+	}
+	return 0;
+}
+
+void ew_wizard_start_apply(struct ew_wizard *w)
+{
+	if (!w->has_engine || w->apply_started)
+		return;
+	if (w->plan == EW_PROBE_RUNNING) {
+		w->apply_wanted = true;
+		return;
+	}
+	w->apply_started = true;
+	w->apply_wanted = false;
+	w->run_started = ew_wizard_clock();
+	ew_wizard_log(w, "run started");
+	if (spawn(w, EW_JOB_APPLY) != 0) {
+		w->apply_done = true;
+		w->apply_rc = EW_ERROR;
+		ew_error_set(&w->apply_err, EW_ERROR, "cannot start a thread");
+	}
+}
+
+int ew_wizard_build_outputs(struct ew_wizard *w, struct ew_error *err)
+{
+	int rc;
+
+	if (w->has_outputs)
+		return 0;
+	rc = ew_outputs_build(&w->outputs, &w->setup, err);
+	if (rc == 0)
+		w->has_outputs = true;
+	return rc;
+}
+
+/* ------------------------------------------------ account and GitHub */
+
+static void start_account(struct ew_wizard *w, enum ew_job job)
+{
+	if (w->has_session) {
+		ew_session_release(&w->session);
+		w->has_session = false;
+	}
+	ew_credentials_release(&w->creds);
+	ew_credentials_init(&w->creds);
+	w->has_creds = false;
+	memset(&w->ident, 0, sizeof(w->ident));
+	ew_error_clear(&w->account_err);
+	w->account = EW_PROBE_RUNNING;
+	snprintf(jobin.host, sizeof(jobin.host), "%s", w->setup.github_host);
+	snprintf(jobin.region, sizeof(jobin.region), "%s",
+		 w->setup.region ? w->setup.region : EW_DEFAULT_REGION);
+	if (spawn(w, job) != 0) {
+		w->account = EW_PROBE_FAILED;
+		w->account_rc = EW_ERROR;
+		ew_error_set(&w->account_err, EW_ERROR,
+			     "cannot start a thread");
+	}
+}
+
+void ew_wizard_retry_account(struct ew_wizard *w)
+{
+	if (w->account == EW_PROBE_RUNNING || !w->transport)
+		return;
+	w->offline = false;
+	start_account(w, EW_JOB_ACCOUNT);
+}
+
+void ew_wizard_github_changed(struct ew_wizard *w)
+{
+	struct ew_error err;
+
+	ew_setup_set_owner_id(&w->setup, NULL, &err);
+	ew_setup_set_repo_id(&w->setup, NULL, &err);
+	if (!w->setup.owner || !w->setup.repo)
+		return;
+	if (w->demo) {
+		ew_setup_set_owner_id(&w->setup, DEMO_OWNER_ID, &err);
+		ew_setup_set_repo_id(&w->setup, DEMO_REPO_ID, &err);
+		w->ids = EW_PROBE_OK;
+		snprintf(w->ids_note, sizeof(w->ids_note),
+			 "owner ID %s, repository ID %s (demo sample: no "
+			 "GitHub API call)",
+			 DEMO_OWNER_ID, DEMO_REPO_ID);
+		return;
+	}
+	if (w->no_github_api) {
+		w->ids = EW_PROBE_FAILED;
+		snprintf(w->ids_note, sizeof(w->ids_note),
+			 "not asked (--no-github-api): the trust policy names "
+			 "the repository by name only");
+		return;
+	}
+	if (w->thread_live[EW_JOB_GITHUB]) {
+		jobin.ids_again = true;
+		return;
+	}
+	snprintf(jobin.owner, sizeof(jobin.owner), "%s", w->setup.owner);
+	snprintf(jobin.repo, sizeof(jobin.repo), "%s", w->setup.repo);
+	memset(&jobin.ids, 0, sizeof(jobin.ids));
+	w->ids = EW_PROBE_RUNNING;
+	snprintf(w->ids_note, sizeof(w->ids_note),
+		 "asking the GitHub API for the numeric IDs");
+	if (spawn(w, EW_JOB_GITHUB) != 0)
+		w->ids = EW_PROBE_FAILED;
+}
+
+int ew_wizard_use_typed_account(struct ew_wizard *w, const char *account,
+				struct ew_error *err)
+{
+	int rc = ew_setup_set_account(&w->setup, account, err);
+
+	if (rc)
+		return rc;
+	/* With credentials that failed the check, the engine still runs
+	 * live (and shows why it fails); without any, only a preview. */
+	w->offline = !w->has_creds;
+	return 0;
+}
+
+/* ------------------------------------------------------ event handling */
+
+static void on_detected(struct ew_wizard *w)
+{
+	struct ew_error err;
+	bool changed = false;
+
+	w->detect = w->git_rc == 0 ? EW_PROBE_OK : EW_PROBE_FAILED;
+	if (!w->github_given) {
+		if (w->git_rc == 0) {
+			char slug[160];
+
+			snprintf(slug, sizeof(slug), "%s/%s", w->git.ref.owner,
+				 w->git.ref.repo);
+			if (ew_setup_set_github(&w->setup, slug, &err) == 0) {
+				snprintf(w->github_origin,
+					 sizeof(w->github_origin), "detected");
+				changed = true;
+			}
+		} else if (w->demo) {
+			ew_setup_set_github(&w->setup, DEMO_SAMPLE, &err);
+			snprintf(w->github_origin, sizeof(w->github_origin),
+				 "demo sample");
+			changed = true;
+		}
+	}
+	if (w->git_rc == 0 && w->git.default_branch &&
+	    strcmp(w->setup.default_branch, EW_DEFAULT_BRANCH) == 0)
+		ew_setup_set_default_branch(&w->setup, w->git.default_branch,
+					    &err);
+	if (w->git.workdir)
+		snprintf(w->workflow_root, sizeof(w->workflow_root), "%s",
+			 w->git.workdir);
+	if (changed || w->github_given)
+		ew_wizard_github_changed(w);
+}
+
+static void on_account_done(struct ew_wizard *w, int rc,
+			    const struct ew_error *err)
+{
+	struct ew_error e2;
+
+	w->account_rc = rc;
+	w->account_err = *err;
+	w->account = rc == 0 ? EW_PROBE_OK : EW_PROBE_FAILED;
+	if (w->has_session && w->session.region && !w->region_given && !w->demo)
+		ew_setup_set_region(&w->setup, w->session.region, &e2);
+	if (rc != 0)
+		return;
+	w->offline = false;
+	if (w->account_given && w->setup.account &&
+	    strcmp(w->setup.account, w->ident.account) != 0) {
+		w->account = EW_PROBE_FAILED;
+		w->account_rc = EW_EINVAL;
+		ew_error_set(&w->account_err, EW_EINVAL,
+			     "the credentials are for account %s, not the "
+			     "account %s asked for with --account",
+			     w->ident.account, w->setup.account);
+		return;
+	}
+	ew_setup_set_account(&w->setup, w->ident.account, &e2);
+}
+
+static void on_github_done(struct ew_wizard *w, int rc,
+			   const struct ew_error *err)
+{
+	struct ew_error e2;
+	char id[32];
+
+	if (jobin.ids_again) {
+		jobin.ids_again = false;
+		ew_wizard_github_changed(w);
+		return;
+	}
+	if (rc != 0) {
+		w->ids = EW_PROBE_FAILED;
+		snprintf(w->ids_note, sizeof(w->ids_note),
+			 "%.180s; the trust policy names the repository by name "
+			 "only",
+			 err->message);
+		return;
+	}
+	/* The OIDC sub matches case-sensitively: use GitHub's spelling. */
+	if (jobin.ids.owner_login[0] && jobin.ids.repo_name[0] &&
+	    (strcmp(jobin.ids.owner_login, w->setup.owner) != 0 ||
+	     strcmp(jobin.ids.repo_name, w->setup.repo) != 0)) {
+		char slug[160];
+
+		snprintf(slug, sizeof(slug), "%s/%s", jobin.ids.owner_login,
+			 jobin.ids.repo_name);
+		ew_setup_set_github(&w->setup, slug, &e2);
+	}
+	snprintf(id, sizeof(id), "%" PRId64, jobin.ids.owner_id);
+	ew_setup_set_owner_id(&w->setup, id, &e2);
+	snprintf(id, sizeof(id), "%" PRId64, jobin.ids.repo_id);
+	ew_setup_set_repo_id(&w->setup, id, &e2);
+	w->ids = EW_PROBE_OK;
+	snprintf(w->ids_note, sizeof(w->ids_note),
+		 "owner ID %" PRId64 ", repository ID %" PRId64
+		 " (from the GitHub API)",
+		 jobin.ids.owner_id, jobin.ids.repo_id);
+}
+
+static void on_plan_done(struct ew_wizard *w, int rc,
+			 const struct ew_error *err)
+{
+	w->plan_rc = rc;
+	w->plan_err = *err;
+	w->plan = rc == 0 ? EW_PROBE_OK : EW_PROBE_FAILED;
+	if (w->apply_wanted) {
+		w->apply_wanted = false;
+		if (!w->offline)
+			ew_wizard_start_apply(w);
+	}
+}
+
+static void on_apply_done(struct ew_wizard *w, int rc,
+			  const struct ew_error *err)
+{
+	char t[32];
+	struct ew_error e2;
+
+	w->apply_done = true;
+	w->apply_rc = rc;
+	w->apply_err = *err;
+	w->result = w->engine.result;
+	ew_wizard_elapsed(t, sizeof(t), w->result.elapsed);
+	if (rc == 0)
+		ew_wizard_log(w, "run finished: %u requests, %u changes, %s",
+			      w->result.requests, w->result.mutations, t);
+	else if (w->result.aborted)
+		ew_wizard_log(w, "run aborted: %s", err->message);
+	else
+		ew_wizard_log(w, "run failed: %s", err->message);
+	if (w->setup.account)
+		ew_wizard_build_outputs(w, &e2);
+}
+
+static const char *state_word(enum ew_step_state s)
+{
+	return ew_step_state_name(s);
+}
+
+static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
+{
+	struct ew_step_view *v = NULL;
+
+	if (ev->kind == EV_STEP || ev->kind == EV_RETRY ||
+	    ev->kind == EV_FAILURE) {
+		if (!w->has_engine || ev->step >= w->nviews)
+			return;
+		v = &w->views[ev->step];
+		jobin.last_event = ew_wizard_clock();
+	}
+	switch (ev->kind) {
+	case EV_DETECTED:
+		on_detected(w);
+		break;
+	case EV_STEP: {
+		bool awaiting = v->awaiting;
+		double started = v->started;
+		char note[sizeof(v->note)];
+
+		snprintf(note, sizeof(note), "%s", v->note);
+		*v = ev->view;
+		v->awaiting = awaiting;
+		v->started = started;
+		snprintf(v->note, sizeof(v->note), "%s", note);
+		if (ev->ev == EW_EVENT_STARTED) {
+			v->started = ew_wizard_clock();
+			v->note[0] = 0;
+		} else if (ev->ev == EW_EVENT_FINISHED && w->apply_started) {
+			char t[32];
+
+			ew_wizard_elapsed(t, sizeof(t), v->elapsed);
+			ew_wizard_log(w, "%s: %s%s%s (%s)", v->title,
+				      state_word(v->state),
+				      v->detail[0] ? ", " : "", v->detail, t);
+		}
+		break;
+	}
+	case EV_RETRY:
+		snprintf(v->note, sizeof(v->note), "%s", ev->note);
+		if (w->apply_started)
+			ew_wizard_log(w, "%s: %s", v->title, ev->note);
+		break;
+	case EV_FAILURE:
+		v->awaiting = true;
+		v->error = ev->view.error;
+		v->state = ev->view.state;
+		ew_wizard_log(
+		    w, "%s failed: %s%s%s", v->title, v->error.aws_code,
+		    v->error.aws_code[0] ? ": " : "", v->error.message);
+		break;
+	case EV_JOB_DONE:
+		join(w, ev->job);
+		switch (ev->job) {
+		case EW_JOB_START:
+		case EW_JOB_ACCOUNT:
+			on_account_done(w, ev->rc, &ev->err);
+			break;
+		case EW_JOB_GITHUB:
+			on_github_done(w, ev->rc, &ev->err);
+			break;
+		case EW_JOB_PLAN:
+			on_plan_done(w, ev->rc, &ev->err);
+			break;
+		case EW_JOB_APPLY:
+			on_apply_done(w, ev->rc, &ev->err);
+			break;
+		case EW_JOB_COUNT:
+			break;
+		}
+		break;
+	}
+}
+
+static void drain_events(struct ew_wizard *w)
+{
+	struct ew_wizard_event *ev;
+
+	while ((ev = take(w))) {
+		handle_event(w, ev);
+		if (!ev->is_static)
+			free(ev);
+	}
+}
+
+/* For a test's :wait: nothing queued and no job working. */
+static bool is_idle(void *payload)
+{
+	struct ew_wizard *w = payload;
+	bool idle;
+
+	pthread_mutex_lock(&w->lock);
+	idle = !w->queue_head &&
+	       (w->jobs_running == 0 ||
+		(w->failures_waiting > 0 &&
+		 ew_wizard_clock() - jobin.last_event > SETTLE_SECONDS));
+	pthread_mutex_unlock(&w->lock);
+	if (idle && w->jobs_running > 0)
+		for (size_t i = 0; i < w->nviews; i++)
+			if (w->views[i].state == EW_STATE_RUNNING &&
+			    !w->views[i].awaiting)
+				return false;
+	return idle;
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static const struct ew_screen_ops *const flow[] = {
+    &ew_screen_welcome, &ew_screen_account, &ew_screen_choices,
+    &ew_screen_preview, &ew_screen_run,	    &ew_screen_done,
+};
+#define NFLOW (sizeof(flow) / sizeof(flow[0]))
+
+/* The flow "1 Welcome > 2 Account > ...", or shorter forms when the
+ * terminal is narrow (level 1: names only; level 2: "3/6 Choices");
+ * returns its width.  Brackets mark the current screen without colour. */
+static int draw_flow(struct ew_wizard *w, int x, int level, bool draw)
+{
+	const struct ew_ui_glyphs *g = ew_ui_glyphs();
+	int start = x;
+
+	for (size_t i = 0; i < NFLOW; i++) {
+		char item[64];
+		bool cur = w->screen == flow[i] ||
+			   (w->screen == &ew_screen_explain &&
+			    w->before_explain == flow[i]);
+
+		if (level == 2) {
+			if (!cur)
+				continue;
+			snprintf(item, sizeof(item), "[%zu/%zu %s]", i + 1,
+				 NFLOW, flow[i]->title);
+		} else if (level == 1) {
+			snprintf(item, sizeof(item), cur ? "[%s]" : " %s ",
+				 flow[i]->title);
+		} else {
+			if (i) {
+				if (draw)
+					ew_ui_put(0, x, 1, EW_ROLE_TITLE,
+						  g->arrow);
+				x += 1;
+			}
+			snprintf(item, sizeof(item),
+				 cur ? "[%zu %s]" : " %zu %s ", i + 1,
+				 flow[i]->title);
+		}
+		if (draw)
+			ew_ui_put(0, x, COLS - x,
+				  cur ? EW_ROLE_TITLE_CURRENT : EW_ROLE_TITLE,
+				  item);
+		x += ew_ui_width(item);
+	}
+	return x - start;
+}
+
+static void draw_header(struct ew_wizard *w)
+{
+	char left[128];
+	int lw, fw = 0, level;
+
+	ew_ui_fill(0, 0, COLS, EW_ROLE_TITLE);
+	if (w->demo)
+		snprintf(left, sizeof(left), " ecr-wizard [demo%s%s]",
+			 w->scenario[0] ? ": " : "", w->scenario);
+	else
+		snprintf(left, sizeof(left), " ecr-wizard");
+	lw = ew_ui_put(0, 0, COLS, EW_ROLE_TITLE, left);
+	for (level = 0; level < 3; level++) {
+		fw = draw_flow(w, 0, level, false);
+		if (lw + 2 + fw <= COLS)
+			break;
+	}
+	if (level > 2)
+		level = 2;
+	draw_flow(w, COLS - fw - 1 > lw + 1 ? COLS - fw - 1 : lw + 1, level,
+		  true);
+}
+
+static const char *action_label(struct ew_wizard *w, enum ew_action a)
+{
+	const struct ew_keybinding *b = ew_keys_binding(a);
+	const char *l = NULL;
+
+	if (w->screen->label)
+		l = w->screen->label(w, a);
+	if (!l)
+		l = b->status;
+	return l;
+}
+
+static void draw_status(struct ew_wizard *w)
+{
+	size_t n;
+	const struct ew_keybinding *t = ew_keys_table(&n);
+	unsigned ctx = EW_CTX(w->screen->id);
+	int x = 1, y = LINES - 1;
+
+	ew_ui_fill(y, 0, COLS, EW_ROLE_STATUS);
+	for (size_t i = 0; i < n; i++) {
+		const char *label;
+		int need;
+
+		if (!(t[i].contexts & ctx))
+			continue;
+		label = action_label(w, t[i].action);
+		if (!label || !*label)
+			continue;
+		need = ew_ui_width(t[i].keys) + 1 + ew_ui_width(label) + 2;
+		if (x + need > COLS)
+			break;
+		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS_KEY, t[i].keys);
+		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS, " ");
+		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS, label);
+		x += 2;
+	}
+}
+
+static void draw_confirm(struct ew_wizard *w)
+{
+	const char *q, *yes, *no;
+	int bw = 60, bh = 6, by, bx;
+
+	if (w->confirm == EW_CONFIRM_ABORT) {
+		q = "Abort the run?  Requests in flight finish; nothing is "
+		    "left half-written.";
+		yes = "y  abort";
+		no = "n  keep running (Enter)";
+	} else {
+		q = w->apply_done || !w->apply_started ? "Quit ecr-wizard?"
+						       : "Quit ecr-wizard?";
+		yes = "y  quit";
+		no = "n  stay (Enter)";
+	}
+	by = (LINES - bh) / 2;
+	bx = (COLS - bw) / 2;
+	ew_ui_box(by, bx, bh, bw, EW_ROLE_WARNING,
+		  w->confirm == EW_CONFIRM_ABORT ? "Abort" : "Quit");
+	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 2, EW_ROLE_NORMAL, q, true);
+	ew_ui_put(by + 4, bx + 2, 0, EW_ROLE_VALUE, yes);
+	ew_ui_put(by + 4, bx + 24, 0, EW_ROLE_VALUE, no);
+}
+
+static void draw_frame(struct ew_wizard *w)
+{
+	erase();
+	if (ew_ui_is_too_small()) {
+		ew_ui_draw_too_small();
+	} else {
+		draw_header(w);
+		w->screen->draw(w, 1, LINES - 3);
+		if (w->message[0])
+			ew_ui_put(LINES - 2, 1, COLS - 2, w->message_role,
+				  w->message);
+		draw_status(w);
+		if (w->help_open)
+			ew_help_draw(w);
+		if (w->confirm)
+			draw_confirm(w);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ---------------------------------------------------------- keys */
+
+void ew_wizard_goto(struct ew_wizard *w, const struct ew_screen_ops *s)
+{
+	if (s == &ew_screen_explain && w->screen != &ew_screen_explain)
+		w->before_explain = w->screen;
+	w->screen = s;
+	w->reached[s->id] = true;
+	if (s->enter)
+		s->enter(w);
+}
+
+static bool run_in_progress(const struct ew_wizard *w)
+{
+	return w->apply_started && !w->apply_done;
+}
+
+static void request_quit(struct ew_wizard *w, bool interrupt)
+{
+	if (run_in_progress(w)) {
+		w->confirm = EW_CONFIRM_ABORT;
+		return;
+	}
+	if (interrupt && !w->apply_done) {
+		w->confirm = EW_CONFIRM_QUIT;
+		return;
+	}
+	w->quit = true;
+	if (interrupt)
+		w->exit_status = 130;
+}
+
+static void answer_confirm(struct ew_wizard *w, int key)
+{
+	bool yes = key == 'y' || key == 'Y';
+	bool no = key == 'n' || key == 'N' || key == '\r' || key == '\n' ||
+		  key == KEY_ENTER || key == EW_KEY_ESC;
+	enum ew_confirm c = w->confirm;
+
+	if (!yes && !no)
+		return;
+	w->confirm = EW_CONFIRM_NONE;
+	if (!yes)
+		return;
+	if (c == EW_CONFIRM_ABORT) {
+		ew_wizard_abort(w);
+		ew_wizard_message(w, EW_ROLE_WARNING,
+				  "aborting: steps in flight finish their "
+				  "current request");
+	} else {
+		w->quit = true;
+		w->exit_status = 130;
+	}
+}
+
+static void dispatch(struct ew_wizard *w, int key)
+{
+	enum ew_action a;
+
+	if (key == KEY_RESIZE)
+		return;
+	if (w->help_open) {
+		w->help_open = false;
+		return;
+	}
+	if (w->confirm) {
+		answer_confirm(w, key);
+		return;
+	}
+	if (ew_ui_is_too_small()) {
+		if (key == 'q' || key == EW_KEY_CTRL('c'))
+			request_quit(w, key != 'q');
+		return;
+	}
+	w->message[0] = 0;
+	if (w->screen->edit_key && w->screen->edit_key(w, key))
+		return;
+	a = ew_keys_lookup(EW_CTX(w->screen->id), key);
+	switch (a) {
+	case EW_ACT_NONE:
+		return;
+	case EW_ACT_HELP:
+		w->help_open = true;
+		return;
+	case EW_ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return;
+	case EW_ACT_QUIT:
+		request_quit(w, false);
+		return;
+	case EW_ACT_INTERRUPT:
+		request_quit(w, true);
+		return;
+	default:
+		w->screen->handle(w, a);
+	}
+}
+
+static void handle_signal(struct ew_wizard *w, int sig)
+{
+	static bool seen;
+
+	if (seen)
+		return;
+	seen = true;
+	w->exit_status = 128 + sig;
+	if (run_in_progress(w)) {
+		ew_wizard_abort(w);
+		w->confirm = EW_CONFIRM_NONE;
+		ew_wizard_message(w, EW_ROLE_WARNING,
+				  "interrupted: aborting the run");
+	} else {
+		w->quit = true;
+	}
+}
+
+static int next_key(struct ew_wizard *w)
+{
+	if (ew_test_scripted()) {
+		int k = ew_test_next_key(is_idle, w);
+
+		if (k == EW_TEST_KEY_END || k == EW_TEST_KEY_TIMEOUT) {
+			if (k == EW_TEST_KEY_TIMEOUT)
+				w->exit_status = 124;
+			w->quit = true;
+			return ERR;
+		}
+		if (k == EW_TEST_KEY_NONE) {
+			napms(2);
+			return ERR;
+		}
+		return k;
+	}
+	return getch();
+}
+
+int ew_wizard_run(struct ew_wizard *w)
+{
+	struct ew_ui_options uo = {.no_color = w->no_color};
+	struct ew_error err;
+	int quit_after_run = 0;
+
+	ew_test_no_display(&uo.virtual_cols, &uo.virtual_rows);
+	if (ew_ui_start(&uo, &err) != 0) {
+		fprintf(stderr, "ecr-wizard: %s\n", err.message);
+		return 2;
+	}
+	timeout(50);
+	ew_wizard_goto(w, &ew_screen_welcome);
+	/* The first frame goes out before any slow work starts. */
+	draw_frame(w);
+	start_account(w, EW_JOB_START);
+
+	while (!w->quit) {
+		int sig = ew_ui_pending_signal();
+		int key;
+
+		if (sig) {
+			handle_signal(w, sig);
+			if (run_in_progress(w))
+				quit_after_run = 1;
+		}
+		drain_events(w);
+		if (quit_after_run && !run_in_progress(w))
+			break;
+		draw_frame(w);
+		key = next_key(w);
+		w->frame++;
+		if (key == ERR)
+			continue;
+		dispatch(w, key);
+	}
+	/* Leave nothing running: cancel and join every job. */
+	if (w->has_engine)
+		ew_wizard_abort(w);
+	for (int j = 0; j < EW_JOB_COUNT; j++)
+		join(w, j);
+	drain_events(w);
+	ew_ui_stop();
+	/* A run that did not finish is not "done", however the user left. */
+	if (w->exit_status == 0 && w->apply_started && !w->offline &&
+	    !ew_wizard_is_complete(w))
+		w->exit_status = w->result.aborted || !w->apply_done ? 130 : 1;
+	return w->exit_status;
+}
+
+/* ---------------------------------------------------------- life cycle */
+
+int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
+		   struct ew_error *err)
+{
+	const char *v;
+
+	memset(w, 0, sizeof(*w));
+	memset(&jobin, 0, sizeof(jobin));
+	ew_context_init_default(&w->ctx);
+	ew_credentials_init(&w->creds);
+	ew_buf_init(&w->log);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	/* Take the setup the flags built; o keeps a fresh empty one. */
+	w->setup = o->setup;
+	if (ew_setup_init(&o->setup) != 0)
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	w->demo = o->demo;
+	if (o->demo_scenario)
+		snprintf(w->scenario, sizeof(w->scenario), "%s",
+			 o->demo_scenario);
+	w->no_color = o->no_color || ((v = getenv("NO_COLOR")) && *v);
+	w->no_github_api =
+	    o->no_github_api ||
+	    ((v = getenv("EW_NO_GITHUB_API")) && *v && strcmp(v, "0") != 0);
+	w->profile = o->profile ? ew_strdup(o->profile) : NULL;
+	w->region_given = o->has_region;
+	w->github_given = o->has_github;
+	w->account_given = o->has_account;
+	if (w->github_given)
+		snprintf(w->github_origin, sizeof(w->github_origin),
+			 "--github");
+	if (w->demo && !w->region_given) {
+		ew_setup_set_region(&w->setup, EW_DEMO_REGION, err);
+	}
+	w->detect = w->account = w->ids = EW_PROBE_RUNNING;
+	w->plan = EW_PROBE_RUNNING;
+	if (!getcwd(w->workflow_root, sizeof(w->workflow_root)))
+		snprintf(w->workflow_root, sizeof(w->workflow_root), ".");
+	w->demo_latency = 1.0;
+	if ((v = getenv("EW_DEMO_LATENCY")) && *v) {
+		char *end;
+		double d = strtod(v, &end);
+
+		if (*end || !(d >= 0) || d > 100)
+			return ew_error_set(err, EW_EINVAL,
+					    "invalid EW_DEMO_LATENCY '%s': a "
+					    "number from 0 to 100",
+					    v);
+		w->demo_latency = d;
+	}
+	return 0;
+}
+
+void ew_wizard_release(struct ew_wizard *w)
+{
+	struct ew_wizard_event *ev;
+
+	ew_wizard_drop_engine(w);
+	for (int j = 0; j < EW_JOB_COUNT; j++)
+		join(w, j);
+	while ((ev = take(w)))
+		if (!ev->is_static)
+			free(ev);
+	if (w->has_outputs)
+		ew_outputs_release(&w->outputs);
+	if (w->has_session)
+		ew_session_release(&w->session);
+	ew_credentials_release(&w->creds);
+	ew_git_info_release(&w->git);
+	ew_transport_free(w->transport);
+	ew_setup_release(&w->setup);
+	ew_buf_release(&w->log);
+	free(w->profile);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+}
