@@ -211,6 +211,9 @@ int ew_doc_trust_policy(struct ew_buf *out, const struct ew_setup *s,
 		rc = set_json_list(v, "SUB_EQUALS", &S.eq, S.neq);
 	if (!rc)
 		rc = set_json_list(v, "SUB_LIKE", &S.like, S.nlike);
+	if (!rc)
+		rc = ew_template_vars_set(v, "BOTH",
+					  S.neq && S.nlike ? "yes" : "");
 	if (rc) {
 		rc = nomem(err);
 		goto done;

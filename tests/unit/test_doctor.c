@@ -13,15 +13,17 @@
 #include <cmocka.h>
 
 #include "doctor.h"
+#include "documents.h"
+#include "model.h"
 
 #include <string.h>
 
 #define PROVIDER                                                               \
 	"arn:aws:iam::123456789012:oidc-provider/"                             \
 	"token.actions.githubusercontent.com"
-#define ISSUER	"token.actions.githubusercontent.com"
-#define AUD	"sts.amazonaws.com"
-#define REPO	"arn:aws:ecr:us-east-1:123456789012:repository/app"
+#define ISSUER "token.actions.githubusercontent.com"
+#define AUD    "sts.amazonaws.com"
+#define REPO   "arn:aws:ecr:us-east-1:123456789012:repository/app"
 
 static void test_glob_covers(void **state)
 {
@@ -121,8 +123,7 @@ static void test_policy_grants(void **state)
 			 EW_GRANT_NO);
 	assert_int_equal(grant1(scoped, "ecr:UploadLayerPart", REPO),
 			 EW_GRANT_YES);
-	assert_int_equal(grant1(wide, "ecr:BatchGetImage", REPO),
-			 EW_GRANT_YES);
+	assert_int_equal(grant1(wide, "ecr:BatchGetImage", REPO), EW_GRANT_YES);
 	assert_int_equal(grant1(wide, "ecr:GetAuthorizationToken", "*"),
 			 EW_GRANT_NO);
 	assert_int_equal(grant1(not_action, "ecr:PutImage", REPO),
@@ -130,24 +131,21 @@ static void test_policy_grants(void **state)
 	assert_int_equal(grant1(not_action, "iam:CreateRole", "*"),
 			 EW_GRANT_NO);
 	assert_int_equal(grant1(deny, "ecr:PutImage", REPO), EW_GRANT_DENIED);
-	assert_int_equal(grant1(deny, "ecr:BatchGetImage", REPO),
-			 EW_GRANT_YES);
+	assert_int_equal(grant1(deny, "ecr:BatchGetImage", REPO), EW_GRANT_YES);
 	assert_int_equal(grant1(cond, "ecr:PutImage", REPO),
 			 EW_GRANT_CONDITIONAL);
 	assert_int_equal(grant1(not_resource, "ecr:PutImage", REPO),
 			 EW_GRANT_NO);
-	assert_int_equal(grant1(not_resource, "ecr:GetAuthorizationToken",
-				"*"),
+	assert_int_equal(grant1(not_resource, "ecr:GetAuthorizationToken", "*"),
 			 EW_GRANT_YES);
-	assert_int_equal(grant1("not json", "ecr:PutImage", REPO),
-			 EW_GRANT_NO);
+	assert_int_equal(grant1("not json", "ecr:PutImage", REPO), EW_GRANT_NO);
 	{
 		/* Two policies: one allows, the other denies. */
 		const char *docs[] = {least, deny};
 
-		assert_int_equal(ew_doctor_policy_grants(docs, 2,
-							 "ecr:PutImage", REPO),
-				 EW_GRANT_DENIED);
+		assert_int_equal(
+		    ew_doctor_policy_grants(docs, 2, "ecr:PutImage", REPO),
+		    EW_GRANT_DENIED);
 	}
 }
 
@@ -164,10 +162,10 @@ static bool admits(const char *trust, const char *sub, const char *aud)
 
 static void test_trust_admits(void **state)
 {
-	static const char exact[] = TRUST(
-	    "{\"StringEquals\":{\"" ISSUER ":aud\":\"" AUD "\",\"" ISSUER
-	    ":sub\":[\"repo:o/r:ref:refs/heads/main\","
-	    "\"repo:o/r:environment:prod\"]}}");
+	static const char exact[] =
+	    TRUST("{\"StringEquals\":{\"" ISSUER ":aud\":\"" AUD "\",\"" ISSUER
+		  ":sub\":[\"repo:o/r:ref:refs/heads/main\","
+		  "\"repo:o/r:environment:prod\"]}}");
 	static const char like[] =
 	    TRUST("{\"StringEquals\":{\"" ISSUER ":aud\":\"" AUD "\"},"
 		  "\"StringLike\":{\"" ISSUER ":sub\":\"repo:o/r:*\"}}");
@@ -179,9 +177,8 @@ static void test_trust_admits(void **state)
 	    ":sub\":\"repo:o/r:ref:refs/tags/v*\"}}");
 	static const char star_equals[] =
 	    TRUST("{\"StringEquals\":{\"" ISSUER ":sub\":\"repo:o/r:*\"}}");
-	static const char if_exists[] =
-	    TRUST("{\"StringLikeIfExists\":{\"" ISSUER
-		  ":sub\":\"repo:o/r:*\"}}");
+	static const char if_exists[] = TRUST(
+	    "{\"StringLikeIfExists\":{\"" ISSUER ":sub\":\"repo:o/r:*\"}}");
 	static const char other_principal[] =
 	    "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{"
 	    "\"Federated\":\"arn:aws:iam::999999999999:oidc-provider/" ISSUER
@@ -209,6 +206,32 @@ static void test_trust_admits(void **state)
 					   true));
 }
 
+/* The wizard's own trust policy with an exact scope and a pattern scope
+ * must admit both kinds of job (IAM ANDs operators inside a statement, so
+ * they need separate statements) and nothing of another repository. */
+static void test_generated_trust_admits_exact_and_pattern(void **state)
+{
+	struct ew_setup s;
+	struct ew_buf doc;
+	struct ew_error err;
+
+	(void)state;
+	ew_setup_init(&s);
+	ew_buf_init(&doc);
+	assert_int_equal(ew_setup_set_github(&s, "o/r", &err), 0);
+	assert_int_equal(ew_setup_set_account(&s, "123456789012", &err), 0);
+	assert_int_equal(ew_setup_add_scope(&s, "branch:main", &err), 0);
+	assert_int_equal(ew_setup_add_scope(&s, "tag:v*", &err), 0);
+	assert_int_equal(ew_doc_trust_policy(&doc, &s, NULL, &err), 0);
+	assert_true(admits(doc.ptr, "repo:o/r:ref:refs/heads/main", AUD));
+	assert_true(admits(doc.ptr, "repo:o/r:ref:refs/tags/v1.2", AUD));
+	assert_false(admits(doc.ptr, "repo:o/r:ref:refs/heads/dev", AUD));
+	assert_false(admits(doc.ptr, "repo:o/r2:ref:refs/heads/main", AUD));
+	assert_false(admits(doc.ptr, "repo:o/r:ref:refs/tags/v1", "sigstore"));
+	ew_buf_release(&doc);
+	ew_setup_release(&s);
+}
+
 static void test_status_names(void **state)
 {
 	(void)state;
@@ -224,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(test_glob_covers),
 	    cmocka_unit_test(test_policy_grants),
 	    cmocka_unit_test(test_trust_admits),
+	    cmocka_unit_test(test_generated_trust_admits_exact_and_pattern),
 	    cmocka_unit_test(test_status_names),
 	};
 
