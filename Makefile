@@ -132,15 +132,20 @@ $(LIBCORE): $(CORE_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
+# The programs open libcurl and libgit2 with dlopen() on first use
+# (core/lazy_curl.h, core/lazy_git.h): linking them would make the loader
+# map some thirty libraries before the first frame.  --as-needed drops any
+# other library nothing calls.  Test programs link everything.
+BIN_LIBS = -Wl,--as-needed $(TUI_LIBS) \
+	   $(filter-out -lcurl -lgit2,$(CORE_LIBS)) $(LDLIBS_SYS)
+
 $(BIN): $(TUI_OBJ) $(LIBCORE)
 	$(msg) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_OBJ) $(LIBCORE) $(TUI_LIBS) \
-		$(CORE_LIBS) $(LDLIBS_SYS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_OBJ) $(LIBCORE) $(BIN_LIBS)
 
 $(TBIN): $(TUI_TOBJ) $(LIBCORE)
 	$(msg) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_TOBJ) $(LIBCORE) $(TUI_LIBS) \
-		$(CORE_LIBS) $(LDLIBS_SYS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_TOBJ) $(LIBCORE) $(BIN_LIBS)
 
 # Tests link core without curses: a curses call in core fails to link.
 $(BUILD)/tests/%: tests/unit/%.c $(LIBCORE)

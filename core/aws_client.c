@@ -1,12 +1,12 @@
 #include "aws_client.h"
 #include "aws_error.h"
 #include "buf.h"
+#include "lazy_curl.h" /* libcurl, opened on first use: see the header */
 #include "partition.h"
 #include "sigv4.h"
 #include "trace.h"
 #include "uri.h"
 
-#include <curl/curl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,11 +124,14 @@ struct url_parts {
 static int parse_url(struct url_parts *out, const char *url,
 		     struct ew_error *err)
 {
-	CURLU *u = curl_url();
+	CURLU *u;
 	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
 	char *query = NULL;
-	int rc = 0;
+	int rc = ew_lazy_curl_load(err);
 
+	if (rc)
+		return rc;
+	u = curl_url();
 	if (!u)
 		return ew_error_set(err, EW_ENOMEM, "out of memory");
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||

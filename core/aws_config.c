@@ -1,17 +1,14 @@
 #include "aws_config.h"
 #include "buf.h"
+#include "fsutil.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /*
  * Parsing happens in two passes over the same lines.  The first pass (ours)
@@ -39,15 +36,6 @@ struct parse_state {
 };
 
 static pthread_mutex_t ini_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void wipe(char *s)
-{
-	if (s) {
-		volatile char *p = s;
-		while (*p)
-			*p++ = 0;
-	}
-}
 
 void ew_ini_file_release(struct ew_ini_file *f)
 {
@@ -505,61 +493,8 @@ int ew_aws_config_parse_string(struct ew_ini_file *out, const char *path,
 				  out->path, bad);
 	}
 done:
-	wipe(p.out.ptr);
-	ew_buf_release(&p.out);
+	ew_buf_release_secret(&p.out);
 	free(p.keys);
-	return rc;
-}
-
-/* Whole file into b, allocated once so no stray copy of a secret is left
- * behind by a realloc. */
-static int read_file(struct ew_buf *b, const char *path, struct ew_error *err)
-{
-	struct stat sb;
-	ssize_t n;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ew_error_set(
-		    err, errno == ENOENT ? EW_ENOTFOUND : EW_EIO,
-		    "cannot read '%s': %s", path, strerror(errno));
-	if (fstat(fd, &sb) != 0) {
-		rc = ew_error_set(err, EW_EIO, "cannot read '%s': %s", path,
-				  strerror(errno));
-		goto done;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		rc = ew_error_set(err, EW_EIO, "cannot read '%s': %s", path,
-				  strerror(EISDIR));
-		goto done;
-	}
-	if (sb.st_size > EW_AWS_CONFIG_MAX_FILE) {
-		rc = ew_error_set(err, EW_EIO,
-				  "cannot read '%s': larger than %d bytes",
-				  path, EW_AWS_CONFIG_MAX_FILE);
-		goto done;
-	}
-	if (ew_buf_grow(b, (size_t)EW_AWS_CONFIG_MAX_FILE + 1)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
-		goto done;
-	}
-	while (b->len < EW_AWS_CONFIG_MAX_FILE) {
-		n = read(fd, b->ptr + b->len, EW_AWS_CONFIG_MAX_FILE - b->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = ew_error_set(err, EW_EIO, "cannot read '%s': %s",
-					  path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-	}
-	b->ptr[b->len] = 0;
-done:
-	close(fd);
 	return rc;
 }
 
@@ -572,7 +507,7 @@ int ew_aws_config_load_file(struct ew_ini_file *out, const char *path,
 	memset(out, 0, sizeof(*out));
 	out->is_credentials = is_credentials;
 	ew_buf_init(&b);
-	rc = read_file(&b, path, err);
+	rc = ew_file_read_secret(&b, path, EW_AWS_CONFIG_MAX_FILE, err);
 	if (rc == EW_ENOTFOUND) {
 		ew_error_clear(err);
 		out->path = strdup(path);

@@ -119,6 +119,23 @@ char *ew_buf_detach(struct ew_buf *b)
 	return s;
 }
 
+char *ew_aprintf(const char *fmt, ...)
+{
+	struct ew_buf b;
+	va_list ap;
+	int rc;
+
+	ew_buf_init(&b);
+	va_start(ap, fmt);
+	rc = ew_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc) {
+		ew_buf_release(&b);
+		return NULL;
+	}
+	return ew_buf_detach(&b);
+}
+
 char *ew_strdup(const char *s)
 {
 	size_t n;

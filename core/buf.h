@@ -40,6 +40,10 @@ int ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap)
 /* Return the heap string (caller frees) and re-init the buffer. */
 char *ew_buf_detach(struct ew_buf *b);
 
+/* A new heap string formatted like printf (caller frees); NULL when out of
+ * memory. */
+char *ew_aprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* strdup that returns NULL for NULL input. */
 char *ew_strdup(const char *s);
 /* Zero and free a heap string that held a secret. */

@@ -2,6 +2,7 @@
 #include "aws_error.h"
 #include "buf.h"
 #include "credential_process.h"
+#include "fsutil.h"
 #include "partition.h"
 #include "session.h"
 #include "sso.h"
@@ -11,13 +12,10 @@
 #include "xml.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* source_profile chains longer than this are refused even without a
  * loop: the CLI has no limit, but nobody chains this far on purpose. */
@@ -157,35 +155,14 @@ static bool has_static_keys(const struct ew_aws_config *cfg,
 	return (k[0] && *k[0]) || (k[1] && *k[1]);
 }
 
+/* The token without the line end an editor leaves. */
 static int read_token_file(struct ew_buf *b, const char *path,
 			   struct ew_error *err)
 {
-	struct stat sb;
-	ssize_t n;
-	int fd, rc = 0;
+	int rc = ew_file_read_secret(b, path, MAX_TOKEN_FILE, err);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ew_error_set(err, EW_EIO,
-				    "cannot read the web identity token "
-				    "'%s': %s",
-				    path, strerror(errno));
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > MAX_TOKEN_FILE || ew_buf_grow(b, MAX_TOKEN_FILE + 1)) {
-		rc = ew_error_set(err, EW_EIO,
-				  "cannot read the web identity token '%s': "
-				  "not a token file",
-				  path);
-		goto done;
-	}
-	while (b->len < MAX_TOKEN_FILE) {
-		n = read(fd, b->ptr + b->len, MAX_TOKEN_FILE - b->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		b->len += (size_t)n;
-	}
+	if (rc)
+		return rc;
 	while (b->len &&
 	       (b->ptr[b->len - 1] == '\n' || b->ptr[b->len - 1] == '\r' ||
 		b->ptr[b->len - 1] == ' '))
@@ -195,22 +172,7 @@ static int read_token_file(struct ew_buf *b, const char *path,
 		rc = ew_error_set(err, EW_EIO,
 				  "the web identity token file '%s' is empty",
 				  path);
-done:
-	close(fd);
 	return rc;
-}
-
-static void wipe_xml(struct ew_xml_node *n)
-{
-	for (; n; n = n->next) {
-		if (strcmp(n->name, "SecretAccessKey") == 0 ||
-		    strcmp(n->name, "SessionToken") == 0) {
-			volatile char *p = n->text;
-			while (*p)
-				*p++ = 0;
-		}
-		wipe_xml(n->child);
-	}
 }
 
 static void default_session_name(char *dst, size_t size,
@@ -319,13 +281,8 @@ static int web_identity(struct chain *ch, struct ew_credentials *out,
 done:
 	if (rc)
 		ew_credentials_release(out);
-	wipe_xml(root);
+	ew_sts_wipe_credentials(root);
 	ew_xml_free(root);
-	{
-		volatile char *p = resp.body.ptr;
-		for (size_t i = 0; i < resp.body.len; i++)
-			p[i] = 0;
-	}
 	ew_http_response_release(&resp);
 	ew_buf_release_secret(&token);
 	ew_buf_release_secret(&body);

@@ -1,5 +1,6 @@
 #include "credential_process.h"
 #include "buf.h"
+#include "json_doc.h"
 #include "sts.h"
 
 #include <cjson/cJSON.h>
@@ -133,19 +134,6 @@ done:
 	return rc;
 }
 
-/* Zero every string in a parsed document before it is freed. */
-static void wipe_json(cJSON *j)
-{
-	for (; j; j = j->next) {
-		if (j->valuestring) {
-			volatile char *p = j->valuestring;
-			while (*p)
-				*p++ = 0;
-		}
-		wipe_json(j->child);
-	}
-}
-
 static const char *string_member(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -247,7 +235,7 @@ int ew_credential_process_parse(struct ew_credentials *out, const char *json,
 done:
 	if (rc)
 		ew_credentials_release(out);
-	wipe_json(doc);
+	ew_json_doc_wipe(doc);
 	cJSON_Delete(doc);
 	return rc;
 }
@@ -259,6 +247,22 @@ static long now_ms(void)
 	/* a time-out wants a monotonic clock, not the wall clock */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether the child must be stopped: EW_ECANCEL once cancelled, EW_ERROR
+ * once no time is left (err says which), else 0. */
+static int must_stop(const struct ew_cancel *cancel, long left_ms, long timeout,
+		     const char *prog, struct ew_error *err)
+{
+	if (ew_cancel_is_set(cancel))
+		return ew_error_set(err, EW_ECANCEL,
+				    "credential_process '%s' cancelled", prog);
+	if (left_ms <= 0)
+		return ew_error_set(err, EW_ERROR,
+				    "credential_process '%s' did not finish "
+				    "within %ld s; it was stopped",
+				    prog, (timeout + 999) / 1000);
+	return 0;
 }
 
 static const char *base_name(const char *path)
@@ -388,19 +392,8 @@ int ew_credential_process_run(struct ew_credentials *out, const char *cmdline,
 		long left = deadline - now_ms();
 		int r;
 
-		if (ew_cancel_is_set(cancel)) {
-			rc = ew_error_set(err, EW_ECANCEL,
-					  "credential_process '%s' cancelled",
-					  prog);
+		if ((rc = must_stop(cancel, left, timeout, prog, err)))
 			goto kill;
-		}
-		if (left <= 0) {
-			rc = ew_error_set(err, EW_ERROR,
-					  "credential_process '%s' did not "
-					  "finish within %ld s; it was stopped",
-					  prog, (timeout + 999) / 1000);
-			goto kill;
-		}
 		if (open_out)
 			fds[nfds++] = (struct pollfd){pout[0], POLLIN, 0};
 		if (open_err)
@@ -467,19 +460,9 @@ int ew_credential_process_run(struct ew_credentials *out, const char *cmdline,
 			pid = -1;
 			goto done;
 		}
-		if (ew_cancel_is_set(cancel)) {
-			rc = ew_error_set(err, EW_ECANCEL,
-					  "credential_process '%s' cancelled",
-					  prog);
+		if ((rc = must_stop(cancel, deadline - now_ms(), timeout, prog,
+				    err)))
 			goto kill;
-		}
-		if (now_ms() >= deadline) {
-			rc = ew_error_set(err, EW_ERROR,
-					  "credential_process '%s' did not "
-					  "finish within %ld s; it was stopped",
-					  prog, (timeout + 999) / 1000);
-			goto kill;
-		}
 		ew_cancel_sleep(cancel, 10);
 	}
 	pid = -1;

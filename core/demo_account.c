@@ -250,7 +250,7 @@ static struct ew_demo_provider *seed_provider(struct ew_demo_req *r, bool ours)
 			     "6938fd4d98bab03faadb97b34396831e3780aea1") < 0)
 		return NULL;
 	if (ours &&
-	    ew_demo_tags_set(&p->tags, EW_DEMO_TAG_KEY, EW_DEMO_TAG_VALUE) < 0)
+	    ew_tags_set(&p->tags, EW_DEMO_TAG_KEY, EW_DEMO_TAG_VALUE) < 0)
 		return NULL;
 	return p;
 }
@@ -328,8 +328,8 @@ static int seed_drifted_role(struct ew_demo_req *r, const char *name)
 	    github_trust(r, "repo:example-org/legacy-app:ref:refs/heads/main");
 	role = doc ? ew_demo_role_new(r, name, "/", doc, 1695730211LL) : NULL;
 	free(doc);
-	if (!role || ew_demo_tags_set(&role->tags, EW_DEMO_TAG_KEY,
-				      EW_DEMO_TAG_VALUE) < 0)
+	if (!role ||
+	    ew_tags_set(&role->tags, EW_DEMO_TAG_KEY, EW_DEMO_TAG_VALUE) < 0)
 		return EW_ENOMEM;
 	role->description =
 	    ew_strdup("GitHub Actions OIDC role for example-org/legacy-app");
@@ -351,7 +351,7 @@ static int seed_repository(struct ew_demo_req *r, const char *name)
 	    "\"expire\"}}]}");
 	repo->lifecycle_set = 1683713100LL;
 	if (!repo->lifecycle ||
-	    ew_demo_tags_set(&repo->tags, "team", "web-platform") < 0)
+	    ew_tags_set(&repo->tags, "team", "web-platform") < 0)
 		return EW_ENOMEM;
 	return 0;
 }
@@ -399,7 +399,7 @@ static int seed_policy(struct ew_demo_req *r, const char *path,
 		if (!doc || ew_demo_policy_add_version(p, doc, t, true) < 0)
 			goto done;
 	}
-	if (ew_demo_tags_set(&p->tags, EW_DEMO_TAG_KEY, EW_DEMO_TAG_VALUE) < 0)
+	if (ew_tags_set(&p->tags, EW_DEMO_TAG_KEY, EW_DEMO_TAG_VALUE) < 0)
 		goto done;
 	rc = 0;
 done:

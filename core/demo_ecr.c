@@ -9,6 +9,7 @@
  */
 #include "buf.h"
 #include "demo_state.h"
+#include "ecr.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -187,29 +188,10 @@ static void reply_repo(struct ew_demo_req *r, const char *key,
 	ew_demo_json_reply(r, o);
 }
 
-static cJSON *tags_json(const struct ew_demo_tags *t)
-{
-	cJSON *a = cJSON_CreateArray();
-	bool ok = a != NULL;
-
-	for (size_t i = 0; ok && i < t->n; i++) {
-		cJSON *e = cJSON_CreateObject();
-
-		if (!e || !cJSON_AddItemToArray(a, e)) {
-			cJSON_Delete(e);
-			ok = false;
-			break;
-		}
-		add_str(e, "Key", t->v[i].key, &ok);
-		add_str(e, "Value", t->v[i].value, &ok);
-	}
-	return finish(a, ok);
-}
-
 /* Parse "tags" into out; false after writing the error or on ENOMEM
  * (then *nomem). */
 static bool request_tags(struct ew_demo_req *r, const char *member,
-			 struct ew_demo_tags *out, size_t existing, bool *nomem)
+			 struct ew_tags *out, size_t existing, bool *nomem)
 {
 	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(r->json, member);
 	const cJSON *t;
@@ -237,8 +219,8 @@ static bool request_tags(struct ew_demo_req *r, const char *member,
 				      "256'");
 			return false;
 		}
-		if (ew_demo_tags_set(out, k->valuestring,
-				     v ? v->valuestring : "") < 0) {
+		if (ew_tags_set(out, k->valuestring, v ? v->valuestring : "") <
+		    0) {
 			*nomem = true;
 			return false;
 		}
@@ -268,7 +250,7 @@ static int create_repository(struct ew_demo_req *r)
 						  NULL};
 	const char *name, *mut = jstr(r, "imageTagMutability"), *enc = NULL;
 	const cJSON *scan, *encc, *excl;
-	struct ew_demo_tags tags = {0};
+	struct ew_tags tags = {0};
 	struct ew_demo_repo *repo;
 	bool nomem;
 	int rc = 0;
@@ -343,12 +325,12 @@ static int create_repository(struct ew_demo_req *r)
 		goto done;
 	}
 	for (size_t i = 0; i < tags.n; i++)
-		if (ew_demo_tags_set(&repo->tags, tags.v[i].key,
-				     tags.v[i].value) < 0)
+		if (ew_tags_set(&repo->tags, tags.v[i].key, tags.v[i].value) <
+		    0)
 			rc = EW_ENOMEM;
 	reply_repo(r, "repository", repo);
 done:
-	ew_demo_tags_free(&tags);
+	ew_tags_release(&tags);
 	return rc;
 }
 
@@ -563,7 +545,7 @@ static int list_tags(struct ew_demo_req *r)
 	if (!repo)
 		return 0;
 	o = cJSON_CreateObject();
-	tags = tags_json(&repo->tags);
+	tags = ew_ecr_tags_json(&repo->tags);
 	if (!o || !tags || !cJSON_AddItemToObject(o, "tags", tags)) {
 		cJSON_Delete(tags);
 		cJSON_Delete(o);
@@ -576,7 +558,7 @@ static int list_tags(struct ew_demo_req *r)
 static int tag_resource(struct ew_demo_req *r)
 {
 	struct ew_demo_repo *repo = need_arn(r);
-	struct ew_demo_tags tags = {0};
+	struct ew_tags tags = {0};
 	bool nomem;
 	int rc = 0;
 
@@ -584,14 +566,14 @@ static int tag_resource(struct ew_demo_req *r)
 		return 0;
 	if (request_tags(r, "tags", &tags, repo->tags.n, &nomem)) {
 		for (size_t i = 0; i < tags.n; i++)
-			if (ew_demo_tags_set(&repo->tags, tags.v[i].key,
-					     tags.v[i].value) < 0)
+			if (ew_tags_set(&repo->tags, tags.v[i].key,
+					tags.v[i].value) < 0)
 				rc = EW_ENOMEM;
 		ew_demo_json_reply(r, cJSON_CreateObject());
 	} else if (nomem) {
 		rc = EW_ENOMEM;
 	}
-	ew_demo_tags_free(&tags);
+	ew_tags_release(&tags);
 	return rc;
 }
 
@@ -606,7 +588,7 @@ static int untag_resource(struct ew_demo_req *r)
 	cJSON_ArrayForEach(k, keys)
 	{
 		if (cJSON_IsString(k))
-			ew_demo_tags_remove(&repo->tags, k->valuestring);
+			ew_tags_remove(&repo->tags, k->valuestring);
 	}
 	ew_demo_json_reply(r, cJSON_CreateObject());
 	return 0;

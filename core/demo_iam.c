@@ -191,7 +191,7 @@ done:
 
 /* Tags from the request, checked; false after writing the error (or
  * with *nomem set). */
-static bool request_tags(struct ew_demo_req *r, struct ew_demo_tags *out,
+static bool request_tags(struct ew_demo_req *r, struct ew_tags *out,
 			 size_t existing, bool *nomem)
 {
 	*nomem = false;
@@ -220,10 +220,10 @@ static bool request_tags(struct ew_demo_req *r, struct ew_demo_tags *out,
 	return true;
 }
 
-static int merge_tags(struct ew_demo_tags *dst, const struct ew_demo_tags *src)
+static int merge_tags(struct ew_tags *dst, const struct ew_tags *src)
 {
 	for (size_t i = 0; i < src->n; i++)
-		if (ew_demo_tags_set(dst, src->v[i].key, src->v[i].value) < 0)
+		if (ew_tags_set(dst, src->v[i].key, src->v[i].value) < 0)
 			return EW_ENOMEM;
 	return 0;
 }
@@ -231,6 +231,33 @@ static int merge_tags(struct ew_demo_tags *dst, const struct ew_demo_tags *src)
 static void list_end(struct ew_demo_req *r)
 {
 	ew_demo_elem_bool(r, "IsTruncated", false);
+}
+
+/* List*Tags of any resource: its tags, in one page. */
+static int reply_tags(struct ew_demo_req *r, const struct ew_tags *tags)
+{
+	ew_demo_xml_begin(r);
+	ew_demo_elem_tags(r, "Tags", tags);
+	list_end(r);
+	ew_demo_xml_end(r);
+	return 0;
+}
+
+/* Tag* of any resource: the request's tags, checked, merged into dst. */
+static int tag_resource(struct ew_demo_req *r, struct ew_tags *dst)
+{
+	struct ew_tags tags = {0};
+	bool nomem;
+	int rc = 0;
+
+	if (request_tags(r, &tags, dst->n, &nomem)) {
+		rc = merge_tags(dst, &tags);
+		ew_demo_xml_empty(r);
+	} else if (nomem) {
+		rc = EW_ENOMEM;
+	}
+	ew_tags_release(&tags);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ STS */
@@ -438,7 +465,7 @@ static bool is_thumbprint(const char *s)
 
 static int create_provider(struct ew_demo_req *r)
 {
-	struct ew_demo_tags tags = {0};
+	struct ew_tags tags = {0};
 	struct ew_demo_provider *p;
 	const char *url, *host, *v;
 	bool nomem;
@@ -503,7 +530,7 @@ static int create_provider(struct ew_demo_req *r)
 	ew_demo_elem_tags(r, "Tags", &p->tags);
 	ew_demo_xml_end(r);
 done:
-	ew_demo_tags_free(&tags);
+	ew_tags_release(&tags);
 	return rc;
 }
 
@@ -558,32 +585,14 @@ static int list_provider_tags(struct ew_demo_req *r)
 {
 	struct ew_demo_provider *p = need_provider(r);
 
-	if (!p)
-		return 0;
-	ew_demo_xml_begin(r);
-	ew_demo_elem_tags(r, "Tags", &p->tags);
-	list_end(r);
-	ew_demo_xml_end(r);
-	return 0;
+	return p ? reply_tags(r, &p->tags) : 0;
 }
 
 static int tag_provider(struct ew_demo_req *r)
 {
 	struct ew_demo_provider *p = need_provider(r);
-	struct ew_demo_tags tags = {0};
-	bool nomem;
-	int rc = 0;
 
-	if (!p)
-		return 0;
-	if (request_tags(r, &tags, p->tags.n, &nomem)) {
-		rc = merge_tags(&p->tags, &tags);
-		ew_demo_xml_empty(r);
-	} else if (nomem) {
-		rc = EW_ENOMEM;
-	}
-	ew_demo_tags_free(&tags);
-	return rc;
+	return p ? tag_resource(r, &p->tags) : 0;
 }
 
 /* ------------------------------------------------------------- policies */
@@ -633,7 +642,7 @@ static void put_policy(struct ew_demo_req *r, const struct ew_demo_policy *p,
 static int create_policy(struct ew_demo_req *r)
 {
 	const char *name, *doc, *path, *desc;
-	struct ew_demo_tags tags = {0};
+	struct ew_tags tags = {0};
 	struct ew_demo_policy *p;
 	bool nomem;
 	int rc = 0;
@@ -677,7 +686,7 @@ static int create_policy(struct ew_demo_req *r)
 	ew_demo_puts(r, "</Policy>");
 	ew_demo_xml_end(r);
 done:
-	ew_demo_tags_free(&tags);
+	ew_tags_release(&tags);
 	return rc;
 }
 
@@ -860,32 +869,14 @@ static int list_policy_tags(struct ew_demo_req *r)
 {
 	struct ew_demo_policy *p = need_policy(r);
 
-	if (!p)
-		return 0;
-	ew_demo_xml_begin(r);
-	ew_demo_elem_tags(r, "Tags", &p->tags);
-	list_end(r);
-	ew_demo_xml_end(r);
-	return 0;
+	return p ? reply_tags(r, &p->tags) : 0;
 }
 
 static int tag_policy(struct ew_demo_req *r)
 {
 	struct ew_demo_policy *p = need_policy(r);
-	struct ew_demo_tags tags = {0};
-	bool nomem;
-	int rc = 0;
 
-	if (!p)
-		return 0;
-	if (request_tags(r, &tags, p->tags.n, &nomem)) {
-		rc = merge_tags(&p->tags, &tags);
-		ew_demo_xml_empty(r);
-	} else if (nomem) {
-		rc = EW_ENOMEM;
-	}
-	ew_demo_tags_free(&tags);
-	return rc;
+	return p ? tag_resource(r, &p->tags) : 0;
 }
 
 static int list_policies(struct ew_demo_req *r)
@@ -970,7 +961,7 @@ static bool parse_max_session(struct ew_demo_req *r, const char *s, long *out)
 static int create_role(struct ew_demo_req *r)
 {
 	const char *name, *doc, *path, *desc;
-	struct ew_demo_tags tags = {0};
+	struct ew_tags tags = {0};
 	struct ew_demo_role *role;
 	long max_session = 3600;
 	bool nomem;
@@ -1010,7 +1001,7 @@ static int create_role(struct ew_demo_req *r)
 	ew_demo_puts(r, "</Role>");
 	ew_demo_xml_end(r);
 done:
-	ew_demo_tags_free(&tags);
+	ew_tags_release(&tags);
 	return rc;
 }
 
@@ -1209,32 +1200,14 @@ static int list_role_tags(struct ew_demo_req *r)
 {
 	struct ew_demo_role *role = need_role(r);
 
-	if (!role)
-		return 0;
-	ew_demo_xml_begin(r);
-	ew_demo_elem_tags(r, "Tags", &role->tags);
-	list_end(r);
-	ew_demo_xml_end(r);
-	return 0;
+	return role ? reply_tags(r, &role->tags) : 0;
 }
 
 static int tag_role(struct ew_demo_req *r)
 {
 	struct ew_demo_role *role = need_role(r);
-	struct ew_demo_tags tags = {0};
-	bool nomem;
-	int rc = 0;
 
-	if (!role)
-		return 0;
-	if (request_tags(r, &tags, role->tags.n, &nomem)) {
-		rc = merge_tags(&role->tags, &tags);
-		ew_demo_xml_empty(r);
-	} else if (nomem) {
-		rc = EW_ENOMEM;
-	}
-	ew_demo_tags_free(&tags);
-	return rc;
+	return role ? tag_resource(r, &role->tags) : 0;
 }
 
 static int untag_role(struct ew_demo_req *r)
@@ -1246,7 +1219,7 @@ static int untag_role(struct ew_demo_req *r)
 		return 0;
 	for (size_t i = 1; (k = ew_demo_param_member(r, "TagKeys", i, NULL));
 	     i++)
-		ew_demo_tags_remove(&role->tags, k);
+		ew_tags_remove(&role->tags, k);
 	ew_demo_xml_empty(r);
 	return 0;
 }

@@ -5,8 +5,8 @@
 #include "demo_state.h"
 #include "buf.h"
 #include "error.h"
+#include "uri.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,70 +15,6 @@
 #include <time.h>
 
 /* ---------------------------------------------------------------- values */
-
-void ew_demo_tags_free(struct ew_demo_tags *t)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->v[i].key);
-		free(t->v[i].value);
-	}
-	free(t->v);
-	t->v = NULL;
-	t->n = 0;
-}
-
-const char *ew_demo_tags_get(const struct ew_demo_tags *t, const char *key)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].key, key) == 0)
-			return t->v[i].value;
-	return NULL;
-}
-
-int ew_demo_tags_set(struct ew_demo_tags *t, const char *key, const char *value)
-{
-	struct ew_demo_tag *v;
-	char *k, *val;
-
-	val = ew_strdup(value ? value : "");
-	if (!val)
-		return EW_ENOMEM;
-	for (size_t i = 0; i < t->n; i++) {
-		if (strcmp(t->v[i].key, key) == 0) {
-			free(t->v[i].value);
-			t->v[i].value = val;
-			return 0;
-		}
-	}
-	k = ew_strdup(key);
-	v = realloc(t->v, (t->n + 1) * sizeof(*v));
-	if (!k || !v) {
-		free(k);
-		free(val);
-		if (v)
-			t->v = v;
-		return EW_ENOMEM;
-	}
-	t->v = v;
-	t->v[t->n].key = k;
-	t->v[t->n].value = val;
-	t->n++;
-	return 0;
-}
-
-void ew_demo_tags_remove(struct ew_demo_tags *t, const char *key)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		if (strcmp(t->v[i].key, key) == 0) {
-			free(t->v[i].key);
-			free(t->v[i].value);
-			memmove(&t->v[i], &t->v[i + 1],
-				(t->n - i - 1) * sizeof(t->v[0]));
-			t->n--;
-			return;
-		}
-	}
-}
 
 void ew_demo_strs_free(struct ew_demo_strs *s)
 {
@@ -154,7 +90,7 @@ void ew_demo_provider_free(struct ew_demo_provider *p)
 	free(p->arn);
 	ew_demo_strs_free(&p->client_ids);
 	ew_demo_strs_free(&p->thumbprints);
-	ew_demo_tags_free(&p->tags);
+	ew_tags_release(&p->tags);
 	free(p);
 }
 
@@ -169,7 +105,7 @@ void ew_demo_policy_free(struct ew_demo_policy *p)
 	free(p->description);
 	for (size_t i = 0; i < p->nversions; i++)
 		free(p->versions[i].doc);
-	ew_demo_tags_free(&p->tags);
+	ew_tags_release(&p->tags);
 	free(p);
 }
 
@@ -183,7 +119,7 @@ void ew_demo_role_free(struct ew_demo_role *r)
 	free(r->id);
 	free(r->description);
 	free(r->trust);
-	ew_demo_tags_free(&r->tags);
+	ew_tags_release(&r->tags);
 	ew_demo_strs_free(&r->attached);
 	free(r);
 }
@@ -200,7 +136,7 @@ void ew_demo_repo_free(struct ew_demo_repo *r)
 	free(r->encryption);
 	cJSON_Delete(r->exclusions);
 	free(r->lifecycle);
-	ew_demo_tags_free(&r->tags);
+	ew_tags_release(&r->tags);
 	free(r);
 }
 
@@ -352,36 +288,26 @@ fail:
 
 /* ------------------------------------------------------- request decoding */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
+/* Form decoding (Python's unquote_plus): '+' is a space, and the runs
+ * between are percent-decoded, bad escapes kept as they are. */
 static char *form_decode(const char *s, size_t len)
 {
+	const char *plus;
 	struct ew_buf b;
+	size_t run;
 	int rc = 0;
 
 	ew_buf_init(&b);
-	for (size_t i = 0; i < len && rc == 0; i++) {
-		if (s[i] == '+') {
+	while (rc == 0) {
+		plus = memchr(s, '+', len);
+		run = plus ? (size_t)(plus - s) : len;
+		rc = ew_uri_decode(&b, s, run, NULL);
+		if (!plus)
+			break;
+		if (rc == 0)
 			rc = ew_buf_putc(&b, ' ');
-		} else if (s[i] == '%' && i + 2 < len &&
-			   hexval((unsigned char)s[i + 1]) >= 0 &&
-			   hexval((unsigned char)s[i + 2]) >= 0) {
-			rc = ew_buf_putc(
-			    &b, (char)(hexval((unsigned char)s[i + 1]) * 16 +
-				       hexval((unsigned char)s[i + 2])));
-			i += 2;
-		} else {
-			rc = ew_buf_putc(&b, s[i]);
-		}
+		s += run + 1;
+		len -= run + 1;
 	}
 	if (rc < 0) {
 		ew_buf_release(&b);
@@ -459,7 +385,7 @@ const char *ew_demo_param_member(const struct ew_demo_req *r,
 	return ew_demo_param(r, name);
 }
 
-int ew_demo_param_tags(const struct ew_demo_req *r, struct ew_demo_tags *out)
+int ew_demo_param_tags(const struct ew_demo_req *r, struct ew_tags *out)
 {
 	for (size_t i = 1;; i++) {
 		const char *k = ew_demo_param_member(r, "Tags", i, "Key");
@@ -467,7 +393,7 @@ int ew_demo_param_tags(const struct ew_demo_req *r, struct ew_demo_tags *out)
 
 		if (!k)
 			return 0;
-		if (ew_demo_tags_set(out, k, v) < 0)
+		if (ew_tags_set(out, k, v) < 0)
 			return EW_ENOMEM;
 	}
 }
@@ -536,15 +462,8 @@ void ew_demo_elem_doc(struct ew_demo_req *r, const char *name, const char *doc)
 		return;
 	ew_demo_printf(r, "<%s>", name);
 	/* RFC 3986: everything but the unreserved set, like IAM */
-	for (const unsigned char *p = (const unsigned char *)doc; *p; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' ||
-		    *p == '~') {
-			if (ew_buf_putc(body(r), (char)*p) < 0)
-				r->nomem = true;
-		} else {
-			ew_demo_printf(r, "%%%02X", *p);
-		}
-	}
+	if (ew_uri_encode(body(r), doc, strlen(doc), false) < 0)
+		r->nomem = true;
 	ew_demo_printf(r, "</%s>", name);
 }
 
@@ -570,7 +489,7 @@ void ew_demo_elem_bool(struct ew_demo_req *r, const char *name, bool v)
 }
 
 void ew_demo_elem_tags(struct ew_demo_req *r, const char *name,
-		       const struct ew_demo_tags *t)
+		       const struct ew_tags *t)
 {
 	ew_demo_printf(r, "<%s>", name);
 	for (size_t i = 0; i < t->n; i++) {

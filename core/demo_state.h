@@ -14,6 +14,7 @@
 #define EW_DEMO_STATE_H
 
 #include "demo_account.h"
+#include "tags.h"
 #include "transport.h"
 
 #include <cjson/cJSON.h>
@@ -21,16 +22,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-struct ew_demo_tag {
-	char *key;
-	char *value;
-};
-
-struct ew_demo_tags {
-	struct ew_demo_tag *v;
-	size_t n;
-};
 
 struct ew_demo_strs {
 	char **v;
@@ -48,7 +39,7 @@ struct ew_demo_provider {
 	char *arn;
 	struct ew_demo_strs client_ids;
 	struct ew_demo_strs thumbprints;
-	struct ew_demo_tags tags;
+	struct ew_tags tags;
 	long long created;
 };
 
@@ -71,7 +62,7 @@ struct ew_demo_policy {
 	int next_version;
 	int default_version;
 	unsigned attachments;
-	struct ew_demo_tags tags;
+	struct ew_tags tags;
 	long long created;
 	long long updated;
 };
@@ -84,7 +75,7 @@ struct ew_demo_role {
 	char *description; /* may be NULL */
 	char *trust;	   /* the trust policy, plain JSON text */
 	long max_session;
-	struct ew_demo_tags tags;
+	struct ew_tags tags;
 	struct ew_demo_strs attached; /* policy ARNs */
 	long long created;
 };
@@ -100,7 +91,7 @@ struct ew_demo_repo {
 	bool scan_on_push;
 	char *lifecycle; /* NULL when none */
 	long long lifecycle_set;
-	struct ew_demo_tags tags;
+	struct ew_tags tags;
 	unsigned images;
 	long long created;
 };
@@ -189,12 +180,6 @@ struct ew_demo_req {
 
 /* ---- demo_state.c: values ------------------------------------------- */
 
-void ew_demo_tags_free(struct ew_demo_tags *t);
-const char *ew_demo_tags_get(const struct ew_demo_tags *t, const char *key);
-/* Add or replace; 0 or EW_ENOMEM. */
-int ew_demo_tags_set(struct ew_demo_tags *t, const char *key,
-		     const char *value);
-void ew_demo_tags_remove(struct ew_demo_tags *t, const char *key);
 void ew_demo_strs_free(struct ew_demo_strs *s);
 bool ew_demo_strs_has(const struct ew_demo_strs *s, const char *v);
 int ew_demo_strs_add(struct ew_demo_strs *s, const char *v);
@@ -242,7 +227,7 @@ const char *ew_demo_param_member(const struct ew_demo_req *r,
 				 const char *prefix, size_t i,
 				 const char *field);
 /* Parse Tags.member.N.Key/Value into out (which it appends to). */
-int ew_demo_param_tags(const struct ew_demo_req *r, struct ew_demo_tags *out);
+int ew_demo_param_tags(const struct ew_demo_req *r, struct ew_tags *out);
 
 /* ---- demo_state.c: response writing ------------------------------------
  * The writers append to r->resp->body and set r->nomem on failure, so a
@@ -261,7 +246,7 @@ void ew_demo_elem_long(struct ew_demo_req *r, const char *name, long long v);
 void ew_demo_elem_bool(struct ew_demo_req *r, const char *name, bool v);
 /* <name><member><Key>k</Key><Value>v</Value></member>...</name> */
 void ew_demo_elem_tags(struct ew_demo_req *r, const char *name,
-		       const struct ew_demo_tags *t);
+		       const struct ew_tags *t);
 
 /* Query protocol: "<OpResponse xmlns=...><OpResult>", status 200. */
 void ew_demo_xml_begin(struct ew_demo_req *r);

@@ -20,9 +20,12 @@
 #define MAX_TESTS 16
 
 static const char *const push_actions[] = {
-    "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
-    "ecr:CompleteLayerUpload",	       "ecr:GetDownloadUrlForLayer",
-    "ecr:InitiateLayerUpload",	       "ecr:PutImage",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
     "ecr:UploadLayerPart",
 };
 #define NPUSH (sizeof(push_actions) / sizeof(push_actions[0]))
@@ -269,12 +272,10 @@ static void parse_conditions(struct trust_stmt *t, const char *issuer)
 				continue;
 			if (strcasecmp(k->string, sub_key) == 0 &&
 			    t->nsub < MAX_TESTS)
-				t->sub[t->nsub++] =
-				    (struct key_test){kind, k};
+				t->sub[t->nsub++] = (struct key_test){kind, k};
 			else if (strcasecmp(k->string, aud_key) == 0 &&
 				 t->naud < MAX_TESTS)
-				t->aud[t->naud++] =
-				    (struct key_test){kind, k};
+				t->aud[t->naud++] = (struct key_test){kind, k};
 		}
 	}
 }
@@ -335,9 +336,8 @@ static bool test_admits(const struct key_test *kt, const char *value,
 			continue;
 		switch (kt->op) {
 		case OP_EQUALS:
-			if (!has_wild(value) &&
-			    (icase ? strcasecmp(v, value) : strcmp(v, value)) ==
-				0)
+			if (!has_wild(value) && (icase ? strcasecmp(v, value)
+						       : strcmp(v, value)) == 0)
 				return true;
 			break;
 		case OP_EQUALS_IC:
@@ -445,25 +445,6 @@ void ew_doctor_report_release(struct ew_doctor_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
-{
-	struct ew_buf b;
-	va_list ap;
-	int rc;
-
-	ew_buf_init(&b);
-	va_start(ap, f);
-	rc = ew_buf_vprintf(&b, f, ap);
-	va_end(ap);
-	if (rc) {
-		ew_buf_release(&b);
-		return NULL;
-	}
-	return ew_buf_detach(&b);
-}
-
 /* Everything one audit needs to hand around. */
 struct run {
 	struct ew_doctor_report *rep;
@@ -491,9 +472,9 @@ static void add(struct run *r, const char *id, enum ew_doctor_status st,
 	struct ew_doctor_check *grown, *c;
 	const struct ew_knowledge_entry *e = kn ? ew_knowledge_find(kn) : NULL;
 
-	grown = title ? realloc(rep->checks,
-				(rep->nchecks + 1) * sizeof(*grown))
-		      : NULL;
+	grown = title
+		    ? realloc(rep->checks, (rep->nchecks + 1) * sizeof(*grown))
+		    : NULL;
 	if (!grown) {
 		free(title);
 		free(detail);
@@ -548,9 +529,10 @@ static void add_aws_failure(struct run *r, const char *id, char *title,
 	const struct ew_knowledge_entry *k = ew_knowledge_match_error(e);
 
 	add(r, id, EW_DOCTOR_FAIL, k ? k->id : fallback_kn, title,
-	    fmt("%s", e->message),
-	    k && k->fix_steps && k->fix_steps[0] ? fmt("%s", k->fix_steps[0])
-						 : NULL);
+	    ew_aprintf("%s", e->message),
+	    k && k->fix_steps && k->fix_steps[0]
+		? ew_aprintf("%s", k->fix_steps[0])
+		: NULL);
 }
 
 /* -------------------------------------------------------- AWS checks */
@@ -561,23 +543,24 @@ static void check_credentials(struct run *r)
 	struct ew_caller_identity id;
 	struct ew_error e;
 	const struct ew_knowledge_entry *k;
-	char *title = fmt("credentials work and belong to the account");
+	char *title = ew_aprintf("credentials work and belong to the account");
 
 	ew_error_clear(&e);
 	if (!in->make_client ||
 	    in->make_client(&r->client, r->s->region, in->payload, &e) != 0) {
-		const struct ew_error *why = in->make_client ? &e
-							     : in->cred_error;
+		const struct ew_error *why =
+		    in->make_client ? &e : in->cred_error;
 
 		r->rep->no_credentials =
 		    !why || why->code == EW_ENOCREDS || !in->make_client;
 		k = why ? ew_knowledge_match_error(why) : NULL;
 		add(r, "credentials", EW_DOCTOR_FAIL,
 		    k ? k->id : "no-credentials", title,
-		    fmt("%s", why && why->message[0]
-				  ? why->message
-				  : "no usable AWS credentials"),
-		    fmt("configure credentials (aws configure, aws sso login "
+		    ew_aprintf("%s", why && why->message[0]
+					 ? why->message
+					 : "no usable AWS credentials"),
+		    ew_aprintf(
+			"configure credentials (aws configure, aws sso login "
 			"or --profile NAME) and run doctor again"));
 		return;
 	}
@@ -592,22 +575,23 @@ static void check_credentials(struct run *r)
 	snprintf(r->rep->caller_arn, sizeof(r->rep->caller_arn), "%s", id.arn);
 	if (r->s->account && strcmp(r->s->account, id.account) != 0) {
 		add(r, "credentials", EW_DOCTOR_FAIL, NULL, title,
-		    fmt("the credentials (%s) are for account %s, not %s",
+		    ew_aprintf(
+			"the credentials (%s) are for account %s, not %s",
 			id.arn, id.account, r->s->account),
-		    fmt("use a profile of account %s (--profile NAME), or "
+		    ew_aprintf(
+			"use a profile of account %s (--profile NAME), or "
 			"audit %s with --account %s",
 			r->s->account, id.account, id.account));
 		return;
 	}
-	if (!r->s->account &&
-	    ew_setup_set_account(r->s, id.account, &e) != 0) {
+	if (!r->s->account && ew_setup_set_account(r->s, id.account, &e) != 0) {
 		add(r, "credentials", EW_DOCTOR_FAIL, NULL, title,
-		    fmt("%s", e.message), NULL);
+		    ew_aprintf("%s", e.message), NULL);
 		return;
 	}
 	r->aws_ok = true;
 	add(r, "credentials", EW_DOCTOR_PASS, NULL, title,
-	    fmt("account %s as %s", id.account, id.arn), NULL);
+	    ew_aprintf("account %s as %s", id.account, id.arn), NULL);
 }
 
 static void check_provider(struct run *r)
@@ -624,33 +608,35 @@ static void check_provider(struct run *r)
 		if (ew_error_is_aws(&e, "NoSuchEntity")) {
 			add(r, "provider", EW_DOCTOR_FAIL,
 			    "oidc-provider-not-found",
-			    fmt("the GitHub OIDC provider exists"),
-			    fmt("no provider %s in account %s",
-				r->provider_arn, r->s->account),
-			    fmt("aws iam create-open-id-connect-provider --url "
+			    ew_aprintf("the GitHub OIDC provider exists"),
+			    ew_aprintf("no provider %s in account %s",
+				       r->provider_arn, r->s->account),
+			    ew_aprintf(
+				"aws iam create-open-id-connect-provider --url "
 				"https://" ISSUER " --client-id-list %s "
 				"(or ecr-wizard apply)",
 				aud));
 		} else {
-			add_aws_failure(r, "provider",
-					fmt("the GitHub OIDC provider exists"),
-					&e, "access-denied");
+			add_aws_failure(
+			    r, "provider",
+			    ew_aprintf("the GitHub OIDC provider exists"), &e,
+			    "access-denied");
 		}
 		add(r, "provider-audience", EW_DOCTOR_SKIP, NULL,
-		    fmt("the provider lists the audience %s", aud),
-		    fmt("no provider to read"), NULL);
+		    ew_aprintf("the provider lists the audience %s", aud),
+		    ew_aprintf("no provider to read"), NULL);
 		ew_iam_oidc_provider_release(&p);
 		return;
 	}
 	add(r, "provider", EW_DOCTOR_PASS, NULL,
-	    fmt("the GitHub OIDC provider exists"),
-	    fmt("%s", r->provider_arn), NULL);
+	    ew_aprintf("the GitHub OIDC provider exists"),
+	    ew_aprintf("%s", r->provider_arn), NULL);
 	for (size_t i = 0; i < p.client_ids.n; i++)
 		listed = listed || strcmp(p.client_ids.v[i], aud) == 0;
 	if (listed) {
 		add(r, "provider-audience", EW_DOCTOR_PASS, NULL,
-		    fmt("the provider lists the audience %s", aud),
-		    fmt("client IDs: %zu", p.client_ids.n), NULL);
+		    ew_aprintf("the provider lists the audience %s", aud),
+		    ew_aprintf("client IDs: %zu", p.client_ids.n), NULL);
 	} else {
 		struct ew_buf ids;
 
@@ -660,10 +646,11 @@ static void check_provider(struct run *r)
 				      p.client_ids.v[i]);
 		add(r, "provider-audience", EW_DOCTOR_FAIL,
 		    "oidc-incorrect-audience",
-		    fmt("the provider lists the audience %s", aud),
-		    fmt("its client IDs are %s; tokens carry aud %s",
-			ids.len ? ids.ptr : "(none)", aud),
-		    fmt("aws iam add-client-id-to-open-id-connect-provider "
+		    ew_aprintf("the provider lists the audience %s", aud),
+		    ew_aprintf("its client IDs are %s; tokens carry aud %s",
+			       ids.len ? ids.ptr : "(none)", aud),
+		    ew_aprintf(
+			"aws iam add-client-id-to-open-id-connect-provider "
 			"--open-id-connect-provider-arn %s --client-id %s",
 			r->provider_arn, aud));
 		ew_buf_release(&ids);
@@ -745,16 +732,16 @@ static char *trust_flag(const struct ew_wf_subject *sj)
 	const char *v = strchr(sj->context, ':');
 
 	if (sj->kind == EW_WF_SUB_PR)
-		return fmt("pull_request");
+		return ew_aprintf("pull_request");
 	if (sj->kind == EW_WF_SUB_ENV)
-		return fmt("%s%s", flag, v ? v + 1 : sj->context);
+		return ew_aprintf("%s%s", flag, v ? v + 1 : sj->context);
 	v = strrchr(sj->context, ':');
 	v = v ? v + 1 : sj->context;
 	/* ref:refs/heads/NAME, ref:refs/tags/NAME */
-	v = strncmp(v, "refs/heads/", 11) == 0	 ? v + 11
+	v = strncmp(v, "refs/heads/", 11) == 0	? v + 11
 	    : strncmp(v, "refs/tags/", 10) == 0 ? v + 10
-						 : v;
-	return fmt("%s%s", flag, v);
+						: v;
+	return ew_aprintf("%s%s", flag, v);
 }
 
 /* Whether any job of this target has already been checked for context. */
@@ -779,7 +766,8 @@ static const struct ew_env_target *job_target(const struct ew_setup *s,
 		if (j->subjects[i].kind != EW_WF_SUB_ENV)
 			continue;
 		for (size_t e = 0; e < s->nenvs; e++) {
-			char *want = fmt("environment:%s", s->envs[e].name);
+			char *want =
+			    ew_aprintf("environment:%s", s->envs[e].name);
 			bool eq;
 
 			if (!want)
@@ -829,16 +817,16 @@ static void check_subjects(struct run *r, const struct trust *t,
 	r->kv.trusted_sub = trusted.ptr;
 	if (!r->github[0]) {
 		add(r, "trust-subject", EW_DOCTOR_SKIP, NULL,
-		    fmt("the trust admits the workflow's subjects"),
-		    fmt("the GitHub repository is unknown (use --github "
-			"OWNER/REPO)"),
+		    ew_aprintf("the trust admits the workflow's subjects"),
+		    ew_aprintf("the GitHub repository is unknown (use --github "
+			       "OWNER/REPO)"),
 		    NULL);
 		goto done;
 	}
 	if (!r->rep->has_workflows || w->njobs == 0) {
 		add(r, "trust-subject", EW_DOCTOR_SKIP, NULL,
-		    fmt("the trust admits the workflow's subjects"),
-		    fmt("no workflow job to compare with"), NULL);
+		    ew_aprintf("the trust admits the workflow's subjects"),
+		    ew_aprintf("no workflow job to compare with"), NULL);
 		goto done;
 	}
 	for (size_t i = 0; i < w->njobs; i++) {
@@ -849,12 +837,13 @@ static void check_subjects(struct run *r, const struct trust *t,
 			continue;
 		if (j->nsubjects == 0) {
 			add(r, "trust-subject", EW_DOCTOR_WARN, NULL,
-			    fmt("the trust admits job '%s' (%s)", j->job,
-				j->file),
-			    fmt("cannot tell the job's subject: %s",
-				j->subjects_note ? j->subjects_note
-						 : "no trigger"),
-			    fmt("compare the role's sub condition with the "
+			    ew_aprintf("the trust admits job '%s' (%s)", j->job,
+				       j->file),
+			    ew_aprintf("cannot tell the job's subject: %s",
+				       j->subjects_note ? j->subjects_note
+							: "no trigger"),
+			    ew_aprintf(
+				"compare the role's sub condition with the "
 				"subject the job presents (github/"
 				"actions-oidc-debugger prints it)"));
 			added++;
@@ -874,11 +863,13 @@ static void check_subjects(struct run *r, const struct trust *t,
 			}
 			seen = grown;
 			seen[nseen++] = sj->context;
-			legacy = fmt("repo:%s:%s", r->github, sj->context);
+			legacy =
+			    ew_aprintf("repo:%s:%s", r->github, sj->context);
 			if (r->owner_id[0])
-				imm = fmt("repo:%s@%s/%s@%s:%s", r->s->owner,
-					  r->owner_id, r->s->repo, r->repo_id,
-					  sj->context);
+				imm = ew_aprintf("repo:%s@%s/%s@%s:%s",
+						 r->s->owner, r->owner_id,
+						 r->s->repo, r->repo_id,
+						 sj->context);
 			if (!legacy || (r->owner_id[0] && !imm)) {
 				free(legacy);
 				free(imm);
@@ -892,50 +883,56 @@ static void check_subjects(struct run *r, const struct trust *t,
 			added++;
 			if (ok_l && (ok_i || !imm || !r->ids_from_setup)) {
 				add(r, "trust-subject", EW_DOCTOR_PASS, NULL,
-				    fmt("the trust admits %s", legacy),
-				    fmt("%s (job '%s')%s", sj->why, j->job,
+				    ew_aprintf("the trust admits %s", legacy),
+				    ew_aprintf(
+					"%s (job '%s')%s", sj->why, j->job,
 					ok_i ? "; immutable form too" : ""),
 				    NULL);
 			} else if (ok_l) {
 				r->kv.job_sub = imm;
 				add(r, "trust-subject", EW_DOCTOR_WARN,
 				    "sub-mismatch-immutable-id",
-				    fmt("the trust admits %s", legacy),
-				    fmt("%s (job '%s'); not the immutable form "
+				    ew_aprintf("the trust admits %s", legacy),
+				    ew_aprintf(
+					"%s (job '%s'); not the immutable form "
 					"%s, which GitHub sends for new, "
 					"renamed or opted-in repositories",
 					sj->why, j->job, imm),
-				    fmt("ecr-wizard apply --github %s "
-					"--role-name %s adds both forms",
-					r->github, role_name));
+				    ew_aprintf("ecr-wizard apply --github %s "
+					       "--role-name %s adds both forms",
+					       r->github, role_name));
 			} else if (ok_i) {
 				add(r, "trust-subject", EW_DOCTOR_PASS, NULL,
-				    fmt("the trust admits %s", imm),
-				    fmt("%s (job '%s'); immutable form only",
+				    ew_aprintf("the trust admits %s", imm),
+				    ew_aprintf(
+					"%s (job '%s'); immutable form only",
 					sj->why, j->job),
 				    NULL);
 			} else if (trust_admits_sub(t, legacy, true)) {
 				add(r, "trust-subject", EW_DOCTOR_FAIL,
 				    "sub-mismatch-owner-casing",
-				    fmt("the trust admits %s", legacy),
-				    fmt("%s (job '%s'): admitted only if case "
+				    ew_aprintf("the trust admits %s", legacy),
+				    ew_aprintf(
+					"%s (job '%s'): admitted only if case "
 					"is ignored, and IAM compares it "
 					"exactly",
 					sj->why, j->job),
-				    fmt("write %s exactly as GitHub spells it "
+				    ew_aprintf(
+					"write %s exactly as GitHub spells it "
 					"in the role's sub condition",
 					r->github));
 			} else {
 				add(r, "trust-subject", EW_DOCTOR_FAIL,
 				    subject_kn(sj->kind),
-				    fmt("the trust admits %s", legacy),
-				    fmt("%s (job '%s' in %s) is not admitted "
+				    ew_aprintf("the trust admits %s", legacy),
+				    ew_aprintf(
+					"%s (job '%s' in %s) is not admitted "
 					"by the role's sub condition",
 					sj->why, j->job, j->file),
-				    fmt("add it: ecr-wizard apply --github %s "
+				    ew_aprintf(
+					"add it: ecr-wizard apply --github %s "
 					"--role-name %s --trust '%s'%s",
-					r->github, role_name,
-					flag ? flag : "",
+					r->github, role_name, flag ? flag : "",
 					sj->is_pattern
 					    ? " (a pattern: StringLike)"
 					    : ""));
@@ -948,8 +945,8 @@ static void check_subjects(struct run *r, const struct trust *t,
 	}
 	if (added == 0)
 		add(r, "trust-subject", EW_DOCTOR_SKIP, NULL,
-		    fmt("the trust admits the workflow's subjects"),
-		    fmt("no workflow job runs for this target"), NULL);
+		    ew_aprintf("the trust admits the workflow's subjects"),
+		    ew_aprintf("no workflow job runs for this target"), NULL);
 done:
 	r->kv.trusted_sub = NULL;
 	ew_buf_release(&trusted);
@@ -974,11 +971,13 @@ static void check_trust(struct run *r, const struct ew_iam_role *role,
 	if (rc || t.n == 0) {
 		add(r, "trust-provider", EW_DOCTOR_FAIL,
 		    "assume-role-oidc-denied",
-		    fmt("the trust policy lets GitHub's provider assume the "
+		    ew_aprintf(
+			"the trust policy lets GitHub's provider assume the "
 			"role"),
-		    fmt(rc ? "the trust policy is not JSON"
-			   : "no Allow statement for " WEB_IDENTITY),
-		    fmt("ecr-wizard apply --github %s --role-name %s rewrites "
+		    ew_aprintf(rc ? "the trust policy is not JSON"
+				  : "no Allow statement for " WEB_IDENTITY),
+		    ew_aprintf(
+			"ecr-wizard apply --github %s --role-name %s rewrites "
 			"the trust policy",
 			r->github[0] ? r->github : "OWNER/REPO", role->name));
 		goto done;
@@ -997,19 +996,23 @@ static void check_trust(struct run *r, const struct ew_iam_role *role,
 		}
 		add(r, "trust-provider", EW_DOCTOR_FAIL,
 		    "oidc-provider-not-found",
-		    fmt("the trust policy names the provider of account %s",
+		    ew_aprintf(
+			"the trust policy names the provider of account %s",
 			r->s->account),
-		    fmt("the Federated principal is %s, not %s",
-			other.len ? other.ptr : "missing", r->provider_arn),
-		    fmt("make the principal {\"Federated\": \"%s\"}: "
-			"ecr-wizard apply --github %s --role-name %s",
-			r->provider_arn,
-			r->github[0] ? r->github : "OWNER/REPO", role->name));
+		    ew_aprintf("the Federated principal is %s, not %s",
+			       other.len ? other.ptr : "missing",
+			       r->provider_arn),
+		    ew_aprintf("make the principal {\"Federated\": \"%s\"}: "
+			       "ecr-wizard apply --github %s --role-name %s",
+			       r->provider_arn,
+			       r->github[0] ? r->github : "OWNER/REPO",
+			       role->name));
 	} else {
 		add(r, "trust-provider", EW_DOCTOR_PASS, NULL,
-		    fmt("the trust policy names the provider of account %s",
+		    ew_aprintf(
+			"the trust policy names the provider of account %s",
 			r->s->account),
-		    fmt("%s", r->provider_arn), NULL);
+		    ew_aprintf("%s", r->provider_arn), NULL);
 	}
 
 	for (size_t i = 0; i < t.n; i++) {
@@ -1029,26 +1032,32 @@ static void check_trust(struct run *r, const struct ew_iam_role *role,
 		add(r, "trust-audience", EW_DOCTOR_FAIL,
 		    aud_wrong ? "oidc-incorrect-audience"
 			      : "assume-role-oidc-denied",
-		    fmt("the trust policy pins aud to %s", aud),
-		    fmt(aud_wrong ? "its " ISSUER ":aud condition does not "
-				    "admit %s"
-				  : "a statement has no " ISSUER ":aud "
-				    "condition (it would accept tokens minted "
-				    "for any audience, not only %s)",
-			aud),
-		    fmt("add \"StringEquals\": {\"" ISSUER ":aud\": \"%s\"} "
-			"to the statement's Condition",
-			aud));
+		    ew_aprintf("the trust policy pins aud to %s", aud),
+		    ew_aprintf(aud_wrong
+				   ? "its " ISSUER ":aud condition does not "
+				     "admit %s"
+				   : "a statement has no " ISSUER ":aud "
+				     "condition (it would accept tokens minted "
+				     "for any audience, not only %s)",
+			       aud),
+		    ew_aprintf("add \"StringEquals\": {\"" ISSUER
+			       ":aud\": \"%s\"} "
+			       "to the statement's Condition",
+			       aud));
 	else
 		add(r, "trust-audience", EW_DOCTOR_PASS, NULL,
-		    fmt("the trust policy pins aud to %s", aud), NULL, NULL);
+		    ew_aprintf("the trust policy pins aud to %s", aud), NULL,
+		    NULL);
 
 	if (sub_missing) {
 		add(r, "trust-sub", EW_DOCTOR_FAIL, "assume-role-oidc-denied",
-		    fmt("the trust policy limits sub to this repository"),
-		    fmt("a statement has no " ISSUER ":sub condition: any "
-			"GitHub repository could assume the role"),
-		    fmt("add a sub condition for repo:%s:...: ecr-wizard "
+		    ew_aprintf(
+			"the trust policy limits sub to this repository"),
+		    ew_aprintf("a statement has no " ISSUER
+			       ":sub condition: any "
+			       "GitHub repository could assume the role"),
+		    ew_aprintf(
+			"add a sub condition for repo:%s:...: ecr-wizard "
 			"apply --github %s --role-name %s",
 			r->github[0] ? r->github : "OWNER/REPO",
 			r->github[0] ? r->github : "OWNER/REPO", role->name));
@@ -1060,8 +1069,8 @@ static void check_trust(struct run *r, const struct ew_iam_role *role,
 		ew_buf_init(&pre_id);
 		if (trust_sub_values(&vals, &t) ||
 		    ew_buf_printf(&pre, "repo:%s:", r->github) ||
-		    ew_buf_printf(&pre_id, "repo:%s@", r->s->owner ? r->s->owner
-								  : ""))
+		    ew_buf_printf(&pre_id, "repo:%s@",
+				  r->s->owner ? r->s->owner : ""))
 			r->oom = 1;
 		/* A value that does not start with this repository's own
 		 * prefix admits other repositories too. */
@@ -1080,17 +1089,19 @@ static void check_trust(struct run *r, const struct ew_iam_role *role,
 		}
 		if (broad)
 			add(r, "trust-sub", EW_DOCTOR_WARN, NULL,
-			    fmt("the trust policy limits sub to this "
-				"repository"),
-			    fmt("'%s' admits subjects of other repositories",
+			    ew_aprintf("the trust policy limits sub to this "
+				       "repository"),
+			    ew_aprintf(
+				"'%s' admits subjects of other repositories",
 				other.ptr),
-			    fmt("name the repository in every sub value: "
+			    ew_aprintf(
+				"name the repository in every sub value: "
 				"repo:%s:...",
 				r->github));
 		else
 			add(r, "trust-sub", EW_DOCTOR_PASS, NULL,
-			    fmt("the trust policy limits sub to this "
-				"repository"),
+			    ew_aprintf("the trust policy limits sub to this "
+				       "repository"),
 			    NULL, NULL);
 		ew_buf_release(&vals);
 		ew_buf_release(&pre);
@@ -1100,15 +1111,19 @@ static void check_trust(struct run *r, const struct ew_iam_role *role,
 	if (for_all)
 		add(r, "trust-for-all-values", EW_DOCTOR_FAIL,
 		    "assume-role-oidc-denied",
-		    fmt("the trust policy uses no ForAllValues: operator"),
-		    fmt("ForAllValues: is true when the key is missing or "
+		    ew_aprintf(
+			"the trust policy uses no ForAllValues: operator"),
+		    ew_aprintf(
+			"ForAllValues: is true when the key is missing or "
 			"empty, so it does not restrict a single-valued "
 			"claim"),
-		    fmt("use StringEquals / StringLike for " ISSUER ":aud and "
+		    ew_aprintf(
+			"use StringEquals / StringLike for " ISSUER ":aud and "
 			":sub (ecr-wizard apply rewrites the trust policy)"));
 	else
 		add(r, "trust-for-all-values", EW_DOCTOR_PASS, NULL,
-		    fmt("the trust policy uses no ForAllValues: operator"),
+		    ew_aprintf(
+			"the trust policy uses no ForAllValues: operator"),
 		    NULL, NULL);
 
 	check_subjects(r, &t, env, role->name);
@@ -1121,11 +1136,12 @@ static void check_max_session(struct run *r, const struct ew_iam_role *role,
 			      const struct ew_env_target *env)
 {
 	const struct ew_workflow_scan *w = &r->rep->workflows;
-	long max = role->max_session_duration ? role->max_session_duration
-					      : 3600;
+	long max =
+	    role->max_session_duration ? role->max_session_duration : 3600;
 	long want = 0;
 	const struct ew_wf_aws_job *worst = NULL, *unknown = NULL;
-	char *title = fmt("the role's MaxSessionDuration covers the workflow");
+	char *title =
+	    ew_aprintf("the role's MaxSessionDuration covers the workflow");
 
 	for (size_t i = 0; r->rep->has_workflows && i < w->njobs; i++) {
 		const struct ew_wf_aws_job *j = &w->jobs[i];
@@ -1143,23 +1159,27 @@ static void check_max_session(struct run *r, const struct ew_iam_role *role,
 	if (worst && want > max)
 		add(r, "max-session", EW_DOCTOR_FAIL,
 		    "duration-exceeds-max-session", title,
-		    fmt("job '%s' asks role-duration-seconds %ld; the role "
+		    ew_aprintf(
+			"job '%s' asks role-duration-seconds %ld; the role "
 			"allows %ld",
 			worst->job, want, max),
-		    fmt("lower role-duration-seconds to %ld or less, or: aws "
+		    ew_aprintf(
+			"lower role-duration-seconds to %ld or less, or: aws "
 			"iam update-role --role-name %s "
 			"--max-session-duration %ld",
 			max, role->name, want > 43200 ? 43200 : want));
 	else if (unknown)
 		add(r, "max-session", EW_DOCTOR_WARN, NULL, title,
-		    fmt("job '%s' sets role-duration-seconds to '%s', which "
+		    ew_aprintf(
+			"job '%s' sets role-duration-seconds to '%s', which "
 			"cannot be read here; the role allows %ld",
 			unknown->job, unknown->duration.raw, max),
-		    fmt("keep role-duration-seconds at %ld or less", max));
+		    ew_aprintf("keep role-duration-seconds at %ld or less",
+			       max));
 	else
 		add(r, "max-session", EW_DOCTOR_PASS, NULL, title,
-		    fmt("the role allows %ld s; the workflow asks %ld s", max,
-			want ? want : 3600),
+		    ew_aprintf("the role allows %ld s; the workflow asks %ld s",
+			       max, want ? want : 3600),
 		    NULL);
 }
 
@@ -1186,15 +1206,14 @@ static int attached_docs(struct run *r, const char *role_name,
 			      ap.v[i].name);
 		rc = ew_iam_get_policy(&pol, &r->client, ap.v[i].arn, e);
 		if (rc == 0)
-			rc = ew_iam_get_policy_version(&v, &r->client,
-						       ap.v[i].arn,
-						       pol.default_version_id,
-						       e);
+			rc = ew_iam_get_policy_version(
+			    &v, &r->client, ap.v[i].arn, pol.default_version_id,
+			    e);
 		if (rc == 0) {
 			grown = realloc(*docs, (*ndocs + 1) * sizeof(*grown));
 			if (!grown) {
-				rc = ew_error_set(e, EW_ENOMEM,
-						  "out of memory");
+				rc =
+				    ew_error_set(e, EW_ENOMEM, "out of memory");
 			} else {
 				*docs = grown;
 				(*docs)[(*ndocs)++] = v.document;
@@ -1255,33 +1274,36 @@ static void check_policy(struct run *r, const char *role_name,
 	ew_error_clear(&e);
 	if (attached_docs(r, role_name, policy_arn, &docs, &ndocs, &ours,
 			  &names, &e) != 0) {
-		add_aws_failure(r, "policy-attached",
-				fmt("the permissions policy %s is attached",
-				    policy_name),
-				&e, "access-denied");
+		add_aws_failure(
+		    r, "policy-attached",
+		    ew_aprintf("the permissions policy %s is attached",
+			       policy_name),
+		    &e, "access-denied");
 		goto done;
 	}
 	if (ours)
 		add(r, "policy-attached", EW_DOCTOR_PASS, NULL,
-		    fmt("the permissions policy %s is attached", policy_name),
-		    fmt("%s", policy_arn), NULL);
+		    ew_aprintf("the permissions policy %s is attached",
+			       policy_name),
+		    ew_aprintf("%s", policy_arn), NULL);
 	else
 		add(r, "policy-attached", EW_DOCTOR_FAIL, "push-denied",
-		    fmt("the permissions policy %s is attached", policy_name),
-		    fmt("%s is not attached to role %s (attached: %s)",
-			policy_arn, role_name,
-			names.len ? names.ptr : "none"),
-		    fmt("aws iam attach-role-policy --role-name %s "
-			"--policy-arn %s (ecr-wizard apply creates and "
-			"attaches it)",
-			role_name, policy_arn));
+		    ew_aprintf("the permissions policy %s is attached",
+			       policy_name),
+		    ew_aprintf("%s is not attached to role %s (attached: %s)",
+			       policy_arn, role_name,
+			       names.len ? names.ptr : "none"),
+		    ew_aprintf("aws iam attach-role-policy --role-name %s "
+			       "--policy-arn %s (ecr-wizard apply creates and "
+			       "attaches it)",
+			       role_name, policy_arn));
 	if (ndocs == 0) {
 		add(r, "policy-login", EW_DOCTOR_SKIP, NULL,
-		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""),
-		    fmt("no policy attached to the role"), NULL);
+		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    ew_aprintf("no policy attached to the role"), NULL);
 		add(r, "policy-push", EW_DOCTOR_SKIP, NULL,
-		    fmt("the push actions are allowed on %s", repo_arn),
-		    fmt("no policy attached to the role"), NULL);
+		    ew_aprintf("the push actions are allowed on %s", repo_arn),
+		    ew_aprintf("no policy attached to the role"), NULL);
 		goto done;
 	}
 
@@ -1289,29 +1311,31 @@ static void check_policy(struct run *r, const char *role_name,
 				    "ecr:GetAuthorizationToken", "*");
 	if (g == EW_GRANT_YES)
 		add(r, "policy-login", EW_DOCTOR_PASS, NULL,
-		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""), NULL,
-		    NULL);
+		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    NULL, NULL);
 	else if (g == EW_GRANT_CONDITIONAL)
 		add(r, "policy-login", EW_DOCTOR_WARN, NULL,
-		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""),
-		    fmt("only under a Condition, which doctor cannot "
-			"evaluate"),
-		    fmt("check the condition holds for GitHub Actions runs"));
+		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    ew_aprintf("only under a Condition, which doctor cannot "
+			       "evaluate"),
+		    ew_aprintf(
+			"check the condition holds for GitHub Actions runs"));
 	else
 		add(r, "policy-login", EW_DOCTOR_FAIL,
 		    "ecr-get-authorization-token-scoped",
-		    fmt("ecr:GetAuthorizationToken is allowed on \"*\""),
-		    fmt(g == EW_GRANT_DENIED
-			    ? "an explicit Deny covers it"
-			    : ew_doctor_policy_grants(
-				  (const char *const *)docs, ndocs,
-				  "ecr:GetAuthorizationToken", repo_arn) !=
-				      EW_GRANT_NO
-				  ? "it is allowed only on a repository ARN, "
-				    "which grants nothing: the login is not "
-				    "tied to a repository"
-				  : "no attached policy allows it"),
-		    fmt("give it its own statement: {\"Effect\": \"Allow\", "
+		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    ew_aprintf(
+			g == EW_GRANT_DENIED ? "an explicit Deny covers it"
+			: ew_doctor_policy_grants((const char *const *)docs,
+						  ndocs,
+						  "ecr:GetAuthorizationToken",
+						  repo_arn) != EW_GRANT_NO
+			    ? "it is allowed only on a repository ARN, "
+			      "which grants nothing: the login is not "
+			      "tied to a repository"
+			    : "no attached policy allows it"),
+		    ew_aprintf(
+			"give it its own statement: {\"Effect\": \"Allow\", "
 			"\"Action\": \"ecr:GetAuthorizationToken\", "
 			"\"Resource\": \"*\"}"));
 
@@ -1335,30 +1359,33 @@ static void check_policy(struct run *r, const char *role_name,
 		push_resources(&res, docs, ndocs);
 		if (missing.len)
 			add(r, "policy-push", EW_DOCTOR_FAIL, "push-denied",
-			    fmt("the push actions are allowed on %s",
-				repo_arn),
-			    fmt("%s %s on it%s%s", missing.ptr,
-				denied ? "denied or not allowed"
-				       : "not allowed",
-				res.len ? "; the policy grants push actions "
-					  "on "
-					: "",
-				res.len ? res.ptr : ""),
-			    fmt("allow the seven push actions on exactly %s "
+			    ew_aprintf("the push actions are allowed on %s",
+				       repo_arn),
+			    ew_aprintf("%s %s on it%s%s", missing.ptr,
+				       denied ? "denied or not allowed"
+					      : "not allowed",
+				       res.len
+					   ? "; the policy grants push actions "
+					     "on "
+					   : "",
+				       res.len ? res.ptr : ""),
+			    ew_aprintf(
+				"allow the seven push actions on exactly %s "
 				"(ecr-wizard apply writes that policy)",
 				repo_arn));
 		else if (conditional)
 			add(r, "policy-push", EW_DOCTOR_WARN, NULL,
-			    fmt("the push actions are allowed on %s",
-				repo_arn),
-			    fmt("some only under a Condition, which doctor "
+			    ew_aprintf("the push actions are allowed on %s",
+				       repo_arn),
+			    ew_aprintf(
+				"some only under a Condition, which doctor "
 				"cannot evaluate"),
-			    fmt("check the condition holds for GitHub "
-				"Actions runs"));
+			    ew_aprintf("check the condition holds for GitHub "
+				       "Actions runs"));
 		else
 			add(r, "policy-push", EW_DOCTOR_PASS, NULL,
-			    fmt("the push actions are allowed on %s",
-				repo_arn),
+			    ew_aprintf("the push actions are allowed on %s",
+				       repo_arn),
 			    NULL, NULL);
 	}
 done:
@@ -1382,8 +1409,8 @@ static void check_repository(struct run *r, const char *region,
 	ew_error_clear(&e);
 	if (r->in->make_client(&c, region, r->in->payload, &e) != 0) {
 		add_aws_failure(r, "repository",
-				fmt("the ECR repository %s exists in %s",
-				    repo_name, region),
+				ew_aprintf("the ECR repository %s exists in %s",
+					   repo_name, region),
 				&e, NULL);
 		return;
 	}
@@ -1391,45 +1418,52 @@ static void check_repository(struct run *r, const char *region,
 		if (ew_error_is_aws(&e, "RepositoryNotFoundException"))
 			add(r, "repository", EW_DOCTOR_FAIL,
 			    "repository-not-found",
-			    fmt("the ECR repository %s exists in %s",
-				repo_name, region),
-			    fmt("no repository %s in account %s, region %s",
+			    ew_aprintf("the ECR repository %s exists in %s",
+				       repo_name, region),
+			    ew_aprintf(
+				"no repository %s in account %s, region %s",
 				repo_name, r->s->account, region),
-			    fmt("aws ecr create-repository --repository-name "
+			    ew_aprintf(
+				"aws ecr create-repository --repository-name "
 				"%s --region %s (or ecr-wizard apply --repo "
 				"%s --region %s)",
 				repo_name, region, repo_name, region));
 		else
-			add_aws_failure(r, "repository",
-					fmt("the ECR repository %s exists in "
-					    "%s",
-					    repo_name, region),
-					&e, "access-denied");
+			add_aws_failure(
+			    r, "repository",
+			    ew_aprintf("the ECR repository %s exists in "
+				       "%s",
+				       repo_name, region),
+			    &e, "access-denied");
 		add(r, "lifecycle", EW_DOCTOR_SKIP, NULL,
-		    fmt("the repository has a lifecycle policy"),
-		    fmt("no repository to read"), NULL);
+		    ew_aprintf("the repository has a lifecycle policy"),
+		    ew_aprintf("no repository to read"), NULL);
 		goto done;
 	}
 	add(r, "repository", EW_DOCTOR_PASS, NULL,
-	    fmt("the ECR repository %s exists in %s", repo_name, region),
-	    fmt("%s", repo.uri ? repo.uri : repo_arn), NULL);
+	    ew_aprintf("the ECR repository %s exists in %s", repo_name, region),
+	    ew_aprintf("%s", repo.uri ? repo.uri : repo_arn), NULL);
 	if (ew_ecr_get_lifecycle_policy(&lc, &c, repo_name, &e) != 0) {
 		if (ew_error_is_aws(&e, "LifecyclePolicyNotFoundException"))
 			add(r, "lifecycle", EW_DOCTOR_WARN, NULL,
-			    fmt("the repository has a lifecycle policy"),
-			    fmt("none: old images are kept (and paid for) "
+			    ew_aprintf("the repository has a lifecycle policy"),
+			    ew_aprintf(
+				"none: old images are kept (and paid for) "
 				"forever"),
-			    fmt("ecr-wizard apply --repo %s --region %s sets "
+			    ew_aprintf(
+				"ecr-wizard apply --repo %s --region %s sets "
 				"one (keeps the last %d images)",
 				repo_name, region, r->s->keep_images));
 		else
-			add_aws_failure(r, "lifecycle",
-					fmt("the repository has a lifecycle "
-					    "policy"),
-					&e, "access-denied");
+			add_aws_failure(
+			    r, "lifecycle",
+			    ew_aprintf("the repository has a lifecycle "
+				       "policy"),
+			    &e, "access-denied");
 	} else {
 		add(r, "lifecycle", EW_DOCTOR_PASS, NULL,
-		    fmt("the repository has a lifecycle policy"), NULL, NULL);
+		    ew_aprintf("the repository has a lifecycle policy"), NULL,
+		    NULL);
 	}
 done:
 	free(lc);
@@ -1440,13 +1474,15 @@ done:
 static void skip_target(struct run *r, const char *role_name,
 			const char *repo_name, const char *why)
 {
-	add(r, "role", EW_DOCTOR_SKIP, NULL, fmt("the role %s exists", role_name),
-	    fmt("%s", why), NULL);
-	add(r, "policy-attached", EW_DOCTOR_SKIP, NULL,
-	    fmt("the permissions policy is attached"), fmt("%s", why), NULL);
-	add(r, "repository", EW_DOCTOR_SKIP, NULL,
-	    fmt("the ECR repository %s exists", repo_name), fmt("%s", why),
+	add(r, "role", EW_DOCTOR_SKIP, NULL,
+	    ew_aprintf("the role %s exists", role_name), ew_aprintf("%s", why),
 	    NULL);
+	add(r, "policy-attached", EW_DOCTOR_SKIP, NULL,
+	    ew_aprintf("the permissions policy is attached"),
+	    ew_aprintf("%s", why), NULL);
+	add(r, "repository", EW_DOCTOR_SKIP, NULL,
+	    ew_aprintf("the ECR repository %s exists", repo_name),
+	    ew_aprintf("%s", why), NULL);
 }
 
 static void check_target(struct run *r, const struct ew_env_target *env)
@@ -1493,23 +1529,26 @@ static void check_target(struct run *r, const struct ew_env_target *env)
 		if (ew_error_is_aws(&e, "NoSuchEntity"))
 			add(r, "role", EW_DOCTOR_FAIL,
 			    "assume-role-oidc-denied",
-			    fmt("the role %s exists", role.ptr),
-			    fmt("no role %s in account %s", role.ptr,
-				r->s->account),
-			    fmt("ecr-wizard apply --github %s --role-name %s "
+			    ew_aprintf("the role %s exists", role.ptr),
+			    ew_aprintf("no role %s in account %s", role.ptr,
+				       r->s->account),
+			    ew_aprintf(
+				"ecr-wizard apply --github %s --role-name %s "
 				"creates it",
 				r->github[0] ? r->github : "OWNER/REPO",
 				role.ptr));
 		else
-			add_aws_failure(r, "role",
-					fmt("the role %s exists", role.ptr),
-					&e, "access-denied");
+			add_aws_failure(
+			    r, "role",
+			    ew_aprintf("the role %s exists", role.ptr), &e,
+			    "access-denied");
 		add(r, "trust-provider", EW_DOCTOR_SKIP, NULL,
-		    fmt("the trust policy"), fmt("no role to read"), NULL);
+		    ew_aprintf("the trust policy"),
+		    ew_aprintf("no role to read"), NULL);
 	} else {
 		add(r, "role", EW_DOCTOR_PASS, NULL,
-		    fmt("the role %s exists", role.ptr), fmt("%s", ro.arn),
-		    NULL);
+		    ew_aprintf("the role %s exists", role.ptr),
+		    ew_aprintf("%s", ro.arn), NULL);
 		check_trust(r, &ro, env);
 		check_max_session(r, &ro, env);
 		check_policy(r, role.ptr, policy.ptr, policy_arn.ptr,
@@ -1537,8 +1576,8 @@ static void check_job(struct run *r, const struct ew_wf_aws_job *j)
 	const char *aud = r->part->audience;
 	struct ew_buf role_arn, role_name, registry;
 	struct ew_error e;
-	char *where = j->caller ? fmt("%s via %s", j->file, j->caller)
-				: fmt("%s", j->file);
+	char *where = j->caller ? ew_aprintf("%s via %s", j->file, j->caller)
+				: ew_aprintf("%s", j->file);
 
 	ew_buf_init(&role_arn);
 	ew_buf_init(&role_name);
@@ -1551,31 +1590,35 @@ static void check_job(struct run *r, const struct ew_wf_aws_job *j)
 	}
 	if (unmapped)
 		add(r, "workflow-region", EW_DOCTOR_WARN, NULL,
-		    fmt("job '%s' runs in a configured environment", j->job),
-		    fmt("%s: it runs in none of the --env environments", where),
-		    fmt("give the job an environment: key naming one of "
-			"them"));
+		    ew_aprintf("job '%s' runs in a configured environment",
+			       j->job),
+		    ew_aprintf("%s: it runs in none of the --env environments",
+			       where),
+		    ew_aprintf("give the job an environment: key naming one of "
+			       "them"));
 
 	switch (j->id_token) {
 	case EW_WF_ID_TOKEN_WRITE:
 		add(r, "workflow-id-token", EW_DOCTOR_PASS, NULL,
-		    fmt("job '%s' may request an OIDC token", j->job),
-		    fmt("id-token: write from %s (%s)", j->id_token_where,
-			where),
+		    ew_aprintf("job '%s' may request an OIDC token", j->job),
+		    ew_aprintf("id-token: write from %s (%s)",
+			       j->id_token_where, where),
 		    NULL);
 		break;
 	case EW_WF_ID_TOKEN_DENIED:
 	case EW_WF_ID_TOKEN_DEFAULT:
 		add(r, "workflow-id-token", EW_DOCTOR_FAIL,
 		    "id-token-permission-missing",
-		    fmt("job '%s' may request an OIDC token", j->job),
-		    fmt("%s: no id-token: write (%s)", where,
-			j->id_token_where),
+		    ew_aprintf("job '%s' may request an OIDC token", j->job),
+		    ew_aprintf("%s: no id-token: write (%s)", where,
+			       j->id_token_where),
 		    j->caller
-			? fmt("add `id-token: write` to the permissions of "
+			? ew_aprintf(
+			      "add `id-token: write` to the permissions of "
 			      "the calling job %s",
 			      j->caller)
-			: fmt("add `id-token: write` (and `contents: read`) "
+			: ew_aprintf(
+			      "add `id-token: write` (and `contents: read`) "
 			      "to %s",
 			      j->id_token == EW_WF_ID_TOKEN_DEFAULT
 				  ? "the workflow's permissions"
@@ -1596,27 +1639,33 @@ static void check_job(struct run *r, const struct ew_wf_aws_job *j)
 	r->kv.region = region;
 	if (!j->role.raw)
 		add(r, "workflow-role", EW_DOCTOR_FAIL, "no-credentials",
-		    fmt("job '%s' assumes the role from a secret or variable",
+		    ew_aprintf(
+			"job '%s' assumes the role from a secret or variable",
 			j->job),
-		    fmt("%s: configure-aws-credentials has no role-to-assume",
+		    ew_aprintf(
+			"%s: configure-aws-credentials has no role-to-assume",
 			where),
-		    fmt("role-to-assume: ${{ secrets.AWS_ROLE_ARN }}"));
+		    ew_aprintf("role-to-assume: ${{ secrets.AWS_ROLE_ARN }}"));
 	else if (j->role.secret || j->role.var)
 		add(r, "workflow-role", EW_DOCTOR_PASS, NULL,
-		    fmt("job '%s' assumes the role from a secret or variable",
+		    ew_aprintf(
+			"job '%s' assumes the role from a secret or variable",
 			j->job),
-		    fmt("%s.%s (must hold %s)",
-			j->role.secret ? "secrets" : "vars",
-			j->role.secret ? j->role.secret : j->role.var,
-			role_arn.len ? role_arn.ptr : "the role's ARN"),
+		    ew_aprintf("%s.%s (must hold %s)",
+			       j->role.secret ? "secrets" : "vars",
+			       j->role.secret ? j->role.secret : j->role.var,
+			       role_arn.len ? role_arn.ptr : "the role's ARN"),
 		    NULL);
 	else if (j->role.literal && !j->role.is_expr && role_arn.len &&
 		 strcmp(j->role.literal, role_arn.ptr) == 0)
 		add(r, "workflow-role", EW_DOCTOR_WARN, NULL,
-		    fmt("job '%s' assumes the role from a secret or variable",
+		    ew_aprintf(
+			"job '%s' assumes the role from a secret or variable",
 			j->job),
-		    fmt("%s: the role ARN is written into the workflow", where),
-		    fmt("store it once: gh variable set AWS_ROLE_ARN --body "
+		    ew_aprintf("%s: the role ARN is written into the workflow",
+			       where),
+		    ew_aprintf(
+			"store it once: gh variable set AWS_ROLE_ARN --body "
 			"%s, then role-to-assume: ${{ vars.AWS_ROLE_ARN }}",
 			role_arn.ptr));
 	else if (j->role.literal && !j->role.is_expr)
@@ -1625,150 +1674,174 @@ static void check_job(struct run *r, const struct ew_wf_aws_job *j)
 			    strstr(j->role.literal, ":role/")
 			? "assume-role-oidc-denied"
 			: "request-arn-invalid",
-		    fmt("job '%s' assumes the role from a secret or variable",
+		    ew_aprintf(
+			"job '%s' assumes the role from a secret or variable",
 			j->job),
-		    fmt("%s: role-to-assume is '%s', not %s", where,
-			j->role.literal,
-			role_arn.len ? role_arn.ptr : "the role's ARN"),
-		    fmt("role-to-assume: ${{ secrets.AWS_ROLE_ARN }} holding "
+		    ew_aprintf("%s: role-to-assume is '%s', not %s", where,
+			       j->role.literal,
+			       role_arn.len ? role_arn.ptr : "the role's ARN"),
+		    ew_aprintf(
+			"role-to-assume: ${{ secrets.AWS_ROLE_ARN }} holding "
 			"%s",
 			role_arn.len ? role_arn.ptr : "the role's ARN"));
 	else
 		add(r, "workflow-role", EW_DOCTOR_WARN, NULL,
-		    fmt("job '%s' assumes the role from a secret or variable",
+		    ew_aprintf(
+			"job '%s' assumes the role from a secret or variable",
 			j->job),
-		    fmt("%s: role-to-assume is '%s', which doctor cannot "
+		    ew_aprintf(
+			"%s: role-to-assume is '%s', which doctor cannot "
 			"follow",
 			where, j->role.raw),
-		    fmt("make sure it evaluates to %s",
-			role_arn.len ? role_arn.ptr : "the role's ARN"));
+		    ew_aprintf("make sure it evaluates to %s",
+			       role_arn.len ? role_arn.ptr : "the role's ARN"));
 
 	if (!j->region.raw)
 		add(r, "workflow-region", EW_DOCTOR_FAIL, "region-missing",
-		    fmt("job '%s' uses region %s", j->job, region),
-		    fmt("%s: configure-aws-credentials has no aws-region",
+		    ew_aprintf("job '%s' uses region %s", j->job, region),
+		    ew_aprintf(
+			"%s: configure-aws-credentials has no aws-region",
 			where),
-		    fmt("aws-region: %s", region));
+		    ew_aprintf("aws-region: %s", region));
 	else if (j->region.literal && strcmp(j->region.literal, region) == 0)
 		add(r, "workflow-region", EW_DOCTOR_PASS, NULL,
-		    fmt("job '%s' uses region %s", j->job, region),
+		    ew_aprintf("job '%s' uses region %s", j->job, region),
 		    j->region.secret || j->region.var
-			? fmt("%s (%s.%s must hold it too)", region,
-			      j->region.secret ? "secrets" : "vars",
-			      j->region.secret ? j->region.secret
-					       : j->region.var)
-			: fmt("%s", region),
+			? ew_aprintf("%s (%s.%s must hold it too)", region,
+				     j->region.secret ? "secrets" : "vars",
+				     j->region.secret ? j->region.secret
+						      : j->region.var)
+			: ew_aprintf("%s", region),
 		    NULL);
 	else if (j->region.literal)
-		add(r, "workflow-region", j->region.secret || j->region.var
-					      ? EW_DOCTOR_WARN
-					      : EW_DOCTOR_FAIL,
+		add(r, "workflow-region",
+		    j->region.secret || j->region.var ? EW_DOCTOR_WARN
+						      : EW_DOCTOR_FAIL,
 		    "repository-not-found",
-		    fmt("job '%s' uses region %s", j->job, region),
-		    fmt("%s: aws-region gives '%s'%s", where,
-			j->region.literal,
-			j->region.secret || j->region.var
-			    ? " when the secret or variable is unset"
-			    : ""),
-		    fmt("use aws-region: %s, where the repository and role "
+		    ew_aprintf("job '%s' uses region %s", j->job, region),
+		    ew_aprintf("%s: aws-region gives '%s'%s", where,
+			       j->region.literal,
+			       j->region.secret || j->region.var
+				   ? " when the secret or variable is unset"
+				   : ""),
+		    ew_aprintf(
+			"use aws-region: %s, where the repository and role "
 			"are",
 			region));
 	else if (j->region.secret || j->region.var)
 		add(r, "workflow-region", EW_DOCTOR_PASS, NULL,
-		    fmt("job '%s' uses region %s", j->job, region),
-		    fmt("from %s.%s (must hold %s)",
-			j->region.secret ? "secrets" : "vars",
-			j->region.secret ? j->region.secret : j->region.var,
-			region),
+		    ew_aprintf("job '%s' uses region %s", j->job, region),
+		    ew_aprintf("from %s.%s (must hold %s)",
+			       j->region.secret ? "secrets" : "vars",
+			       j->region.secret ? j->region.secret
+						: j->region.var,
+			       region),
 		    NULL);
 	else
 		add(r, "workflow-region", EW_DOCTOR_WARN, NULL,
-		    fmt("job '%s' uses region %s", j->job, region),
-		    fmt("%s: aws-region is '%s', which doctor cannot follow",
+		    ew_aprintf("job '%s' uses region %s", j->job, region),
+		    ew_aprintf(
+			"%s: aws-region is '%s', which doctor cannot follow",
 			where, j->region.raw),
-		    fmt("make sure it evaluates to %s", region));
+		    ew_aprintf("make sure it evaluates to %s", region));
 
 	if (j->audience.raw) {
 		if (j->audience.literal && !j->audience.is_expr &&
 		    strcmp(j->audience.literal, aud) == 0)
 			add(r, "workflow-audience", EW_DOCTOR_PASS, NULL,
-			    fmt("job '%s' asks for audience %s", j->job, aud),
+			    ew_aprintf("job '%s' asks for audience %s", j->job,
+				       aud),
 			    NULL, NULL);
 		else
 			add(r, "workflow-audience", EW_DOCTOR_FAIL,
 			    "oidc-incorrect-audience",
-			    fmt("job '%s' asks for audience %s", j->job, aud),
-			    fmt("%s: audience is '%s'", where, j->audience.raw),
-			    fmt("remove the audience input (the default is "
+			    ew_aprintf("job '%s' asks for audience %s", j->job,
+				       aud),
+			    ew_aprintf("%s: audience is '%s'", where,
+				       j->audience.raw),
+			    ew_aprintf(
+				"remove the audience input (the default is "
 				"right)"));
 	}
 
 	if (!j->has_ecr_login) {
 		add(r, "workflow-ecr-login", EW_DOCTOR_FAIL,
 		    "no-basic-auth-credentials",
-		    fmt("job '%s' logs in to ECR", j->job),
-		    fmt("%s: no aws-actions/amazon-ecr-login step", where),
-		    fmt("add after configure-aws-credentials:\n"
-			"  - id: login-ecr\n"
-			"    uses: aws-actions/amazon-ecr-login@v2"));
+		    ew_aprintf("job '%s' logs in to ECR", j->job),
+		    ew_aprintf("%s: no aws-actions/amazon-ecr-login step",
+			       where),
+		    ew_aprintf("add after configure-aws-credentials:\n"
+			       "  - id: login-ecr\n"
+			       "    uses: aws-actions/amazon-ecr-login@v2"));
 		add(r, "workflow-registry", EW_DOCTOR_SKIP, NULL,
-		    fmt("job '%s' takes the registry from the login step",
+		    ew_aprintf(
+			"job '%s' takes the registry from the login step",
 			j->job),
-		    fmt("no login step"), NULL);
+		    ew_aprintf("no login step"), NULL);
 		goto done;
 	}
 	add(r, "workflow-ecr-login", EW_DOCTOR_PASS, NULL,
-	    fmt("job '%s' logs in to ECR", j->job),
-	    fmt("step id '%s'", j->ecr_login_id ? j->ecr_login_id : "(none)"),
+	    ew_aprintf("job '%s' logs in to ECR", j->job),
+	    ew_aprintf("step id '%s'",
+		       j->ecr_login_id ? j->ecr_login_id : "(none)"),
 	    NULL);
 	if (ew_setup_registry_host(&registry, r->s, env, &e) != 0)
 		ew_buf_puts(&registry, "");
 	switch (j->registry) {
 	case EW_WF_REGISTRY_OUTPUT:
 		add(r, "workflow-registry", EW_DOCTOR_PASS, NULL,
-		    fmt("job '%s' takes the registry from the login step",
+		    ew_aprintf(
+			"job '%s' takes the registry from the login step",
 			j->job),
-		    fmt("steps.%s.outputs.registry", j->ecr_login_id), NULL);
+		    ew_aprintf("steps.%s.outputs.registry", j->ecr_login_id),
+		    NULL);
 		break;
 	case EW_WF_REGISTRY_HARDCODED:
 		if (registry.len && strcmp(registry.ptr, j->registry_text) == 0)
 			add(r, "workflow-registry", EW_DOCTOR_WARN, NULL,
-			    fmt("job '%s' takes the registry from the login "
+			    ew_aprintf(
+				"job '%s' takes the registry from the login "
 				"step",
 				j->job),
-			    fmt("%s: the registry %s is written out", where,
-				j->registry_text),
-			    fmt("use ${{ steps.%s.outputs.registry }}",
-				j->ecr_login_id ? j->ecr_login_id
-						: "login-ecr"));
+			    ew_aprintf("%s: the registry %s is written out",
+				       where, j->registry_text),
+			    ew_aprintf("use ${{ steps.%s.outputs.registry }}",
+				       j->ecr_login_id ? j->ecr_login_id
+						       : "login-ecr"));
 		else
 			add(r, "workflow-registry", EW_DOCTOR_FAIL,
 			    "no-basic-auth-credentials",
-			    fmt("job '%s' takes the registry from the login "
+			    ew_aprintf(
+				"job '%s' takes the registry from the login "
 				"step",
 				j->job),
-			    fmt("%s: the workflow pushes to %s, but the login "
+			    ew_aprintf(
+				"%s: the workflow pushes to %s, but the login "
 				"is for %s",
 				where, j->registry_text,
 				registry.len ? registry.ptr
 					     : "the account's registry"),
-			    fmt("give the login step an id and tag images "
+			    ew_aprintf(
+				"give the login step an id and tag images "
 				"with ${{ steps.%s.outputs.registry }}",
 				j->ecr_login_id ? j->ecr_login_id
 						: "login-ecr"));
 		break;
 	case EW_WF_REGISTRY_NONE:
 		add(r, "workflow-registry", EW_DOCTOR_WARN, NULL,
-		    fmt("job '%s' takes the registry from the login step",
+		    ew_aprintf(
+			"job '%s' takes the registry from the login step",
 			j->job),
-		    fmt(j->ecr_login_id
+		    ew_aprintf(
+			j->ecr_login_id
 			    ? "%s: steps.%s.outputs.registry is never used"
 			    : "%s: the login step has no id, so its registry "
 			      "output cannot be used%s",
 			where, j->ecr_login_id ? j->ecr_login_id : ""),
-		    fmt("tag images ${{ steps.%s.outputs.registry "
-			"}}/REPOSITORY:TAG",
-			j->ecr_login_id ? j->ecr_login_id : "login-ecr"));
+		    ew_aprintf("tag images ${{ steps.%s.outputs.registry "
+			       "}}/REPOSITORY:TAG",
+			       j->ecr_login_id ? j->ecr_login_id
+					       : "login-ecr"));
 		break;
 	}
 done:
@@ -1785,36 +1858,38 @@ static void check_workflows(struct run *r, int scan_rc,
 			    const struct ew_error *scan_err)
 {
 	const struct ew_workflow_scan *w = &r->rep->workflows;
-	const char *what = r->in->workflow ? r->in->workflow
-					   : ".github/workflows";
+	const char *what =
+	    r->in->workflow ? r->in->workflow : ".github/workflows";
 
 	if (scan_rc) {
 		add(r, "workflow", EW_DOCTOR_FAIL, NULL,
-		    fmt("a workflow pushes to ECR"),
-		    fmt("%s", scan_err->message),
-		    fmt("ecr-wizard apply writes %s (or name yours with "
-			"--workflow PATH)",
-			r->s->workflow_path));
+		    ew_aprintf("a workflow pushes to ECR"),
+		    ew_aprintf("%s", scan_err->message),
+		    ew_aprintf("ecr-wizard apply writes %s (or name yours with "
+			       "--workflow PATH)",
+			       r->s->workflow_path));
 		return;
 	}
 	for (size_t i = 0; i < w->nproblems; i++)
 		add(r, "workflow", EW_DOCTOR_FAIL, NULL,
-		    fmt("%s parses", w->problems[i].file),
-		    fmt("%s", w->problems[i].message),
-		    fmt("fix %s line %ld (actionlint shows the same)",
-			w->problems[i].file, w->problems[i].line));
+		    ew_aprintf("%s parses", w->problems[i].file),
+		    ew_aprintf("%s", w->problems[i].message),
+		    ew_aprintf("fix %s line %ld (actionlint shows the same)",
+			       w->problems[i].file, w->problems[i].line));
 	if (w->njobs == 0) {
 		add(r, "workflow", EW_DOCTOR_FAIL, NULL,
-		    fmt("a workflow pushes to ECR"),
-		    fmt("no job in %s runs "
-			"aws-actions/configure-aws-credentials",
-			what),
-		    fmt("ecr-wizard apply writes %s", r->s->workflow_path));
+		    ew_aprintf("a workflow pushes to ECR"),
+		    ew_aprintf("no job in %s runs "
+			       "aws-actions/configure-aws-credentials",
+			       what),
+		    ew_aprintf("ecr-wizard apply writes %s",
+			       r->s->workflow_path));
 		return;
 	}
 	add(r, "workflow", EW_DOCTOR_PASS, NULL,
-	    fmt("a workflow pushes to ECR"),
-	    fmt("%zu AWS job(s) in %zu file(s)", w->njobs, w->nfiles), NULL);
+	    ew_aprintf("a workflow pushes to ECR"),
+	    ew_aprintf("%zu AWS job(s) in %zu file(s)", w->njobs, w->nfiles),
+	    NULL);
 	for (size_t i = 0; i < w->njobs; i++)
 		check_job(r, &w->jobs[i]);
 	{
@@ -1839,15 +1914,15 @@ static void check_workflows(struct run *r, int scan_rc,
 				      "gh variable list --repo %s)",
 				      r->github, r->github);
 		add(r, "workflow-names", EW_DOCTOR_PASS, NULL,
-		    fmt("the secrets and variables the workflow uses"),
+		    ew_aprintf("the secrets and variables the workflow uses"),
 		    ew_buf_detach(&names), NULL);
 	}
 }
 
 /* ------------------------------------------------------------- the run */
 
-int ew_doctor_run(struct ew_doctor_report *out, const struct ew_doctor_input *in,
-		  struct ew_error *err)
+int ew_doctor_run(struct ew_doctor_report *out,
+		  const struct ew_doctor_input *in, struct ew_error *err)
 {
 	struct run r;
 	struct ew_buf prov;
@@ -1913,8 +1988,8 @@ int ew_doctor_run(struct ew_doctor_report *out, const struct ew_doctor_input *in
 		}
 	} else {
 		add(&r, "provider", EW_DOCTOR_SKIP, NULL,
-		    fmt("the GitHub OIDC provider exists"),
-		    fmt("skipped: the credentials check failed"), NULL);
+		    ew_aprintf("the GitHub OIDC provider exists"),
+		    ew_aprintf("skipped: the credentials check failed"), NULL);
 	}
 	for (size_t i = 0; i < ew_setup_target_count(r.s); i++)
 		check_target(&r, ew_setup_target_env(r.s, i));

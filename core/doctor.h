@@ -73,14 +73,14 @@ enum ew_doctor_status {
 };
 
 struct ew_doctor_check {
-	const char *id;	     /* one of the ids above (static) */
-	char *target;	     /* environment name, or NULL for the main one */
+	const char *id; /* one of the ids above (static) */
+	char *target;	/* environment name, or NULL for the main one */
 	enum ew_doctor_status status;
-	char *title;	     /* what was checked, one line */
-	char *detail;	     /* what was found, one line; may be "" */
-	char *fix;	     /* failures and warnings: what to do; else NULL */
+	char *title;  /* what was checked, one line */
+	char *detail; /* what was found, one line; may be "" */
+	char *fix;    /* failures and warnings: what to do; else NULL */
 	const char *knowledge_id; /* the matching knowledge.h entry, or NULL */
-	char *check_command; /* that entry's check command, filled in */
+	char *check_command;	  /* that entry's check command, filled in */
 };
 
 struct ew_doctor_report {
@@ -124,8 +124,8 @@ struct ew_doctor_input {
  * return is 0, or EW_ENOMEM / EW_EINVAL (no setup) when the audit itself
  * could not run.
  */
-int ew_doctor_run(struct ew_doctor_report *out, const struct ew_doctor_input *in,
-		  struct ew_error *err);
+int ew_doctor_run(struct ew_doctor_report *out,
+		  const struct ew_doctor_input *in, struct ew_error *err);
 
 void ew_doctor_report_release(struct ew_doctor_report *r);
 

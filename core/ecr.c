@@ -107,7 +107,7 @@ static cJSON *request(const char *name, struct ew_error *err)
 	return body;
 }
 
-static cJSON *tags_json(const struct ew_tags *tags)
+cJSON *ew_ecr_tags_json(const struct ew_tags *tags)
 {
 	cJSON *a = cJSON_CreateArray(), *t;
 
@@ -166,6 +166,23 @@ int ew_ecr_create_repository(struct ew_ecr_repository *out,
 	    !cJSON_AddStringToObject(body, "imageTagMutability",
 				     o->tag_mutability))
 		goto oom;
+	if (o->ntag_exclusions) {
+		cJSON *list = cJSON_AddArrayToObject(
+		    body, "imageTagMutabilityExclusionFilters");
+
+		if (!list)
+			goto oom;
+		for (size_t i = 0; i < o->ntag_exclusions; i++) {
+			cJSON *f = cJSON_CreateObject();
+
+			if (!f || !cJSON_AddItemToArray(list, f) ||
+			    !cJSON_AddStringToObject(f, "filterType",
+						     "WILDCARD") ||
+			    !cJSON_AddStringToObject(f, "filter",
+						     o->tag_exclusions[i]))
+				goto oom;
+		}
+	}
 	scan = cJSON_AddObjectToObject(body, "imageScanningConfiguration");
 	if (!scan ||
 	    !cJSON_AddBoolToObject(scan, "scanOnPush", o->scan_on_push))
@@ -178,7 +195,7 @@ int ew_ecr_create_repository(struct ew_ecr_repository *out,
 	    (o->kms_key && !cJSON_AddStringToObject(enc, "kmsKey", o->kms_key)))
 		goto oom;
 	if (o->tags && o->tags->n) {
-		tags = tags_json(o->tags);
+		tags = ew_ecr_tags_json(o->tags);
 		if (!tags)
 			goto oom;
 		if (!cJSON_AddItemToObject(body, "tags", tags)) {

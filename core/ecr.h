@@ -51,6 +51,9 @@ struct ew_ecr_repository_options {
 	const char *encryption_type; /* NULL: "AES256" */
 	const char *kms_key; /* only with "KMS"/"KMS_DSSE"; may be NULL */
 	const struct ew_tags *tags; /* may be NULL */
+	/* For the *_WITH_EXCLUSION mutabilities: WILDCARD filters (1-5). */
+	const char *const *tag_exclusions;
+	size_t ntag_exclusions;
 };
 
 /* CreateRepository; out may be NULL. */
@@ -89,6 +92,10 @@ int ew_ecr_has_images(bool *out, struct ew_aws_client *c, const char *name,
  * DescribeRepositories' "repositories"). */
 int ew_ecr_parse_repository(struct ew_ecr_repository *out, const cJSON *repo,
 			    struct ew_error *err);
+/* tags as the tags array ECR takes and returns, [{"Key":..,"Value":..}]
+ * in order; tags may be NULL (an empty array).  The caller owns the
+ * result (cJSON_Delete); NULL when out of memory. */
+cJSON *ew_ecr_tags_json(const struct ew_tags *tags);
 /* A tags array [{"Key":..,"Value":..}] into *out (initialised here). */
 int ew_ecr_parse_tags(struct ew_tags *out, const cJSON *tags,
 		      struct ew_error *err);

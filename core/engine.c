@@ -689,6 +689,21 @@ static int plan(struct ew_engine *e, bool teardown, struct ew_error *err)
 	if (!p)
 		return ew_error_set(err, EW_EINVAL, "engine not initialised");
 	p->t0 = ew_engine_now();
+	/* A plan may run again (after a failed identity, or a re-plan):
+	 * every step starts from nothing. */
+	p->identity_requests = 0;
+	for (size_t i = 0; i < e->nsteps; i++) {
+		struct ew_step *s = &e->steps[i];
+
+		s->action = EW_ACTION_UNKNOWN;
+		s->state = EW_STATE_PENDING;
+		s->detail[0] = '\0';
+		s->requests = s->mutations = s->retries = 0;
+		s->elapsed = 0;
+		ew_error_clear(&s->error);
+		p->sp[i].check_failed = false;
+		p->sp[i].check_requests = p->sp[i].apply_requests = 0;
+	}
 	rc = identity(e, err);
 	if (rc)
 		return rc;

@@ -104,6 +104,7 @@ static int set_desired_json(struct ew_step *s, struct ew_step_priv *sp,
 	if (!rc)
 		rc = set_desired(s, sp, &b, err);
 	ew_buf_release(&b);
+	cJSON_Delete(doc);
 	return rc;
 }
 
@@ -675,6 +676,9 @@ int ew_engine_check_step(struct ew_step_run *run, bool teardown,
 
 /* ------------------------------------------------------------ applies */
 
+static int apply_policy(struct ew_step_run *run, struct ew_error *err);
+static int apply_role(struct ew_step_run *run, struct ew_error *err);
+
 static int managed_tags(struct ew_tags *t, struct ew_error *err)
 {
 	ew_tags_init(t);
@@ -692,6 +696,44 @@ static void finish_state(struct ew_engine *e, struct ew_step *s,
 	s->state = st;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+}
+
+/*
+ * A create answered EntityAlreadyExists: its first attempt may have
+ * succeeded with the answer lost (a reset connection, then the client's
+ * retry), or someone made it since the check.  Read it again and carry on
+ * from what is there: ours and as wanted is "created"; otherwise the
+ * ordinary update (or nothing) follows.
+ */
+static int recover_exists(struct ew_step_run *run,
+			  int (*check)(struct ew_step_run *, bool,
+				       struct ew_error *),
+			  int (*apply)(struct ew_step_run *, struct ew_error *),
+			  struct ew_error *err)
+{
+	struct ew_engine *e = run->e;
+	struct ew_step *s = &e->steps[run->idx];
+	int rc;
+
+	ew_error_clear(err);
+	rc = check(run, false, err);
+	if (rc)
+		return rc;
+	if (s->action == EW_ACTION_UPDATE)
+		return apply(run, err);
+	if (s->action != EW_ACTION_UNCHANGED)
+		return ew_error_set(err, EW_ERROR,
+				    "'%s' exists and then does not: try again",
+				    s->title);
+	if (s->is_managed) {
+		((struct ew_engine_priv *)e->priv)->sp[run->idx].created = true;
+		ew_engine_set_detail(s, "created, tagged managed-by=ecr-wizard "
+					"(found in place after a lost answer)");
+		finish_state(e, s, EW_STATE_DONE);
+	} else {
+		finish_state(e, s, EW_STATE_UNCHANGED);
+	}
+	return 0;
 }
 
 static int apply_repository(struct ew_step_run *run, struct ew_error *err)
@@ -714,6 +756,8 @@ static int apply_repository(struct ew_step_run *run, struct ew_error *err)
 	memset(&o, 0, sizeof(o));
 	o.tag_mutability = ew_tag_mutability_name(e->setup->tag_mutability);
 	o.scan_on_push = e->setup->scan_on_push;
+	o.tag_exclusions = (const char *const *)e->setup->tag_exclusions;
+	o.ntag_exclusions = e->setup->ntag_exclusions;
 	o.encryption_type = "AES256";
 	o.tags = &tags;
 	rc = ew_ecr_create_repository(NULL, &run->c, sp->repo_name, &o, err);
@@ -909,6 +953,8 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 	ew_iam_policy_release(&pol);
 	ew_buf_release(&desc);
 	ew_tags_release(&tags);
+	if (rc && is_not_found(err, "EntityAlreadyExists"))
+		return recover_exists(run, check_policy, apply_policy, err);
 	if (rc)
 		return rc;
 	sp->created = true;
@@ -988,6 +1034,8 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 	}
 	ew_buf_release(&desc);
 	ew_tags_release(&tags);
+	if (rc && is_not_found(err, "EntityAlreadyExists"))
+		return recover_exists(run, check_role, apply_role, err);
 	if (rc)
 		return rc;
 	sp->created = true;

@@ -176,15 +176,26 @@ done:
 	return rc;
 }
 
+/* Append what fd holds to out, read straight into out's storage (no
+ * staging buffer on the stack).  For a secret, room for max + 1 bytes is
+ * made once before the first read, so no realloc leaves a partial copy in
+ * freed memory.  Up to max + 1 bytes are read: the extra byte tells "exactly
+ * max" from "larger", also for a file that grows while it is read. */
 static int read_fd(struct ew_buf *out, int fd, const char *path, size_t max,
-		   struct ew_error *err)
+		   bool secret, struct ew_error *err)
 {
-	char chunk[8192];
-	size_t total = 0;
+	size_t start = out->len, want;
+	ssize_t n;
 
+	if (secret && ew_buf_grow(out, max + 1))
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
+		want = max + 1 - (out->len - start);
+		if (!secret && want > 8192)
+			want = 8192;
+		if (ew_buf_grow(out, want))
+			return ew_error_set(err, EW_ENOMEM, "out of memory");
+		n = read(fd, out->ptr + out->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -192,14 +203,13 @@ static int read_fd(struct ew_buf *out, int fd, const char *path, size_t max,
 					    path, strerror(errno));
 		if (n == 0)
 			return 0;
-		total += (size_t)n;
-		if (total > max)
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		if (out->len - start > max)
 			return ew_error_set(err, EW_EIO,
 					    "cannot read '%s': larger than "
 					    "%zu bytes",
 					    path, max);
-		if (ew_buf_add(out, chunk, (size_t)n))
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
 	}
 }
 
@@ -211,7 +221,22 @@ int ew_file_read(struct ew_buf *out, const char *path, size_t max,
 
 	if (fd < 0)
 		return path_error(err, path, errno);
-	rc = read_fd(out, fd, path, max, err);
+	rc = read_fd(out, fd, path, max, false, err);
+	close(fd);
+	return rc;
+}
+
+int ew_file_read_secret(struct ew_buf *out, const char *path, size_t max,
+			struct ew_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return ew_error_set(
+		    err, errno == ENOENT ? EW_ENOTFOUND : EW_EIO,
+		    "cannot read '%s': %s", path, strerror(errno));
+	rc = read_fd(out, fd, path, max, true, err);
 	close(fd);
 	return rc;
 }
@@ -236,7 +261,7 @@ int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,
 		close(dfd);
 		return rc;
 	}
-	rc = read_fd(out, fd, relpath, max, err);
+	rc = read_fd(out, fd, relpath, max, false, err);
 	close(fd);
 	close(dfd);
 	return rc;

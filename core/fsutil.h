@@ -30,6 +30,16 @@ int ew_file_write_atomic(const char *root, const char *relpath,
 int ew_file_read(struct ew_buf *out, const char *path, size_t max,
 		 struct ew_error *err);
 
+/* Like ew_file_read, for a file that holds a secret (a config file with
+ * keys, a token): out (appended) gets room for max + 1 more bytes in one
+ * allocation before anything is read and the bytes go straight into it,
+ * so no copy is left behind in freed or stack memory; release it with
+ * ew_buf_release_secret().  Errors say "cannot read 'path': why"
+ * (EW_ENOTFOUND when it does not exist, EW_EIO for a directory, an
+ * unreadable file or one larger than max bytes). */
+int ew_file_read_secret(struct ew_buf *out, const char *path, size_t max,
+			struct ew_error *err);
+
 /* Like ew_file_read for root/relpath, refusing symbolic links on the way
  * (the same rule as the write). */
 int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,

@@ -1,7 +1,7 @@
 #include "git_detect.h"
 #include "buf.h"
+#include "lazy_git.h" /* libgit2, opened on first use: see the header */
 
-#include <git2.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -531,10 +531,18 @@ int ew_git_detect(struct ew_git_info *out, const char *start_dir,
 		  const char *github_host, struct ew_error *err)
 {
 	git_repository *repo = NULL;
+	struct ew_error lerr;
 	char start[PATH_MAX];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	ew_error_clear(&lerr);
+	if (ew_lazy_git_load(&lerr)) {
+		/* detection is only a convenience: the manual path works
+		 * without libgit2 */
+		ew_error_set(err, EW_EIO, "%s: %s", lerr.message, MANUAL);
+		return fail(out, EW_GIT_CORRUPT, EW_EIO, err);
+	}
 	pthread_once(&init_once, init_libgit2);
 	if (github_host && !*github_host)
 		github_host = NULL;

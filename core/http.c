@@ -1,8 +1,8 @@
 #include "http.h"
 #include "buf.h"
+#include "lazy_curl.h" /* libcurl, opened on first use: see the header */
 #include "trace.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -598,6 +598,8 @@ struct ew_transport *ew_http_transport_new(const struct ew_http_options *o,
 		ew_http_options_init(&defaults);
 		o = &defaults;
 	}
+	if (ew_lazy_curl_load(err))
+		return NULL;
 	pthread_once(&global_once, global_init);
 	if (global_rc != CURLE_OK) {
 		ew_error_set(err, EW_ERROR, "cannot initialise libcurl: %s",

@@ -228,6 +228,53 @@ static int next_marker(char **marker, const struct ew_xml_node *result,
 	return *marker ? 0 : ew_error_set(err, EW_ENOMEM, "out of memory");
 }
 
+typedef int (*member_fn)(const struct ew_xml_node *member, void *payload,
+			 struct ew_error *err);
+
+/*
+ * A List action, all pages: the nfixed parameters are sent with each page
+ * (a NULL value is omitted), Marker is followed while IsTruncated, and
+ * every <member> of the answer's <list> goes to each(), whose non-zero
+ * return ends the walk and is returned.
+ */
+static int list_pages(struct ew_aws_client *c, const char *action,
+		      const struct ew_query_param *fixed, size_t nfixed,
+		      const char *list, member_fn each, void *payload,
+		      struct ew_error *err)
+{
+	struct ew_xml_node *root = NULL;
+	const struct ew_xml_node *res, *l, *m;
+	char *marker = NULL;
+	struct params p;
+	int rc;
+
+	params_init(&p);
+	do {
+		for (size_t i = 0; i < nfixed; i++)
+			params_add(&p, fixed[i].name, fixed[i].value);
+		params_add(&p, "Marker", marker);
+		rc = call(c, action, &p, &root, &res, err);
+		if (rc)
+			goto done;
+		l = ew_xml_find(res, list);
+		for (m = l ? ew_xml_next(l, "member", NULL) : NULL; m;
+		     m = ew_xml_next(l, "member", m))
+			if ((rc = each(m, payload, err)))
+				goto done;
+		rc = next_marker(&marker, res, err);
+		if (rc)
+			goto done;
+		ew_xml_free(root);
+		root = NULL;
+		params_release(&p);
+	} while (marker);
+done:
+	free(marker);
+	ew_xml_free(root);
+	params_release(&p);
+	return rc;
+}
+
 static int list_push(struct ew_iam_list *l, const char *s)
 {
 	char **v;
@@ -617,25 +664,53 @@ int ew_iam_get_policy(struct ew_iam_policy *out, struct ew_aws_client *c,
 	return policy_call(out, c, "GetPolicy", &p, err);
 }
 
+/* Get/CreatePolicyVersion: the answer's <PolicyVersion>; out may be NULL
+ * when only success matters. */
+static int version_call(struct ew_iam_policy_version *out,
+			struct ew_aws_client *c, const char *action,
+			struct params *p, struct ew_error *err)
+{
+	struct ew_xml_node *root = NULL;
+	const struct ew_xml_node *res;
+	int rc;
+
+	if (out)
+		memset(out, 0, sizeof(*out));
+	rc = call(c, action, p, &root, &res, err);
+	if (!rc && out)
+		rc = ew_iam_parse_policy_version(
+		    out, ew_xml_find(res, "PolicyVersion"), err);
+	ew_xml_free(root);
+	params_release(p);
+	return rc;
+}
+
 int ew_iam_get_policy_version(struct ew_iam_policy_version *out,
 			      struct ew_aws_client *c, const char *arn,
 			      const char *version_id, struct ew_error *err)
 {
-	struct ew_xml_node *root = NULL;
-	const struct ew_xml_node *res;
 	struct params p;
-	int rc;
 
-	memset(out, 0, sizeof(*out));
 	params_init(&p);
 	params_add(&p, "PolicyArn", arn);
 	params_add(&p, "VersionId", version_id);
-	rc = call(c, "GetPolicyVersion", &p, &root, &res, err);
+	return version_call(out, c, "GetPolicyVersion", &p, err);
+}
+
+static int push_version(const struct ew_xml_node *m, void *payload,
+			struct ew_error *err)
+{
+	struct ew_iam_policy_versions *out = payload;
+	struct ew_iam_policy_version *v;
+	int rc;
+
+	v = realloc(out->v, (out->n + 1) * sizeof(*v));
+	if (!v)
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	out->v = v;
+	rc = ew_iam_parse_policy_version(&out->v[out->n], m, err);
 	if (!rc)
-		rc = ew_iam_parse_policy_version(
-		    out, ew_xml_find(res, "PolicyVersion"), err);
-	ew_xml_free(root);
-	params_release(&p);
+		out->n++;
 	return rc;
 }
 
@@ -643,48 +718,12 @@ int ew_iam_list_policy_versions(struct ew_iam_policy_versions *out,
 				struct ew_aws_client *c, const char *arn,
 				struct ew_error *err)
 {
-	struct ew_xml_node *root = NULL;
-	const struct ew_xml_node *res, *m, *list;
-	struct ew_iam_policy_version *v;
-	char *marker = NULL;
-	struct params p;
+	const struct ew_query_param fixed[] = {{"PolicyArn", arn}};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	params_init(&p);
-	do {
-		params_add(&p, "PolicyArn", arn);
-		params_add(&p, "Marker", marker);
-		rc = call(c, "ListPolicyVersions", &p, &root, &res, err);
-		if (rc)
-			goto done;
-		list = ew_xml_find(res, "Versions");
-		for (m = list ? ew_xml_next(list, "member", NULL) : NULL; m;
-		     m = ew_xml_next(list, "member", m)) {
-			v = realloc(out->v, (out->n + 1) * sizeof(*v));
-			if (!v) {
-				rc = ew_error_set(err, EW_ENOMEM,
-						  "out of memory");
-				goto done;
-			}
-			out->v = v;
-			rc = ew_iam_parse_policy_version(&out->v[out->n], m,
-							 err);
-			if (rc)
-				goto done;
-			out->n++;
-		}
-		rc = next_marker(&marker, res, err);
-		if (rc)
-			goto done;
-		ew_xml_free(root);
-		root = NULL;
-		params_release(&p);
-	} while (marker);
-done:
-	free(marker);
-	ew_xml_free(root);
-	params_release(&p);
+	rc = list_pages(c, "ListPolicyVersions", fixed, 1, "Versions",
+			push_version, out, err);
 	if (rc)
 		ew_iam_policy_versions_release(out);
 	return rc;
@@ -695,24 +734,13 @@ int ew_iam_create_policy_version(struct ew_iam_policy_version *out,
 				 const char *document, bool set_as_default,
 				 struct ew_error *err)
 {
-	struct ew_xml_node *root = NULL;
-	const struct ew_xml_node *res;
 	struct params p;
-	int rc;
 
-	if (out)
-		memset(out, 0, sizeof(*out));
 	params_init(&p);
 	params_add(&p, "PolicyArn", arn);
 	params_add(&p, "PolicyDocument", document);
 	params_add(&p, "SetAsDefault", set_as_default ? "true" : "false");
-	rc = call(c, "CreatePolicyVersion", &p, &root, &res, err);
-	if (!rc && out)
-		rc = ew_iam_parse_policy_version(
-		    out, ew_xml_find(res, "PolicyVersion"), err);
-	ew_xml_free(root);
-	params_release(&p);
-	return rc;
+	return version_call(out, c, "CreatePolicyVersion", &p, err);
 }
 
 int ew_iam_delete_policy_version(struct ew_aws_client *c, const char *arn,
@@ -897,60 +925,60 @@ int ew_iam_detach_role_policy(struct ew_aws_client *c, const char *role_name,
 	return call_simple(c, "DetachRolePolicy", &p, err);
 }
 
+/* A member without a PolicyArn names nothing that could be detached. */
+static int push_attached(const struct ew_xml_node *m, void *payload,
+			 struct ew_error *err)
+{
+	struct ew_iam_attached_policies *out = payload;
+	struct ew_iam_attached_policy *v;
+	const char *arn = ew_xml_text(m, "PolicyArn");
+
+	if (!arn)
+		return 0;
+	v = realloc(out->v, (out->n + 1) * sizeof(*v));
+	if (!v)
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	out->v = v;
+	v[out->n].arn = ew_strdup(arn);
+	v[out->n].name = ew_strdup(ew_xml_text(m, "PolicyName"));
+	out->n++;
+	return v[out->n - 1].arn
+		   ? 0
+		   : ew_error_set(err, EW_ENOMEM, "out of memory");
+}
+
 int ew_iam_list_attached_role_policies(struct ew_iam_attached_policies *out,
 				       struct ew_aws_client *c,
 				       const char *role_name,
 				       struct ew_error *err)
 {
-	struct ew_xml_node *root = NULL;
-	const struct ew_xml_node *res, *m, *list;
-	struct ew_iam_attached_policy *v;
-	char *marker = NULL;
-	struct params p;
+	const struct ew_query_param fixed[] = {{"RoleName", role_name}};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	params_init(&p);
-	do {
-		params_add(&p, "RoleName", role_name);
-		params_add(&p, "Marker", marker);
-		rc = call(c, "ListAttachedRolePolicies", &p, &root, &res, err);
-		if (rc)
-			goto done;
-		list = ew_xml_find(res, "AttachedPolicies");
-		for (m = list ? ew_xml_next(list, "member", NULL) : NULL; m;
-		     m = ew_xml_next(list, "member", m)) {
-			const char *arn = ew_xml_text(m, "PolicyArn");
-
-			if (!arn)
-				continue;
-			v = realloc(out->v, (out->n + 1) * sizeof(*v));
-			if (!v)
-				goto oom;
-			out->v = v;
-			v[out->n].arn = ew_strdup(arn);
-			v[out->n].name =
-			    ew_strdup(ew_xml_text(m, "PolicyName"));
-			out->n++;
-			if (!v[out->n - 1].arn)
-				goto oom;
-		}
-		rc = next_marker(&marker, res, err);
-		if (rc)
-			goto done;
-		ew_xml_free(root);
-		root = NULL;
-		params_release(&p);
-	} while (marker);
-	goto done;
-oom:
-	rc = ew_error_set(err, EW_ENOMEM, "out of memory");
-done:
-	free(marker);
-	ew_xml_free(root);
-	params_release(&p);
+	rc = list_pages(c, "ListAttachedRolePolicies", fixed, 1,
+			"AttachedPolicies", push_attached, out, err);
 	if (rc)
 		ew_iam_attached_policies_release(out);
+	return rc;
+}
+
+struct each_role {
+	int (*each)(struct ew_iam_role *role, void *payload);
+	void *payload;
+};
+
+static int parse_each_role(const struct ew_xml_node *m, void *payload,
+			   struct ew_error *err)
+{
+	struct each_role *a = payload;
+	struct ew_iam_role role;
+	int rc = ew_iam_parse_role(&role, m, err);
+
+	if (rc)
+		return rc;
+	rc = a->each(&role, a->payload);
+	ew_iam_role_release(&role);
 	return rc;
 }
 
@@ -961,47 +989,16 @@ static int list_roles(struct ew_aws_client *c, const char *path_prefix,
 		      int (*each)(struct ew_iam_role *role, void *payload),
 		      void *payload, struct ew_error *err)
 {
-	struct ew_xml_node *root = NULL;
-	const struct ew_xml_node *res, *m, *list;
-	struct ew_iam_role role;
-	char *marker = NULL;
+	struct each_role a = {each, payload};
 	char items[16];
-	struct params p;
-	int rc;
+	const struct ew_query_param fixed[] = {
+	    {"PathPrefix", path_prefix},
+	    {"MaxItems", max_items > 0 ? items : NULL},
+	};
 
-	params_init(&p);
 	snprintf(items, sizeof(items), "%d", max_items);
-	do {
-		params_add(&p, "PathPrefix", path_prefix);
-		if (max_items > 0)
-			params_add(&p, "MaxItems", items);
-		params_add(&p, "Marker", marker);
-		rc = call(c, "ListRoles", &p, &root, &res, err);
-		if (rc)
-			goto done;
-		list = ew_xml_find(res, "Roles");
-		for (m = list ? ew_xml_next(list, "member", NULL) : NULL; m;
-		     m = ew_xml_next(list, "member", m)) {
-			rc = ew_iam_parse_role(&role, m, err);
-			if (rc)
-				goto done;
-			rc = each(&role, payload);
-			ew_iam_role_release(&role);
-			if (rc)
-				goto done;
-		}
-		rc = next_marker(&marker, res, err);
-		if (rc)
-			goto done;
-		ew_xml_free(root);
-		root = NULL;
-		params_release(&p);
-	} while (marker);
-done:
-	free(marker);
-	ew_xml_free(root);
-	params_release(&p);
-	return rc;
+	return list_pages(c, "ListRoles", fixed, 2, "Roles", parse_each_role,
+			  &a, err);
 }
 
 struct role_cb {

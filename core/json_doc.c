@@ -150,6 +150,19 @@ int ew_json_doc_quote(struct ew_buf *out, const char *s)
 	return put_string(out, s ? s : "");
 }
 
+void ew_json_doc_wipe(cJSON *doc)
+{
+	for (; doc; doc = doc->next) {
+		if (doc->valuestring) {
+			/* volatile: the wipe must survive the free after it */
+			volatile char *p = doc->valuestring;
+			while (*p)
+				*p++ = 0;
+		}
+		ew_json_doc_wipe(doc->child);
+	}
+}
+
 static bool is_scalar(const cJSON *it)
 {
 	return !cJSON_IsArray(it) && !cJSON_IsObject(it);

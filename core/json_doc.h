@@ -14,6 +14,9 @@
  * resources or condition values); arrays of objects (Statement, rules) in
  * order; everything else exactly.
  *
+ * ew_json_doc_wipe() is for the other kind of document: an answer that
+ * carries credentials (an SSO portal's, a credential_process's output).
+ *
  * Memory: functions append to a caller's struct ew_buf; nothing else is
  * allocated for the caller.
  */
@@ -39,6 +42,11 @@ int ew_json_doc_compact(struct ew_buf *out, const char *json,
 
 /* Append s as a JSON string literal (quotes, escapes).  0 or EW_ENOMEM. */
 int ew_json_doc_quote(struct ew_buf *out, const char *s);
+
+/* Zero every string value in doc (recursively, in place) so a secret is
+ * not left in freed memory by cJSON_Delete(); keys are names and kept.
+ * doc may be NULL. */
+void ew_json_doc_wipe(struct cJSON *doc);
 
 /* Semantic comparison of two parsed documents (NULL equals only NULL). */
 bool ew_json_doc_equal_items(const struct cJSON *a, const struct cJSON *b);

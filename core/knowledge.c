@@ -713,11 +713,27 @@ DENIED_ACTIONS(DENIED_ENTRY)
 		   "RequestThrottledException"),
 	.patterns = L("Rate exceeded", "Throttling", "RequestLimitExceeded",
 		      "TooManyRequestsException"),
-	.cause = "AWS throttled the calls; other tools may be calling IAM in "
-		 "the same account.",
+	.cause = "AWS throttled the calls: too many requests in a short "
+		 "time, often from other tools or pipelines calling IAM or ECR "
+		 "in the same account.",
 	.fix_steps = L("Wait a moment and run again; every step is safe to repeat.",
 		       "Raise retries if it keeps happening: export AWS_MAX_ATTEMPTS=5"),
 	.check_command = "aws sts get-caller-identity",
+},
+{
+	.id = "service-unavailable",
+	.title = "AWS answered with a server error",
+	.codes = L("ServiceUnavailable", "ServiceFailure", "ServerException",
+		   "InternalFailure", "InternalError", "ServiceUnavailableException"),
+	.patterns = L("ServiceUnavailable", "ServiceFailure", "ServerException",
+		      "InternalFailure", "(HTTP 500)", "(HTTP 502)", "(HTTP 503)",
+		      "(HTTP 504)"),
+	.cause = "The service failed on its side (HTTP 5xx) even after the "
+		 "retries; nothing is wrong with the setup, and steps that "
+		 "finished are kept.",
+	.fix_steps = L("Wait a minute and run the same command again; finished steps are not repeated.",
+		       "If it persists, check the AWS Health Dashboard for {region}, or a proxy between you and AWS (HTTPS_PROXY)."),
+	.check_command = "aws sts get-caller-identity --region {region}",
 },
 {
 	.id = "policy-version-limit",

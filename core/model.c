@@ -94,10 +94,10 @@ static int store(char **slot, const char *value, struct ew_error *err)
 	return 0;
 }
 
-static int begin(struct ew_setup *s)
+/* Every setter starts here: a warning belongs to the latest call. */
+static void begin(struct ew_setup *s)
 {
 	s->warning[0] = '\0';
-	return 0;
 }
 
 /* ------------------------------------------------------------ rules */
@@ -421,10 +421,10 @@ void ew_setup_release(struct ew_setup *s)
 int ew_setup_set_owner(struct ew_setup *s, const char *value,
 		       struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_owner(value, err);
+	begin(s);
+	rc = valid_owner(value, err);
 	return rc ? rc : store(&s->owner, value, err);
 }
 
@@ -453,10 +453,10 @@ static int follow_repo(struct ew_setup *s, const char *repo,
 int ew_setup_set_repo(struct ew_setup *s, const char *value,
 		      struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_repo(value, err);
+	begin(s);
+	rc = valid_repo(value, err);
 	if (!rc)
 		rc = store(&s->repo, value, err);
 	if (!rc)
@@ -470,10 +470,10 @@ int ew_setup_set_github(struct ew_setup *s, const char *value,
 	char q[256];
 	char owner[40];
 	const char *slash;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("GitHub repository", value, 140, err);
+	begin(s);
+	rc = check_text("GitHub repository", value, 140, err);
 	if (rc)
 		return rc;
 	slash = strchr(value, '/');
@@ -501,15 +501,15 @@ int ew_setup_set_github(struct ew_setup *s, const char *value,
 static int set_id(struct ew_setup *s, char **slot, const char *what,
 		  const char *value, struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
+	begin(s);
 	if (!value || !value[0]) {
 		free(*slot);
 		*slot = NULL;
 		return 0;
 	}
-	if (!rc)
-		rc = valid_numeric_id(what, value, err);
+	rc = valid_numeric_id(what, value, err);
 	return rc ? rc : store(slot, value, err);
 }
 
@@ -530,11 +530,11 @@ int ew_setup_set_github_host(struct ew_setup *s, const char *value,
 {
 	char q[256];
 	struct ew_buf b;
-	int rc = begin(s);
+	int rc;
 	size_t label = 0;
 
-	if (!rc)
-		rc = check_text("GitHub host", value, 253, err);
+	begin(s);
+	rc = check_text("GitHub host", value, 253, err);
 	if (rc)
 		return rc;
 	for (const char *p = value;; p++) {
@@ -573,20 +573,20 @@ bad:
 int ew_setup_set_default_branch(struct ew_setup *s, const char *value,
 				struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_ref("branch name", value, false, err);
+	begin(s);
+	rc = valid_ref("branch name", value, false, err);
 	return rc ? rc : store(&s->default_branch, value, err);
 }
 
 int ew_setup_set_account(struct ew_setup *s, const char *value,
 			 struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_account(value, err);
+	begin(s);
+	rc = valid_account(value, err);
 	return rc ? rc : store(&s->account, value, err);
 }
 
@@ -594,10 +594,10 @@ int ew_setup_set_region(struct ew_setup *s, const char *value,
 			struct ew_error *err)
 {
 	char warning[sizeof(s->warning)] = "";
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_region(value, warning, sizeof(warning), err);
+	begin(s);
+	rc = valid_region(value, warning, sizeof(warning), err);
 	if (!rc)
 		rc = store(&s->region, value, err);
 	if (!rc)
@@ -608,10 +608,10 @@ int ew_setup_set_region(struct ew_setup *s, const char *value,
 int ew_setup_set_repo_name(struct ew_setup *s, const char *value,
 			   struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_ecr_name(value, err);
+	begin(s);
+	rc = valid_ecr_name(value, err);
 	if (!rc)
 		rc = store(&s->repo_name, value, err);
 	if (!rc)
@@ -622,20 +622,20 @@ int ew_setup_set_repo_name(struct ew_setup *s, const char *value,
 int ew_setup_set_role_name(struct ew_setup *s, const char *value,
 			   struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_iam_name("role name", value, 64, err);
+	begin(s);
+	rc = valid_iam_name("role name", value, 64, err);
 	return rc ? rc : store(&s->role_name, value, err);
 }
 
 int ew_setup_set_policy_name(struct ew_setup *s, const char *value,
 			     struct ew_error *err)
 {
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = valid_iam_name("policy name", value, 128, err);
+	begin(s);
+	rc = valid_iam_name("policy name", value, 128, err);
 	return rc ? rc : store(&s->policy_name, value, err);
 }
 
@@ -668,10 +668,10 @@ int ew_setup_add_scope(struct ew_setup *s, const char *value,
 	struct ew_scope sc = {EW_SCOPE_ANY, NULL, false};
 	struct ew_scope *grown;
 	size_t n;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("trust scope", value, 300, err);
+	begin(s);
+	rc = check_text("trust scope", value, 300, err);
 	if (rc)
 		return rc;
 	if (strcasecmp(value, "any") == 0) {
@@ -732,10 +732,10 @@ int ew_setup_set_keep_images(struct ew_setup *s, const char *value,
 	char q[256];
 	long n;
 	char *end;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("images to keep", value, 16, err);
+	begin(s);
+	rc = check_text("images to keep", value, 16, err);
 	if (rc)
 		return rc;
 	/* strtol alone would take "+5", " 5" and "5x"'s prefix. */
@@ -790,10 +790,10 @@ int ew_setup_set_tag_mutability(struct ew_setup *s, const char *value,
 {
 	char q[256], norm[32];
 	size_t i, len;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("tag mutability", value, 64, err);
+	begin(s);
+	rc = check_text("tag mutability", value, 64, err);
 	if (rc)
 		return rc;
 	len = strlen(value);
@@ -821,10 +821,10 @@ int ew_setup_add_tag_exclusion(struct ew_setup *s, const char *value,
 {
 	char q[256];
 	char **grown, *copy;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("tag exclusion filter", value, 128, err);
+	begin(s);
+	rc = check_text("tag exclusion filter", value, 128, err);
 	if (rc)
 		return rc;
 	for (const char *p = value; *p; p++)
@@ -862,10 +862,10 @@ int ew_setup_set_scan_on_push(struct ew_setup *s, const char *value,
 	static const char *const yes[] = {"true", "yes", "on", "1"};
 	static const char *const no[] = {"false", "no", "off", "0"};
 	char q[256];
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("scan on push", value, 16, err);
+	begin(s);
+	rc = check_text("scan on push", value, 16, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < 4; i++) {
@@ -904,10 +904,10 @@ int ew_setup_add_env(struct ew_setup *s, const char *value,
 	struct ew_env_target e = {NULL, NULL, NULL, NULL};
 	struct ew_env_target *grown;
 	const char *c2, *c1;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("environment", value, 600, err);
+	begin(s);
+	rc = check_text("environment", value, 600, err);
 	if (rc)
 		return rc;
 	c2 = strrchr(value, ':');
@@ -988,10 +988,10 @@ int ew_setup_set_workflow_path(struct ew_setup *s, const char *value,
 	char q[256];
 	const char *file;
 	size_t len;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("workflow path", value, 255, err);
+	begin(s);
+	rc = check_text("workflow path", value, 255, err);
 	if (rc)
 		return rc;
 	if (strncmp(value, dir, sizeof(dir) - 1) != 0)
@@ -1026,10 +1026,10 @@ int ew_setup_set_platforms(struct ew_setup *s, const char *value,
 {
 	char q[256];
 	const char *p, *end;
-	int rc = begin(s);
+	int rc;
 
-	if (!rc)
-		rc = check_text("platforms", value, 512, err);
+	begin(s);
+	rc = check_text("platforms", value, 512, err);
 	if (rc)
 		return rc;
 	for (p = value;; p = end + 1) {

@@ -1,6 +1,8 @@
 #include "sso.h"
 #include "aws_error.h"
 #include "buf.h"
+#include "fsutil.h"
+#include "json_doc.h"
 #include "partition.h"
 #include "sts.h"
 #include "trace.h"
@@ -8,13 +10,9 @@
 #include "uri.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* A token cache file is a few KiB; anything much larger is not one. */
 #define MAX_CACHE_FILE (256 * 1024)
@@ -145,18 +143,6 @@ int ew_sso_parse_time(time_t *out, const char *s, struct ew_error *err)
 	return ew_sts_parse_time(out, s, err);
 }
 
-static void wipe_json(cJSON *j)
-{
-	for (; j; j = j->next) {
-		if (j->valuestring) {
-			volatile char *p = j->valuestring;
-			while (*p)
-				*p++ = 0;
-		}
-		wipe_json(j->child);
-	}
-}
-
 void ew_sso_token_release(struct ew_sso_token *t)
 {
 	ew_free_secret(t->access_token);
@@ -191,59 +177,9 @@ int ew_sso_token_parse(struct ew_sso_token *out, const char *json, size_t len,
 	if (!out->access_token)
 		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
 done:
-	wipe_json(doc);
+	ew_json_doc_wipe(doc);
 	cJSON_Delete(doc);
 	return rc;
-}
-
-/* Read a whole small file into b (allocated once: it holds a token). */
-static int read_small(struct ew_buf *b, const char *path, struct ew_error *err)
-{
-	struct stat sb;
-	ssize_t n;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ew_error_set(
-		    err, errno == ENOENT ? EW_ENOTFOUND : EW_EIO,
-		    "cannot read '%s': %s", path, strerror(errno));
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > MAX_CACHE_FILE) {
-		rc = ew_error_set(err, EW_EIO,
-				  "cannot read '%s': not a token cache file",
-				  path);
-		goto done;
-	}
-	if (ew_buf_grow(b, MAX_CACHE_FILE + 1)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
-		goto done;
-	}
-	while (b->len < MAX_CACHE_FILE) {
-		n = read(fd, b->ptr + b->len, MAX_CACHE_FILE - b->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = ew_error_set(err, EW_EIO, "cannot read '%s': %s",
-					  path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-	}
-	b->ptr[b->len] = 0;
-done:
-	close(fd);
-	return rc;
-}
-
-static void wipe_buf(struct ew_buf *b)
-{
-	volatile char *p = b->ptr;
-
-	for (size_t i = 0; i < b->len; i++)
-		p[i] = 0;
 }
 
 int ew_sso_get_role_credentials(struct ew_credentials *out,
@@ -352,9 +288,8 @@ int ew_sso_get_role_credentials(struct ew_credentials *out,
 done:
 	if (rc)
 		ew_credentials_release(out);
-	wipe_json(doc);
+	ew_json_doc_wipe(doc);
 	cJSON_Delete(doc);
-	wipe_buf(&resp.body);
 	ew_http_response_release(&resp);
 	ew_buf_release(&url);
 	return rc;
@@ -381,7 +316,7 @@ int ew_sso_resolve(struct ew_credentials *out, struct ew_context *ctx,
 	    &path, ctx, sc.session_name ? sc.session_name : sc.start_url, err);
 	if (rc)
 		goto done;
-	rc = read_small(&file, path, err);
+	rc = ew_file_read_secret(&file, path, MAX_CACHE_FILE, err);
 	if (rc == EW_ENOTFOUND) {
 		rc = ew_error_set(err, EW_ENOCREDS,
 				  "no SSO token for profile '%s' (no '%s'); "

@@ -200,9 +200,7 @@ done:
 	return rc;
 }
 
-/* The tree holds the secret key and session token as element text: zero
- * them before the tree is freed. */
-static void wipe_secrets(struct ew_xml_node *n)
+void ew_sts_wipe_credentials(struct ew_xml_node *n)
 {
 	for (; n; n = n->next) {
 		if (strcmp(n->name, "SecretAccessKey") == 0 ||
@@ -211,7 +209,7 @@ static void wipe_secrets(struct ew_xml_node *n)
 			for (size_t i = 0; p[i]; i++)
 				p[i] = 0;
 		}
-		wipe_secrets(n->child);
+		ew_sts_wipe_credentials(n->child);
 	}
 }
 
@@ -246,7 +244,7 @@ int ew_sts_assume_role(struct ew_credentials *out, struct ew_aws_client *c,
 		goto done;
 	rc = ew_sts_parse_assume_role(out, root, err);
 done:
-	wipe_secrets(root);
+	ew_sts_wipe_credentials(root);
 	ew_xml_free(root);
 	return rc;
 }

@@ -60,6 +60,12 @@ int ew_sts_parse_assume_role(struct ew_credentials *out,
 			     const struct ew_xml_node *root,
 			     struct ew_error *err);
 
+/* Zero the SecretAccessKey and SessionToken texts anywhere in the tree of
+ * an answer that carries credentials (AssumeRole, AssumeRoleWithWeb-
+ * Identity) before ew_xml_free(), so no secret is left in freed memory.
+ * root may be NULL. */
+void ew_sts_wipe_credentials(struct ew_xml_node *root);
+
 /*
  * Parse an ISO 8601 UTC timestamp as AWS writes it: "2024-01-15T12:00:00Z",
  * with optional fractional seconds, "Z" or a "+hh:mm"/"-hh:mm" offset.

@@ -44,6 +44,43 @@ int ew_tags_add(struct ew_tags *t, const char *key, const char *value)
 	return 0;
 }
 
+/* The index of the first tag called key, or t->n. */
+static size_t find(const struct ew_tags *t, const char *key)
+{
+	size_t i = 0;
+
+	while (i < t->n && strcmp(t->v[i].key, key) != 0)
+		i++;
+	return i;
+}
+
+int ew_tags_set(struct ew_tags *t, const char *key, const char *value)
+{
+	size_t i = find(t, key);
+	char *val;
+
+	if (i == t->n)
+		return ew_tags_add(t, key, value);
+	val = ew_strdup(value ? value : "");
+	if (!val)
+		return EW_ENOMEM;
+	free(t->v[i].value);
+	t->v[i].value = val;
+	return 0;
+}
+
+void ew_tags_remove(struct ew_tags *t, const char *key)
+{
+	size_t i = find(t, key);
+
+	if (i == t->n)
+		return;
+	free(t->v[i].key);
+	free(t->v[i].value);
+	memmove(&t->v[i], &t->v[i + 1], (t->n - i - 1) * sizeof(t->v[0]));
+	t->n--;
+}
+
 int ew_tags_copy(struct ew_tags *out, const struct ew_tags *src)
 {
 	ew_tags_init(out);
@@ -60,12 +97,12 @@ int ew_tags_copy(struct ew_tags *out, const struct ew_tags *src)
 
 const char *ew_tags_get(const struct ew_tags *t, const char *key)
 {
+	size_t i;
+
 	if (!t || !key)
 		return NULL;
-	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].key, key) == 0)
-			return t->v[i].value;
-	return NULL;
+	i = find(t, key);
+	return i < t->n ? t->v[i].value : NULL;
 }
 
 bool ew_tags_is_managed(const struct ew_tags *t)

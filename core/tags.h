@@ -34,6 +34,12 @@ void ew_tags_release(struct ew_tags *t);
 /* Append copies of key and value (NULL value = ""); 0 or EW_ENOMEM (the
  * list is unchanged then).  Duplicate keys are not merged. */
 int ew_tags_add(struct ew_tags *t, const char *key, const char *value);
+/* Give key (not NULL) the value (NULL = ""): replace the value of the
+ * first tag called key, else append one, as TagRole/TagResource do.  0 or
+ * EW_ENOMEM (the list is unchanged then). */
+int ew_tags_set(struct ew_tags *t, const char *key, const char *value);
+/* Remove the first tag called key, keeping the order of the others. */
+void ew_tags_remove(struct ew_tags *t, const char *key);
 /* Deep copy; src may be NULL (empty result).  0 or EW_ENOMEM. */
 int ew_tags_copy(struct ew_tags *out, const struct ew_tags *src);
 /* The value of the first tag called key (case-sensitive, as AWS compares

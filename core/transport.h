@@ -54,6 +54,7 @@ struct ew_http_response {
 };
 
 void ew_http_response_init(struct ew_http_response *r);
+/* Zeroes the body before freeing it: STS and SSO answers carry secrets. */
 void ew_http_response_release(struct ew_http_response *r);
 
 struct ew_transport;

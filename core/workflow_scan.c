@@ -12,7 +12,8 @@
 
 #define WORKFLOW_DIR ".github/workflows"
 /* env.X indirection deeper than this is a loop or abuse. */
-#define MAX_ENV_DEPTH 4
+#define MAX_ENV_DEPTH	   4
+#define MAX_ENV_EXPANSIONS 64
 /* A matrix with more combinations is summarised, not expanded. */
 #define MAX_INSTANCES 64
 #define MAX_INST_KEYS 16
@@ -40,6 +41,9 @@ struct inst {
 struct env_chain {
 	yaml_document_t *d;
 	yaml_node_t *maps[3];
+	/* env.X expansions left for the value being read: a value naming
+	 * env.A a thousand times, each naming it again, stays cheap. */
+	unsigned budget;
 };
 
 enum perm { P_UNSET, P_WRITE, P_DENIED };
@@ -144,26 +148,6 @@ static void strv_free(char **v, size_t n)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *dup_printf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static char *dup_printf(const char *fmt, ...)
-{
-	struct ew_buf b;
-	va_list ap;
-	int rc;
-
-	ew_buf_init(&b);
-	va_start(ap, fmt);
-	rc = ew_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (rc) {
-		ew_buf_release(&b);
-		return NULL;
-	}
-	return ew_buf_detach(&b);
 }
 
 static int add_problem(struct ew_workflow_scan *s, const char *file, long line,
@@ -595,8 +579,8 @@ static int push_ref(struct subj_list *l, enum ew_wf_subject_kind kind,
 
 	if (!filter || !ew_workflow_filter_to_glob(&glob, filter))
 		return 0;
-	rc = subj_add(l, kind, dup_printf("%s%s", prefix, glob),
-		      dup_printf("on.push.%s '%s'", key, filter));
+	rc = subj_add(l, kind, ew_aprintf("%s%s", prefix, glob),
+		      ew_aprintf("on.push.%s '%s'", key, filter));
 	free(glob);
 	return rc;
 }
@@ -673,20 +657,21 @@ static int event_subjects(struct subj_list *l, yaml_document_t *d,
 	(*nother)++;
 	if (strcmp(event, "push") == 0)
 		return push_subjects(l, d, cfg);
-	/* pull_request_target is counted with pull_request: GitHub mints
-	 * the same pull_request subject for both. */
+	/* pull_request_target is counted with pull_request: both are pull
+	 * request events, and the pull_request subject is the one a trust
+	 * policy is most likely to lack. */
 	if (strcmp(event, "pull_request") == 0 ||
 	    strcmp(event, "pull_request_target") == 0)
 		return subj_add(l, EW_WF_SUB_PR, ew_strdup("pull_request"),
-				dup_printf("on.%s", event));
+				ew_aprintf("on.%s", event));
 	if (strcmp(event, "release") == 0)
 		return subj_add(l, EW_WF_SUB_TAG, ew_strdup("ref:refs/tags/*"),
 				ew_strdup("on.release (the release's tag)"));
 	/* Dispatch, schedule and the rest run on the default branch (a
 	 * manual dispatch may pick another; the default is the common case). */
 	return subj_add(l, EW_WF_SUB_BRANCH,
-			dup_printf("ref:refs/heads/%s", default_branch),
-			dup_printf("on.%s (the default branch '%s')", event,
+			ew_aprintf("ref:refs/heads/%s", default_branch),
+			ew_aprintf("on.%s (the default branch '%s')", event,
 				   default_branch));
 }
 
@@ -774,12 +759,11 @@ static int set_once(char **slot, const char *s, size_t len)
 }
 
 static int facts(struct ew_wf_value *out, const char *text,
-		 const struct env_chain *ec, const struct inst *in, int depth);
+		 struct env_chain *ec, const struct inst *in, int depth);
 
 /* One expression body (between "${{" and "}}"). */
 static int expr_facts(struct ew_wf_value *out, const char *e, size_t len,
-		      const struct env_chain *ec, const struct inst *in,
-		      int depth)
+		      struct env_chain *ec, const struct inst *in, int depth)
 {
 	size_t i = 0;
 	int rc = 0;
@@ -837,9 +821,12 @@ static int expr_facts(struct ew_wf_value *out, const char *e, size_t len,
 					 memcmp(name, "env", 3) == 0) {
 					const char *def = env_get(ec, rest, r);
 
-					if (def && depth < MAX_ENV_DEPTH)
+					if (def && depth < MAX_ENV_DEPTH &&
+					    ec->budget > 0) {
+						ec->budget--;
 						rc = facts(out, def, ec, in,
 							   depth + 1);
+					}
 				} else if (dot == 6 &&
 					   memcmp(name, "matrix", 6) == 0) {
 					const char *v = inst_get(in, rest, r);
@@ -857,7 +844,7 @@ static int expr_facts(struct ew_wf_value *out, const char *e, size_t len,
 }
 
 static int facts(struct ew_wf_value *out, const char *text,
-		 const struct env_chain *ec, const struct inst *in, int depth)
+		 struct env_chain *ec, const struct inst *in, int depth)
 {
 	const char *p = text, *open;
 	int rc = 0;
@@ -887,9 +874,10 @@ static int facts(struct ew_wf_value *out, const char *text,
 }
 
 static int value_from(struct ew_wf_value *out, const char *raw,
-		      const struct env_chain *ec, const struct inst *in)
+		      struct env_chain *ec, const struct inst *in)
 {
 	memset(out, 0, sizeof(*out));
+	ec->budget = MAX_ENV_EXPANSIONS;
 	if (!raw)
 		return 0;
 	out->raw = ew_strdup(raw);
@@ -1120,11 +1108,11 @@ static int id_token_of(struct ew_wf_aws_job *j, const struct job_src *src)
 						     : EW_WF_ID_TOKEN_DENIED;
 			j->id_token_where =
 			    c.p == P_UNSET
-				? dup_printf("caller '%s' in '%s' has no "
+				? ew_aprintf("caller '%s' in '%s' has no "
 					     "permissions block",
 					     src->caller_id,
 					     src->caller_file->name)
-				: dup_printf("%s permissions of caller '%s' "
+				: ew_aprintf("%s permissions of caller '%s' "
 					     "in '%s' (line %ld)",
 					     cj.p != P_UNSET ? "job"
 							     : "workflow",
@@ -1135,11 +1123,11 @@ static int id_token_of(struct ew_wf_aws_job *j, const struct job_src *src)
 		if (decl.p == P_DENIED) {
 			j->id_token = EW_WF_ID_TOKEN_DENIED;
 			j->id_token_where =
-			    dup_printf("%s permissions in '%s' (line %ld)",
+			    ew_aprintf("%s permissions in '%s' (line %ld)",
 				       decl_where, src->file->name, decl_line);
 		} else {
 			j->id_token = EW_WF_ID_TOKEN_WRITE;
-			j->id_token_where = dup_printf(
+			j->id_token_where = ew_aprintf(
 			    "%s permissions of caller '%s' in '%s' (line %ld)",
 			    cj.p != P_UNSET ? "job" : "workflow",
 			    src->caller_id, src->caller_file->name, c.line);
@@ -1153,17 +1141,17 @@ static int id_token_of(struct ew_wf_aws_job *j, const struct job_src *src)
 		break;
 	case P_WRITE:
 		j->id_token = EW_WF_ID_TOKEN_WRITE;
-		j->id_token_where = dup_printf("%s permissions (line %ld)",
+		j->id_token_where = ew_aprintf("%s permissions (line %ld)",
 					       decl_where, decl_line);
 		break;
 	case P_DENIED:
 		j->id_token = EW_WF_ID_TOKEN_DENIED;
 		j->id_token_where =
 		    pj.p != P_UNSET && pw.p == P_WRITE
-			? dup_printf("job '%s' permissions (line %ld) replace "
+			? ew_aprintf("job '%s' permissions (line %ld) replace "
 				     "the workflow's",
 				     src->job_id, decl_line)
-			: dup_printf("%s permissions (line %ld)", decl_where,
+			: ew_aprintf("%s permissions (line %ld)", decl_where,
 				     decl_line);
 		break;
 	}
@@ -1179,7 +1167,8 @@ static int add_job(struct ew_workflow_scan *s, const struct job_src *src,
 	struct env_chain ec = {
 	    d,
 	    {map_get(d, step, "env"), map_get(d, src->job, "env"),
-	     map_get(d, yaml_document_get_root_node(d), "env")}};
+	     map_get(d, yaml_document_get_root_node(d), "env")},
+	    0};
 	struct ew_wf_aws_job *grown, *j;
 	struct subj_list subj = {0};
 	const char *envtext = job_env_text(d, src->job);
@@ -1196,12 +1185,12 @@ static int add_job(struct ew_workflow_scan *s, const struct job_src *src,
 	j->line = line_of(src->job);
 	if (in && in->n)
 		j->job =
-		    dup_printf("%s (%s=%s)", src->job_id, in->k[0], in->v[0]);
+		    ew_aprintf("%s (%s=%s)", src->job_id, in->k[0], in->v[0]);
 	else
 		j->job = ew_strdup(src->job_id);
 	if (src->caller_file)
 		j->caller =
-		    dup_printf("%s:%s", src->caller_file->name, src->caller_id);
+		    ew_aprintf("%s:%s", src->caller_file->name, src->caller_id);
 	if (!j->file || !j->job || (src->caller_file && !j->caller))
 		return EW_ENOMEM;
 	if ((rc = id_token_of(j, src)) != 0)
@@ -1248,9 +1237,9 @@ static int add_job(struct ew_workflow_scan *s, const struct job_src *src,
 			name = ev.literal;
 		if (name)
 			rc = subj_add(&subj, EW_WF_SUB_ENV, env_context(name),
-				      dup_printf("environment '%s'", name));
+				      ew_aprintf("environment '%s'", name));
 		else
-			j->subjects_note = dup_printf(
+			j->subjects_note = ew_aprintf(
 			    "the environment comes from an expression ('%s'); "
 			    "its subject is repo:OWNER/REPO:environment:NAME",
 			    envtext);
@@ -1519,7 +1508,9 @@ int ew_workflow_scan_finish(struct ew_workflow_scan *s,
 			rc = collect_names(s, &p->docs[i].doc);
 	if (rc)
 		return ew_error_set(err, rc, "out of memory");
-	qsort(s->secrets, s->nsecrets, sizeof(*s->secrets), cmp_str);
-	qsort(s->vars, s->nvars, sizeof(*s->vars), cmp_str);
+	if (s->nsecrets)
+		qsort(s->secrets, s->nsecrets, sizeof(*s->secrets), cmp_str);
+	if (s->nvars)
+		qsort(s->vars, s->nvars, sizeof(*s->vars), cmp_str);
 	return 0;
 }

@@ -21,6 +21,7 @@ void ew_cli_printer_init(struct ew_cli_printer *p, FILE *out, bool color,
 	p->out = out;
 	p->color = color;
 	p->quiet = quiet;
+	p->json = false;
 	p->setup = setup;
 	pthread_mutex_init(&p->lock, NULL);
 }
@@ -218,7 +219,8 @@ static void on_retry(const struct ew_step *s, const struct ew_retry_event *ev,
 				      : "error";
 
 	(void)s;
-	if (p->quiet)
+	/* Retries are shown while planning too: a slow plan says why. */
+	if (p->json)
 		return;
 	pthread_mutex_lock(&p->lock);
 	fprintf(p->out, "  retrying %s:%s (%s, attempt %d/%d, waiting %.1fs)\n",
@@ -374,7 +376,10 @@ int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
 		if (!s->cli.len)
 			continue;
 		ew_buf_printf(out, "\n# %s: %s\n", s->title,
-			      ew_step_action_name(s->action));
+			      s->kind == EW_STEP_IDENTITY ||
+				      s->kind == EW_STEP_OUTPUTS
+				  ? "read"
+				  : ew_step_action_name(s->action));
 		if (changes(s, teardown) || s->kind == EW_STEP_IDENTITY ||
 		    s->kind == EW_STEP_OUTPUTS) {
 			ew_buf_puts(out, s->cli.ptr);

@@ -40,7 +40,8 @@
 struct ew_cli_printer {
 	FILE *out;		      /* progress and results */
 	bool color;		      /* ANSI colours */
-	bool quiet;		      /* no progress lines (JSON output) */
+	bool quiet;		      /* no step lines (while planning, JSON) */
+	bool json;		      /* JSON output: no progress at all */
 	const struct ew_setup *setup; /* for the hints' placeholders */
 	pthread_mutex_t lock; /* observer calls come from worker threads */
 };

@@ -25,6 +25,7 @@ static struct {
 	pthread_mutex_t lock;
 	struct ew_engine *engine;
 	volatile sig_atomic_t interrupted;
+	bool protect; /* a local file is being written: finish it first */
 	bool started;
 } sig = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -44,6 +45,12 @@ static void *signal_thread(void *arg)
 		pthread_mutex_lock(&sig.lock);
 		if (sig.engine) {
 			ew_engine_cancel(sig.engine);
+			pthread_mutex_unlock(&sig.lock);
+			continue;
+		}
+		if (sig.protect) {
+			/* ew_cli_run_protect(false) exits once the file is
+			 * complete: never leave half a file behind */
 			pthread_mutex_unlock(&sig.lock);
 			continue;
 		}
@@ -82,6 +89,17 @@ void ew_cli_run_engine(struct ew_engine *e)
 	pthread_mutex_unlock(&sig.lock);
 	if (e && sig.interrupted)
 		ew_engine_cancel(e);
+}
+
+void ew_cli_run_protect(bool on)
+{
+	pthread_mutex_lock(&sig.lock);
+	sig.protect = on;
+	pthread_mutex_unlock(&sig.lock);
+	if (!on && sig.interrupted) {
+		fputs("\necr-wizard: interrupted\n", stderr);
+		_exit(130);
+	}
 }
 
 bool ew_cli_run_interrupted(void)
@@ -264,8 +282,20 @@ static int make_transport(struct ew_cli_run *r, struct ew_error *err)
 	} else {
 		struct ew_http_options h;
 
+		const char *t =
+		    ew_context_getenv(&r->ctx, "EW_HTTP_TIMEOUT_MS");
+
 		ew_http_options_init(&h);
 		h.ca_bundle = ew_context_getenv(&r->ctx, "AWS_CA_BUNDLE");
+		/* The whole-exchange time-out (default 30 s): a knob for
+		 * slow links, and for tests of an answer that never comes. */
+		if (t) {
+			char *end;
+			long ms = strtol(t, &end, 10);
+
+			if (end != t && !*end && ms >= 100 && ms <= 600000)
+				h.timeout_ms = ms;
+		}
 		r->transport = ew_http_transport_new(&h, err);
 	}
 	if (!r->transport)

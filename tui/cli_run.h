@@ -65,6 +65,9 @@ void ew_cli_run_note(struct ew_cli_run *r, const char *fmt, ...)
 
 /* The engine SIGINT/SIGTERM cancel while it runs; NULL when none. */
 void ew_cli_run_engine(struct ew_engine *e);
+/* Around a local file write: a SIGINT/SIGTERM that arrives meanwhile is
+ * held until protect(false), which then exits 130 with the file complete. */
+void ew_cli_run_protect(bool on);
 /* Whether SIGINT or SIGTERM arrived. */
 bool ew_cli_run_interrupted(void);
 

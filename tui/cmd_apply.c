@@ -73,6 +73,7 @@ int ew_cmd_apply(int argc, char **argv)
 	json = r.opt.output == EW_OUTPUT_JSON;
 	/* Quiet while planning: the plan is shown as a whole. */
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
+	p.json = json;
 	ew_cli_observer(&obs, &p);
 	rc = ew_engine_init(&e, &r.ctx, &r.opt.setup, &r.client, &obs, false,
 			    &err);
@@ -122,10 +123,12 @@ int ew_cmd_apply(int argc, char **argv)
 
 	if (rc == 0 && r.opt.setup.write_workflow) {
 		have_wf = true;
+		ew_cli_run_protect(true);
 		if (ew_cli_wf_check(&r, &wf, &werr) == 0)
 			ew_cli_wf_write(&r, &wf, r.opt.force, &werr);
 		else
 			wf.status = "failed";
+		ew_cli_run_protect(false);
 	}
 	if (rc == 0)
 		have_secrets =
@@ -161,12 +164,13 @@ int ew_cmd_apply(int argc, char **argv)
 		if (have_secrets)
 			ew_cli_print_secrets(stdout, &secrets, &r.opt.setup);
 		fprintf(stdout,
-			"\n%s: %u requests, %u changes, %u on the longest "
+			"\n%s: %u requests, %u change%s, %u on the longest "
 			"chain, %.2fs\n",
 			rc == 0		   ? "Done"
 			: rc == EW_ECANCEL ? "Interrupted"
 					   : "Failed",
 			e.result.requests, e.result.mutations,
+			e.result.mutations == 1 ? "" : "s",
 			e.result.sequential_depth, e.result.elapsed);
 		if (rc == EW_ECANCEL)
 			fputs("Nothing is half-written: run apply again to "

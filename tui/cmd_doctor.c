@@ -51,20 +51,6 @@ static int make_client(struct ew_aws_client *out, const char *region,
 	return ew_aws_client_init(out, &r->ctx, &r->client.creds, region, err);
 }
 
-/* options.h does not say whether --workflow was given (the setup always
- * holds a path); doctor reads only that file when it was. */
-static bool workflow_given(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return false;
-		if (strcmp(argv[i], "--workflow") == 0 ||
-		    strncmp(argv[i], "--workflow=", 11) == 0)
-			return true;
-	}
-	return false;
-}
-
 static const char *status_word(enum ew_doctor_status s, bool color,
 			       const char **on)
 {
@@ -260,7 +246,7 @@ int ew_cmd_doctor(int argc, char **argv)
 	/* --no-workflow: audit AWS only. */
 	if (r.opt.setup.write_workflow) {
 		in.root = r.workdir ? r.workdir : ".";
-		if (workflow_given(argc, argv))
+		if (r.opt.has_workflow)
 			in.workflow = r.opt.setup.workflow_path;
 	}
 	rc = ew_doctor_run(&rep, &in, &err);

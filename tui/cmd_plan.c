@@ -69,6 +69,7 @@ int ew_cmd_plan(int argc, char **argv)
 	if (status >= 0)
 		goto done;
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
+	p.json = r.opt.output == EW_OUTPUT_JSON;
 	ew_cli_observer(&obs, &p);
 	rc =
 	    ew_engine_init(&e, &r.ctx, &r.opt.setup,

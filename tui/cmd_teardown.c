@@ -38,6 +38,7 @@ int ew_cmd_teardown(int argc, char **argv)
 		goto done;
 	json = r.opt.output == EW_OUTPUT_JSON;
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
+	p.json = json;
 	ew_cli_observer(&obs, &p);
 	rc = ew_engine_init(&e, &r.ctx, &r.opt.setup, &r.client, &obs, false,
 			    &err);
@@ -85,12 +86,13 @@ int ew_cmd_teardown(int argc, char **argv)
 	rc = ew_engine_teardown(&e, r.opt.force, &err);
 	ew_cli_run_engine(NULL);
 	if (!json)
-		printf("\n%s: %u requests, %u changes, %.2fs.  The workflow "
+		printf("\n%s: %u requests, %u change%s, %.2fs.  The workflow "
 		       "file, if any, is left as it is.\n",
 		       rc == 0		  ? "Done"
 		       : rc == EW_ECANCEL ? "Interrupted"
 					  : "Failed",
-		       e.result.requests, e.result.mutations, e.result.elapsed);
+		       e.result.requests, e.result.mutations,
+		       e.result.mutations == 1 ? "" : "s", e.result.elapsed);
 	status = ew_cli_run_exit(rc, &e);
 print:
 	if (json) {

@@ -130,8 +130,7 @@ static void paint_run(struct painter *p, enum ew_role role, const char *s,
 	}
 }
 
-static void paint(struct painter *p, enum ew_role role, const char *s,
-		  size_t n)
+static void paint(struct painter *p, enum ew_role role, const char *s, size_t n)
 {
 	size_t off = (size_t)(s - p->line);
 
@@ -331,8 +330,8 @@ void ew_draw_text(int top, int rows, int x, int width, const char *text,
 		return;
 	l = line_at(text, first_line, &len);
 	while (y < top + rows && l) {
-		struct painter p = {y, x, width, 0, top + rows, 4, l, {0}, {0},
-				    0};
+		struct painter p = {y, x, width, 0,   top + rows,
+				    4, l, {0},	 {0}, 0};
 		size_t from = 0, at;
 
 		while (search && *search && p.nm < MAX_MATCHES &&

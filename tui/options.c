@@ -225,6 +225,7 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		break;
 	case O_TRUST:
 		rc = ew_setup_add_scope(s, v, err);
+		o->has_trust = true;
 		break;
 	case O_KEEP_IMAGES:
 		rc = ew_setup_set_keep_images(s, v, err);
@@ -243,17 +244,29 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		break;
 	case O_ENV:
 		rc = ew_setup_add_env(s, v, err);
+		o->has_env = true;
 		break;
 	case O_PLATFORMS:
 		rc = ew_setup_set_platforms(s, v, err);
 		break;
 	case O_WORKFLOW:
+		if (o->no_workflow)
+			return ew_error_set(err, EW_EINVAL,
+					    "cannot be combined with "
+					    "--no-workflow");
 		rc = ew_setup_set_workflow_path(s, v, err);
-		if (rc == 0)
+		if (rc == 0) {
 			ew_setup_set_write_workflow(s, true);
+			o->has_workflow = true;
+		}
 		break;
 	case O_NO_WORKFLOW:
+		if (o->has_workflow)
+			return ew_error_set(
+			    err, EW_EINVAL,
+			    "cannot be combined with --workflow");
 		ew_setup_set_write_workflow(s, false);
+		o->no_workflow = true;
 		break;
 	case O_OUTPUT:
 		if (strcmp(v, "text") == 0)
@@ -381,6 +394,11 @@ int ew_options_parse(struct ew_options *o, int argc, char **argv,
 			return rc;
 		}
 	}
+	if (o->has_trust && o->has_env)
+		return ew_error_set(err, EW_EINVAL,
+				    "--trust cannot be combined with --env: "
+				    "each environment's role trusts only the "
+				    "jobs of its GitHub environment");
 	return 0;
 }
 

@@ -36,10 +36,14 @@ struct ew_options {
 	struct ew_setup setup;
 	/* Which setup fields the user set, so defaults (git detection,
 	 * session region) fill only the others. */
-	bool has_github;  /* --github */
-	bool has_region;  /* --region */
-	bool has_account; /* --account */
-	bool has_branch;  /* --branch */
+	bool has_github;   /* --github */
+	bool has_region;   /* --region */
+	bool has_account;  /* --account */
+	bool has_branch;   /* --branch */
+	bool has_workflow; /* --workflow */
+	bool no_workflow;  /* --no-workflow */
+	bool has_trust;	   /* --trust */
+	bool has_env;	   /* --env */
 
 	char *profile; /* --profile, or NULL */
 	char *region;  /* --region as validated (also in setup), or NULL */

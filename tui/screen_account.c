@@ -93,10 +93,9 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	}
 	if (w->has_session && w->session.region && !w->demo)
 		snprintf(line, sizeof(line), "%s (from %s)", w->setup.region,
-			 w->region_given ? "--region"
-					 : w->session.region_origin
-					       ? w->session.region_origin
-					       : "profile");
+			 w->region_given	    ? "--region"
+			 : w->session.region_origin ? w->session.region_origin
+						    : "profile");
 	else
 		snprintf(line, sizeof(line), "%s%s", w->setup.region,
 			 w->region_given ? " (from --region)" : " (default)");
@@ -118,10 +117,10 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		return;
 	}
 	y++;
-	snprintf(line, sizeof(line), "%s %s%s%s", g->cross,
-		 w->account_err.aws_code, w->account_err.aws_code[0] ? ": " : "",
-		 w->account_err.message);
-	y += ew_ui_wrap(y, 4, COLS - 6, 2, 3, EW_ROLE_ERROR, line, true);
+	snprintf(
+	    line, sizeof(line), "%s %s%s%s", g->cross, w->account_err.aws_code,
+	    w->account_err.aws_code[0] ? ": " : "", w->account_err.message);
+	y += ew_ui_wrap(y, 4, COLS - 6, 2, 4, EW_ROLE_ERROR, line, true);
 	y = draw_hint(w, y, bottom - 5);
 	y++;
 	if (no_creds(w)) {

@@ -69,8 +69,7 @@ static const struct field fields[NFIELDS] = {
 		   "branch and tag patterns)",
 		   "any"},
     [FLD_KEEP] = {"Images to keep", F_TEXT,
-		  "the lifecycle policy keeps the last N images, 1-1000",
-		  "10"},
+		  "the lifecycle policy keeps the last N images, 1-1000", "10"},
     [FLD_MUTABILITY] = {"Tag mutability", F_CHOICE,
 			"Space or Left/Right to change; IMMUTABLE rejects a "
 			"push that reuses a tag",
@@ -97,17 +96,17 @@ static const struct field fields[NFIELDS] = {
 		       EW_DEFAULT_PLATFORMS},
 };
 
-static const char *const mutabilities[] = {
-    "MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION",
-    "MUTABLE_WITH_EXCLUSION"};
+static const char *const mutabilities[] = {"MUTABLE", "IMMUTABLE",
+					   "IMMUTABLE_WITH_EXCLUSION",
+					   "MUTABLE_WITH_EXCLUSION"};
 
 #define MAX_MATCHES 8
 
 static struct {
 	bool summary;
-	int focus;	    /* field, in form mode */
-	int sel;	    /* summary row: 0 = continue, 1.. = fields */
-	bool dirty;	    /* the input differs from the stored value */
+	int focus;  /* field, in form mode */
+	int sel;    /* summary row: 0 = continue, 1.. = fields */
+	bool dirty; /* the input differs from the stored value */
 	struct ew_input input;
 	char error[512];
 	char warning[256];
@@ -115,6 +114,7 @@ static struct {
 	const struct ew_region_info *matches[MAX_MATCHES];
 	int nmatches, match_sel;
 	bool popup;
+	bool reopened; /* editing one item from the summary */
 } st;
 
 /* ------------------------------------------------------ current values */
@@ -145,9 +145,8 @@ static void scopes_text(struct ew_buf *out, const struct ew_setup *s)
 static void envs_text(struct ew_buf *out, const struct ew_setup *s)
 {
 	for (size_t i = 0; i < s->nenvs; i++)
-		ew_buf_printf(out, "%s%s:%s:%s", i ? ", " : "",
-			      s->envs[i].name, s->envs[i].region,
-			      s->envs[i].repo_name);
+		ew_buf_printf(out, "%s%s:%s:%s", i ? ", " : "", s->envs[i].name,
+			      s->envs[i].region, s->envs[i].repo_name);
 }
 
 static void exclusions_text(struct ew_buf *out, const struct ew_setup *s)
@@ -477,8 +476,7 @@ static bool leave_field(struct ew_wizard *w, bool strict)
 
 	if (fields[st.focus].kind == F_REGION && st.dirty) {
 		if (st.popup && st.match_sel < st.nmatches)
-			ew_input_set(&st.input,
-				     st.matches[st.match_sel]->code);
+			ew_input_set(&st.input, st.matches[st.match_sel]->code);
 		if (ew_setup_set_region(&w->setup, st.input.text.ptr, &err)) {
 			if (strict) {
 				snprintf(st.error, sizeof(st.error), "%s",
@@ -523,6 +521,7 @@ static void enter(struct ew_wizard *w)
 		ew_input_init(&st.input);
 	/* Coming back from the preview: the plan was for the old values. */
 	ew_wizard_drop_engine(w);
+	st.reopened = false;
 	if (w->reached[EW_SCREEN_PREVIEW]) {
 		st.summary = true;
 		st.sel = 0;
@@ -567,7 +566,7 @@ static const char *default_of(const struct ew_wizard *w, int f,
 		return tmp->ptr;
 	}
 	if (f == FLD_REGION)
-		return w->demo ? "us-east-1 (demo)" : "from the AWS profile";
+		return w->demo ? "us-east-1" : "the profile's";
 	return fields[f].dflt;
 }
 
@@ -593,7 +592,7 @@ static void draw_popup(int y, int x)
 
 static void draw_form(struct ew_wizard *w, int top, int rows)
 {
-	const int lx = 2, vx = 22, vw = 34;
+	const int lx = 2, vx = 22, vw = 32;
 	int y = top + 1, popup_y = -1;
 	struct ew_buf b, d;
 
@@ -631,8 +630,16 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 		dflt = default_of(w, f, &d);
 		if (dflt && *dflt) {
 			char dl[160];
+			struct ew_buf cur;
 
-			snprintf(dl, sizeof(dl), "default: %s", dflt);
+			ew_buf_init(&cur);
+			value_text(&cur, &w->setup, f);
+			if (strcmp(cur.ptr, dflt) == 0 ||
+			    (f == FLD_ENVS && !cur.len))
+				snprintf(dl, sizeof(dl), "(default)");
+			else
+				snprintf(dl, sizeof(dl), "default: %s", dflt);
+			ew_buf_release(&cur);
 			ew_ui_put(y, vx + vw + 2, COLS - vx - vw - 3,
 				  EW_ROLE_DIM, dl);
 		}
@@ -649,14 +656,15 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 	else
 		y += ew_ui_wrap(y, lx, COLS - 4, 2, 2, EW_ROLE_DIM,
 				fields[st.focus].rule, true);
-	if (st.focus == FLD_TRUST && is_wide_trust(&w->setup) &&
-	    y < top + rows) {
+	if (st.focus == FLD_TRUST && is_wide_trust(&w->setup) && !st.dirty &&
+	    !st.error[0] && y < top + rows) {
 		char line[300];
 
 		snprintf(line, sizeof(line),
 			 "%s repository-wide: any branch, tag, pull request or "
 			 "environment of %s/%s can assume the role",
-			 ew_ui_glyphs()->warn, w->setup.owner ? w->setup.owner : "",
+			 ew_ui_glyphs()->warn,
+			 w->setup.owner ? w->setup.owner : "",
 			 w->setup.repo ? w->setup.repo : "");
 		ew_ui_wrap(y, lx, COLS - 4, 2, 2, EW_ROLE_WARNING, line, true);
 	}
@@ -803,6 +811,14 @@ static void move_focus(struct ew_wizard *w, int dir, bool strict)
 
 	if (!leave_field(w, strict))
 		return;
+	if (st.reopened && strict && dir > 0) {
+		/* An item reopened from the summary: back there, on
+		 * "Continue" so Enter goes on. */
+		st.reopened = false;
+		st.summary = true;
+		st.sel = 0;
+		return;
+	}
 	if (f < 0)
 		f = st.focus;
 	if (f >= NFIELDS) {
@@ -845,11 +861,13 @@ static void handle_summary(struct ew_wizard *w, enum ew_action a)
 		}
 		if (st.sel > 0) {
 			st.summary = false;
+			st.reopened = true;
 			focus_field(w, summary_field(w, st.sel));
 		}
 		break;
 	case EW_ACT_BACK:
 		st.summary = false;
+		st.reopened = false;
 		focus_field(w, next_shown(w, NFIELDS, -1));
 		break;
 	default:
@@ -883,10 +901,13 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 			load_input(w);
 			break;
 		}
-		if (st.focus == next_shown(w, -1, 1))
+		st.popup = false;
+		if (st.reopened) {
+			st.reopened = false;
+			st.summary = true;
+		} else {
 			ew_wizard_goto(w, &ew_screen_account);
-		else
-			move_focus(w, -1, false);
+		}
 		break;
 	default:
 		break;

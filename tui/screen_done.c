@@ -23,6 +23,8 @@ static struct {
 	enum wf_file file;
 	size_t top;
 	char error[512];
+	char shown_note[400]; /* the written path as the screen shows it */
+	char line[512];
 } st;
 
 static void indent(struct ew_buf *out, const char *text, const char *prefix)
@@ -114,8 +116,11 @@ static void build(struct ew_wizard *w)
 	rc = ew_file_read_in(&cur, w->workflow_root, w->setup.workflow_path,
 			     1 << 20, &err);
 	if (rc == EW_ENOTFOUND) {
+		char shown[400];
+
+		ew_wizard_workflow_shown(w, shown, sizeof(shown));
 		st.file = WF_NEW;
-		ew_buf_printf(t, "  new file in %s\n", w->workflow_root);
+		ew_buf_printf(t, "  new file: %s\n", shown);
 	} else if (rc) {
 		st.file = WF_UNREADABLE;
 		ew_buf_printf(t, "  ! %s\n", err.message);
@@ -164,11 +169,16 @@ static const char *workflow_line(struct ew_wizard *w, enum ew_role *role)
 	*role = EW_ROLE_NORMAL;
 	switch (w->workflow) {
 	case EW_WF_WRITTEN:
+		*role = EW_ROLE_OK;
+		snprintf(st.line, sizeof(st.line),
+			 "Workflow written: %s (commit and push it)",
+			 st.shown_note);
+		return st.line;
 	case EW_WF_IDENTICAL:
 	case EW_WF_SKIPPED:
 	case EW_WF_FAILED:
-		*role = w->workflow == EW_WF_FAILED ? EW_ROLE_ERROR
-						    : EW_ROLE_OK;
+		*role =
+		    w->workflow == EW_WF_FAILED ? EW_ROLE_ERROR : EW_ROLE_OK;
 		return w->workflow_note[0] ? w->workflow_note
 					   : "the workflow file is identical";
 	case EW_WF_UNDECIDED:
@@ -196,7 +206,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		snprintf(w->workflow_note, sizeof(w->workflow_note),
 			 "%s: identical to what ecr-wizard writes",
 			 w->setup.workflow_path);
-	ew_ui_put(top, 1, COLS - 2, role, wl);
+	pos[0] = 0;
 	if (lines > (size_t)(rows - 2)) {
 		snprintf(pos, sizeof(pos), "%zu-%zu/%zu", st.top + 1,
 			 st.top + (size_t)(rows - 2) < lines
@@ -206,6 +216,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		ew_ui_put(top, COLS - 1 - ew_ui_width(pos), 0, EW_ROLE_DIM,
 			  pos);
 	}
+	ew_ui_put(top, 1, COLS - 3 - ew_ui_width(pos), role, wl);
 	ew_draw_text(top + 2, rows - 2, 1, COLS - 2, st.text.ptr, st.top, 'p',
 		     NULL);
 }
@@ -228,6 +239,7 @@ static void write_workflow(struct ew_wizard *w)
 	snprintf(w->workflow_note, sizeof(w->workflow_note),
 		 "workflow written: %.300s/%.150s (commit and push it)",
 		 w->workflow_root, w->setup.workflow_path);
+	ew_wizard_workflow_shown(w, st.shown_note, sizeof(st.shown_note));
 }
 
 static void skip_workflow(struct ew_wizard *w, const char *why)
@@ -247,8 +259,7 @@ static void copy(struct ew_wizard *w)
 	ew_outputs_table(&b, &w->outputs);
 	ew_buf_putc(&b, '\n');
 	ew_outputs_gh_commands(&b, &w->outputs, &w->setup, EW_GH_SECRET);
-	if (!ew_test_clipboard(b.ptr, b.len) &&
-	    ew_ui_osc52(b.ptr, b.len) != 0)
+	if (!ew_test_clipboard(b.ptr, b.len) && ew_ui_osc52(b.ptr, b.len) != 0)
 		ew_wizard_message(w, EW_ROLE_ERROR,
 				  "cannot write to the terminal");
 	else

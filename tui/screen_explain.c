@@ -128,8 +128,7 @@ static bool edit_key(struct ew_wizard *w, int key)
 			ew_buf_putc(&st.paste, '\n');
 		return true;
 	}
-	if ((key >= 0x20 && key < 0x7f) ||
-	    (key >= 0x80 && key < 0x100)) {
+	if ((key >= 0x20 && key < 0x7f) || (key >= 0x80 && key < 0x100)) {
 		if (st.paste.len < MAX_PASTE)
 			ew_buf_putc(&st.paste, (char)key);
 		return true;

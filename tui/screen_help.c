@@ -24,6 +24,6 @@ void ew_help_draw(struct ew_wizard *w)
 		y++;
 	}
 	ew_ui_put(by + bh - 2, bx + 2, bw - 4, EW_ROLE_DIM,
-		  "Text fields take letters first: use F1 for help there.  "
-		  "Any key closes this.");
+		  "In a text field letters are text: use F1 there.  Any key "
+		  "closes.");
 }

@@ -109,8 +109,8 @@ static void build_docs(struct ew_wizard *w)
 		}
 		if (ew_doc_trust_policy(&st.text[TAB_TRUST], s, env, &err))
 			add_error(&st.text[TAB_TRUST], "trust policy", &err);
-		if (ew_doc_permissions_policy(&st.text[TAB_PERMISSIONS], s,
-					      env, &err))
+		if (ew_doc_permissions_policy(&st.text[TAB_PERMISSIONS], s, env,
+					      &err))
 			add_error(&st.text[TAB_PERMISSIONS],
 				  "permissions policy", &err);
 	}
@@ -158,7 +158,8 @@ static void build_plan(struct ew_wizard *w)
 	if (w->offline)
 		ew_buf_puts(p, "  ! offline: no credentials, nothing was read "
 			       "from AWS; every resource is shown as new\n\n");
-	if (w->plan == EW_PROBE_FAILED && e->steps[0].state == EW_STATE_FAILED) {
+	if (w->plan == EW_PROBE_FAILED &&
+	    e->steps[0].state == EW_STATE_FAILED) {
 		const struct ew_error *err = &e->steps[0].error;
 
 		ew_buf_printf(p, "== %s failed\n  %s%s%s\n", e->steps[0].title,
@@ -237,8 +238,8 @@ static void build_workflow_change(struct ew_wizard *w)
 	else if (rc)
 		ew_buf_printf(c, "== workflow %s: cannot read it\n  %s\n\n",
 			      path, err.message);
-	else if (ew_diff_unified(&d, cur.ptr, st.text[TAB_WORKFLOW].ptr,
-				 path, path, &changed, &err) == 0 &&
+	else if (ew_diff_unified(&d, cur.ptr, st.text[TAB_WORKFLOW].ptr, path,
+				 path, &changed, &err) == 0 &&
 		 changed)
 		ew_buf_printf(c,
 			      "== workflow %s: differs from the file in the "
@@ -254,8 +255,8 @@ static void update_tabs(struct ew_wizard *w)
 {
 	if (!st.docs_built && docs_readable(w))
 		build_docs(w);
-	if (st.built_plan != (int)w->plan && (w->plan != EW_PROBE_RUNNING ||
-					      st.start_error[0])) {
+	if (st.built_plan != (int)w->plan &&
+	    (w->plan != EW_PROBE_RUNNING || st.start_error[0])) {
 		ew_buf_clear(&st.text[TAB_PLAN]);
 		ew_buf_clear(&st.text[TAB_CHANGES]);
 		build_plan(w);
@@ -290,20 +291,20 @@ static void draw_tabs(struct ew_wizard *w, int y)
 	bool narrow = COLS < 90;
 
 	for (int i = 0; i < NTABS; i++) {
-		char name[48], num[8] = "";
+		char name[48], num[16] = "";
 
 		if (!narrow)
 			snprintf(num, sizeof(num), "%d ", i + 1);
-		snprintf(name, sizeof(name), i == st.tab ? "[%s%s%s]" : " %s%s%s ",
-			 num, tabs[i].name,
+		snprintf(name, sizeof(name),
+			 i == st.tab ? "[%s%s%s]" : " %s%s%s ", num,
+			 tabs[i].name,
 			 i == TAB_TRUST && is_wide_trust(&w->setup) &&
 				 docs_readable(w)
 			     ? " !"
 			     : "");
-		x += ew_ui_put(y, x, COLS - x,
-			       i == st.tab ? EW_ROLE_TITLE_CURRENT
-					   : EW_ROLE_LABEL,
-			       name);
+		x += ew_ui_put(
+		    y, x, COLS - x,
+		    i == st.tab ? EW_ROLE_TITLE_CURRENT : EW_ROLE_LABEL, name);
 		x++;
 	}
 }
@@ -322,8 +323,7 @@ static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
 		return;
 	}
 	if (st.tab == TAB_WORKFLOW && docs_readable(w)) {
-		snprintf(line, sizeof(line), "%.200s/%.100s", w->workflow_root,
-			 s->workflow_path);
+		ew_wizard_workflow_shown(w, line, sizeof(line));
 		ew_ui_put(y, 1, COLS - 14, EW_ROLE_DIM, line);
 	}
 	if (lines > (size_t)rows) {
@@ -356,9 +356,9 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			size_t done = 0;
 
 			for (size_t i = 0; i < w->nviews; i++)
-				done += w->views[i].action !=
-					    EW_ACTION_UNKNOWN ||
-					w->views[i].state == EW_STATE_DONE;
+				done +=
+				    w->views[i].action != EW_ACTION_UNKNOWN ||
+				    w->views[i].state == EW_STATE_DONE;
 			snprintf(line, sizeof(line),
 				 "%s reading what exists in the account "
 				 "(%zu of %zu steps checked)",

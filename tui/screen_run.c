@@ -72,8 +72,8 @@ static int title_width(const struct ew_wizard *w)
 	return tw;
 }
 
-static void draw_step(struct ew_wizard *w, const struct ew_step_view *v,
-		      int y, int tw)
+static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
+		      int tw)
 {
 	enum ew_role role;
 	const char *gl = glyph(w, v, &role);
@@ -82,8 +82,8 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v,
 	int x = 4 + tw + 1;
 
 	ew_ui_put(y, 2, 1, role, gl);
-	ew_ui_put(y, 4, tw, v->state == EW_STATE_PENDING ? EW_ROLE_DIM
-							 : EW_ROLE_NORMAL,
+	ew_ui_put(y, 4, tw,
+		  v->state == EW_STATE_PENDING ? EW_ROLE_DIM : EW_ROLE_NORMAL,
 		  v->title);
 	snprintf(state, sizeof(state), "%s",
 		 v->awaiting ? "waiting" : ew_step_state_name(v->state));
@@ -99,8 +99,7 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v,
 		return;
 	if (v->note[0] && v->state == EW_STATE_RUNNING)
 		ew_ui_put(y, x, COLS - x - 1, EW_ROLE_WARNING, v->note);
-	else if (v->state != EW_STATE_PENDING &&
-		 v->state != EW_STATE_RUNNING)
+	else if (v->state != EW_STATE_PENDING && v->state != EW_STATE_RUNNING)
 		ew_ui_put(y, x, COLS - x - 1, EW_ROLE_DIM,
 			  v->state == EW_STATE_FAILED ? v->error.aws_code
 						      : v->detail);
@@ -123,7 +122,8 @@ static void fill_values(const struct ew_wizard *w,
 static int draw_failure(struct ew_wizard *w, size_t i, int y, int bottom)
 {
 	const struct ew_step_view *v = &w->views[i];
-	const struct ew_knowledge_entry *k = ew_knowledge_match_error(&v->error);
+	const struct ew_knowledge_entry *k =
+	    ew_knowledge_match_error(&v->error);
 	const struct ew_ui_glyphs *g = ew_ui_glyphs();
 	struct ew_knowledge_values vals;
 	struct ew_buf b;
@@ -181,10 +181,11 @@ static int draw_failure(struct ew_wizard *w, size_t i, int y, int bottom)
 
 static void draw_log(struct ew_wizard *w, int y, int rows)
 {
-	size_t n = ew_text_lines(w->log.ptr);
+	const char *log = ew_wizard_run_log(w);
+	size_t n = ew_text_lines(log);
 	size_t first = n > (size_t)rows ? n - (size_t)rows : 0;
 
-	ew_draw_text(y, rows, 2, COLS - 3, w->log.ptr, first, 0, NULL);
+	ew_draw_text(y, rows, 2, COLS - 3, log, first, 0, NULL);
 }
 
 static void summary(struct ew_wizard *w, char *out, size_t size)
@@ -222,35 +223,42 @@ static void summary(struct ew_wizard *w, char *out, size_t size)
 		 w->result.requests, w->result.mutations, t);
 }
 
-static void draw_outcome(struct ew_wizard *w, int y)
+static int draw_outcome(struct ew_wizard *w, int y)
 {
+	int y0 = y;
+
 	const struct ew_ui_glyphs *g = ew_ui_glyphs();
 	char line[512], sum[256];
 
 	summary(w, sum, sizeof(sum));
 	if (ew_wizard_is_complete(w)) {
-		snprintf(line, sizeof(line), "%s Setup complete: %s", g->check,
-			 sum);
-		ew_ui_wrap(y, 1, COLS - 2, 4, 2, EW_ROLE_OK, line, true);
-		ew_ui_put(y + 2, 3, 0, EW_ROLE_NORMAL,
-			  "Enter shows the GitHub secrets and the workflow.");
+		snprintf(line, sizeof(line),
+			 "%s Setup complete: %s.  Enter shows the GitHub "
+			 "secrets and the workflow.",
+			 g->check, sum);
+		y += ew_ui_wrap(y, 1, COLS - 2, 4, 3, EW_ROLE_OK, line, true);
 	} else if (w->result.aborted) {
 		snprintf(line, sizeof(line), "%s Aborted: %s", g->warn, sum);
-		ew_ui_wrap(y, 1, COLS - 2, 4, 2, EW_ROLE_WARNING, line, true);
-		ew_ui_wrap(y + 2, 3, COLS - 4, 0, 2, EW_ROLE_NORMAL,
-			   "Every step either finished or did not start: "
-			   "nothing is half-written.  Run ecr-wizard again "
-			   "to finish; finished steps will show unchanged.",
-			   true);
+		y += ew_ui_wrap(y, 1, COLS - 2, 4, 2, EW_ROLE_WARNING, line,
+				true);
+		y += ew_ui_wrap(y, 3, COLS - 4, 0, 3, EW_ROLE_NORMAL,
+				"Every step either finished or did not start: "
+				"nothing is half-written.  Run ecr-wizard "
+				"again to finish; finished steps will show "
+				"unchanged.",
+				true);
 	} else {
 		snprintf(line, sizeof(line), "%s Finished with problems: %s",
 			 g->cross, sum);
-		ew_ui_wrap(y, 1, COLS - 2, 4, 2, EW_ROLE_ERROR, line, true);
-		ew_ui_wrap(y + 2, 3, COLS - 4, 0, 2, EW_ROLE_NORMAL,
-			   "Fix the cause shown in the log and run ecr-wizard "
-			   "again: finished steps will show unchanged.",
-			   true);
+		y +=
+		    ew_ui_wrap(y, 1, COLS - 2, 4, 2, EW_ROLE_ERROR, line, true);
+		y += ew_ui_wrap(y, 3, COLS - 4, 0, 2, EW_ROLE_NORMAL,
+				"Fix the cause shown in the log and run "
+				"ecr-wizard again: finished steps will show "
+				"unchanged.",
+				true);
 	}
+	return y - y0;
 }
 
 static void draw(struct ew_wizard *w, int top, int rows)
@@ -270,9 +278,9 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 ew_wizard_spinner(w));
 		ew_ui_put(y, 2, 0, EW_ROLE_RUNNING, line);
 	} else {
-		double secs = (w->apply_done ? w->result.elapsed
-					     : ew_wizard_clock() -
-						   w->run_started);
+		double secs =
+		    (w->apply_done ? w->result.elapsed
+				   : ew_wizard_clock() - w->run_started);
 
 		ew_wizard_elapsed(t, sizeof(t), secs);
 		snprintf(line, sizeof(line), "Run: %zu steps, %s%s", w->nviews,
@@ -285,24 +293,24 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	y += 2;
 	/* Steps on top, then the failure, the outcome or the log. */
 	/* On a failure the hint needs the room: show a few steps only. */
-	pane = failed >= 0 ? rows - 4 - (st.details ? 1 : 3)
-			   : (w->apply_done ? 4 : 5);
+	pane = failed >= 0 ? rows - 4 - (st.details ? 1 : 3) : 5;
 	list_rows = rows - 4 - pane;
 	if (list_rows > (int)w->nviews)
 		list_rows = (int)w->nviews;
 	if (failed >= 0 && (size_t)failed >= st.first + (size_t)list_rows)
 		st.first = (size_t)failed - (size_t)list_rows + 1;
-	for (int r = 0; r < list_rows && st.first + (size_t)r < w->nviews;
-	     r++)
+	for (int r = 0; r < list_rows && st.first + (size_t)r < w->nviews; r++)
 		draw_step(w, &w->views[st.first + (size_t)r], y + r,
 			  title_width(w));
 	y += list_rows;
 	ew_ui_hline(y++, 1, COLS - 2, EW_ROLE_BORDER);
 	if (failed >= 0)
 		draw_failure(w, (size_t)failed, y, bottom);
-	else if (w->apply_done)
-		draw_outcome(w, y);
-	else
+	else if (w->apply_done) {
+		y += draw_outcome(w, y);
+		if (bottom - y >= 1)
+			draw_log(w, y + 1, bottom - y);
+	} else
 		draw_log(w, y, bottom - y + 1);
 }
 
@@ -313,8 +321,7 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 	switch (a) {
 	case EW_ACT_ACCEPT:
 		if (failed >= 0) {
-			ew_wizard_decide(w, (size_t)failed,
-					 EW_DECISION_RETRY);
+			ew_wizard_decide(w, (size_t)failed, EW_DECISION_RETRY);
 			st.details = false;
 		} else if (w->apply_done) {
 			ew_wizard_goto(w, &ew_screen_done);
@@ -325,8 +332,7 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		break;
 	case EW_ACT_RETRY:
 		if (failed >= 0) {
-			ew_wizard_decide(w, (size_t)failed,
-					 EW_DECISION_RETRY);
+			ew_wizard_decide(w, (size_t)failed, EW_DECISION_RETRY);
 			st.details = false;
 		}
 		break;

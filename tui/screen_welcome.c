@@ -62,7 +62,8 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 	const struct ew_git_info *g = &w->git;
 
 	if (w->detect == EW_PROBE_RUNNING && !w->setup.owner) {
-		snprintf(line, sizeof(line), "%s looking for the git repository",
+		snprintf(line, sizeof(line),
+			 "%s looking for the git repository",
 			 ew_wizard_spinner(w));
 		ew_ui_put(y++, 4, 0, EW_ROLE_RUNNING, line);
 		return y;
@@ -87,8 +88,8 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 				      line);
 			if (g->branch)
 				snprintf(line, sizeof(line),
-					 "%s (default branch: %s%s)",
-					 g->branch, w->setup.default_branch,
+					 "%s (default branch: %s%s)", g->branch,
+					 w->setup.default_branch,
 					 g->is_default_branch_guessed
 					     ? ", guessed"
 					     : "");
@@ -113,10 +114,11 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 			ew_draw_field(y, 4, lw, "GitHub IDs", EW_ROLE_NORMAL,
 				      line);
 			y += ew_ui_wrap(y, 4 + lw + ew_ui_width(line),
-				   COLS - 5 - lw - ew_ui_width(line), 0, 2,
-				   w->ids == EW_PROBE_FAILED ? EW_ROLE_DIM
-							     : EW_ROLE_NORMAL,
-				   w->ids_note, true);
+					COLS - 5 - lw - ew_ui_width(line), 0, 2,
+					w->ids == EW_PROBE_FAILED
+					    ? EW_ROLE_DIM
+					    : EW_ROLE_NORMAL,
+					w->ids_note, true);
 		}
 	} else if (w->detect == EW_PROBE_FAILED) {
 		y += ew_ui_wrap(y, 4, COLS - 6, 2, rows_left > 4 ? 3 : 1,
@@ -147,8 +149,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	int y = top + 1;
 
 	ew_ui_put(y++, 2, 0, EW_ROLE_HEADING, "What ecr-wizard will do");
-	for (size_t i = 0; i < sizeof(plan_lines) / sizeof(plan_lines[0]);
-	     i++)
+	for (size_t i = 0; i < sizeof(plan_lines) / sizeof(plan_lines[0]); i++)
 		ew_ui_put(y++, 4, COLS - 6, EW_ROLE_NORMAL, plan_lines[i]);
 	ew_ui_put(y++, 4, COLS - 6, EW_ROLE_DIM,
 		  "No long-term AWS keys anywhere: GitHub Actions assumes the "

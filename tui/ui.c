@@ -179,6 +179,36 @@ static void setup_colors(bool no_color)
 	ui.color = true;
 }
 
+/* Ask terminfo about TERM before newterm(): ncurses reports an unknown
+ * or missing TERM by leaking its half-built screen, and a terminal that
+ * cannot move the cursor (TERM=dumb) cannot show the wizard at all. */
+static int check_terminal(struct ew_error *err)
+{
+	const char *term = getenv("TERM");
+	char *cup;
+	int status = 0;
+
+	if (!term || !*term)
+		return ew_error_set(err, EW_EINVAL,
+				    "cannot start the terminal: TERM is not "
+				    "set (use 'ecr-wizard plan' or 'apply' "
+				    "without a terminal)");
+	if (setupterm(NULL, STDOUT_FILENO, &status) != OK)
+		return ew_error_set(err, EW_EINVAL,
+				    "cannot start the terminal: TERM '%s' is "
+				    "unknown (try TERM=xterm-256color)",
+				    term);
+	cup = tigetstr("cup");
+	del_curterm(cur_term);
+	if (!cup || cup == (char *)-1)
+		return ew_error_set(err, EW_EINVAL,
+				    "cannot start the terminal: TERM '%s' "
+				    "cannot move the cursor (use 'ecr-wizard "
+				    "plan' or 'apply' instead)",
+				    term);
+	return 0;
+}
+
 int ew_ui_start(const struct ew_ui_options *o, struct ew_error *err)
 {
 	const char *codeset;
@@ -199,6 +229,10 @@ int ew_ui_start(const struct ew_ui_options *o, struct ew_error *err)
 					    strerror(errno));
 		ui.screen = newterm(NULL, ui.vout, ui.vin);
 	} else {
+		int rc = check_terminal(err);
+
+		if (rc)
+			return rc;
 		ui.tty_fd = STDOUT_FILENO;
 		ui.have_termios = tcgetattr(ui.tty_fd, &ui.saved) == 0;
 		ui.screen = newterm(NULL, stdout, stdin);

@@ -28,7 +28,7 @@
 
 /* How long the engine must stay quiet, with a failure waiting, before a
  * test's :wait counts it as idle (other branches may still be running). */
-#define SETTLE_SECONDS 0.15
+#define SETTLE_SECONDS 0.3
 
 enum ev_kind {
 	EV_DETECTED, /* w->git is filled */
@@ -112,6 +112,68 @@ void ew_wizard_log(struct ew_wizard *w, const char *fmt, ...)
 	ew_buf_vprintf(&w->log, fmt, ap);
 	va_end(ap);
 	ew_buf_putc(&w->log, '\n');
+}
+
+/* A log line about step i: in the running log and the step's own. */
+static void log_step(struct ew_wizard *w, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void log_step(struct ew_wizard *w, size_t i, const char *fmt, ...)
+{
+	va_list ap;
+	size_t start = w->log.len;
+
+	va_start(ap, fmt);
+	ew_buf_vprintf(&w->log, fmt, ap);
+	va_end(ap);
+	ew_buf_putc(&w->log, '\n');
+	if (w->step_logs && i < w->nviews)
+		ew_buf_add(&w->step_logs[i], w->log.ptr + start,
+			   w->log.len - start);
+}
+
+const char *ew_wizard_run_log(struct ew_wizard *w)
+{
+	static struct ew_buf ordered;
+	size_t shown = 0;
+
+	if (!w->apply_done || !w->step_logs)
+		return w->log.ptr;
+	ew_buf_clear(&ordered);
+	/* What is worth a look once it is over: steps that did not simply
+	 * create their resource (reused, updated, skipped, failed) or that
+	 * needed retries.  Without any, the whole log. */
+	for (int pass = 0; pass < 2 && !shown; pass++)
+		for (size_t i = 0; i < w->nviews; i++) {
+			const struct ew_step_view *v = &w->views[i];
+
+			if (pass == 0 && v->state == EW_STATE_DONE &&
+			    !v->retries &&
+			    !strstr(w->step_logs[i].ptr, "retrying"))
+				continue;
+			if (!w->step_logs[i].len)
+				continue;
+			ew_buf_puts(&ordered, w->step_logs[i].ptr);
+			shown++;
+		}
+	/* The closing line ("run finished ...") is the log's last. */
+	{
+		const char *last = w->log.ptr + w->log.len;
+
+		if (last > w->log.ptr)
+			last--;
+		while (last > w->log.ptr && last[-1] != '\n')
+			last--;
+		ew_buf_puts(&ordered, last);
+	}
+	return ordered.ptr;
+}
+
+void ew_wizard_workflow_shown(const struct ew_wizard *w, char *out, size_t size)
+{
+	const char *base = strrchr(w->workflow_root, '/');
+
+	base = base && base[1] ? base + 1 : w->workflow_root;
+	snprintf(out, size, "%.120s/%.200s", base, w->setup.workflow_path);
 }
 
 bool ew_wizard_is_complete(const struct ew_wizard *w)
@@ -440,7 +502,6 @@ static enum ew_decision on_failure(const struct ew_step *s, void *payload)
 		pthread_cond_wait(&w->cond, &w->lock);
 	d = w->decisions[i];
 	w->decisions[i] = -2;
-	w->failures_waiting--;
 	pthread_mutex_unlock(&w->lock);
 	return (enum ew_decision)d;
 }
@@ -453,8 +514,13 @@ void ew_wizard_decide(struct ew_wizard *w, size_t step, enum ew_decision d)
 		return;
 	w->views[step].awaiting = false;
 	pthread_mutex_lock(&w->lock);
-	if (w->decisions[step] == -1)
+	if (w->decisions[step] == -1) {
 		w->decisions[step] = (int)d;
+		/* Counted down here, not when the engine wakes up, so a
+		 * test's :wait cannot see the old failure as idle. */
+		w->failures_waiting--;
+	}
+	jobin.last_event = ew_wizard_clock();
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -470,8 +536,10 @@ void ew_wizard_abort(struct ew_wizard *w)
 	/* A failure not yet seen by the UI waits too. */
 	pthread_mutex_lock(&w->lock);
 	for (size_t i = 0; i < w->nviews; i++)
-		if (w->decisions[i] == -1)
+		if (w->decisions[i] == -1) {
 			w->decisions[i] = EW_DECISION_ABORT;
+			w->failures_waiting--;
+		}
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	if (w->apply_started && !w->apply_done)
@@ -496,6 +564,10 @@ void ew_wizard_drop_engine(struct ew_wizard *w)
 	pthread_mutex_unlock(&w->lock);
 	ew_engine_release(&w->engine);
 	w->has_engine = false;
+	for (size_t i = 0; w->step_logs && i < w->nviews; i++)
+		ew_buf_release(&w->step_logs[i]);
+	free(w->step_logs);
+	w->step_logs = NULL;
 	free(w->views);
 	w->views = NULL;
 	w->nviews = 0;
@@ -551,8 +623,14 @@ int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
 		ew_wizard_drop_engine(w);
 		return ew_error_set(err, EW_ENOMEM, "out of memory");
 	}
+	w->step_logs = calloc(w->engine.nsteps, sizeof(*w->step_logs));
+	if (!w->step_logs) {
+		ew_wizard_drop_engine(w);
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	}
 	w->nviews = w->engine.nsteps;
 	for (size_t i = 0; i < w->nviews; i++) {
+		ew_buf_init(&w->step_logs[i]);
 		copy_view(&w->views[i], &w->engine.steps[i]);
 		w->decisions[i] = -2;
 	}
@@ -761,10 +839,11 @@ static void on_github_done(struct ew_wizard *w, int rc,
 	}
 	if (rc != 0) {
 		w->ids = EW_PROBE_FAILED;
-		snprintf(w->ids_note, sizeof(w->ids_note),
-			 "%.180s; the trust policy names the repository by name "
-			 "only",
-			 err->message);
+		snprintf(
+		    w->ids_note, sizeof(w->ids_note),
+		    "%.180s; the trust policy names the repository by name "
+		    "only",
+		    err->message);
 		return;
 	}
 	/* The OIDC sub matches case-sensitively: use GitHub's spelling. */
@@ -860,16 +939,16 @@ static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
 			char t[32];
 
 			ew_wizard_elapsed(t, sizeof(t), v->elapsed);
-			ew_wizard_log(w, "%s: %s%s%s (%s)", v->title,
-				      state_word(v->state),
-				      v->detail[0] ? ", " : "", v->detail, t);
+			log_step(w, ev->step, "%s: %s%s%s (%s)", v->title,
+				 state_word(v->state), v->detail[0] ? ", " : "",
+				 v->detail, t);
 		}
 		break;
 	}
 	case EV_RETRY:
 		snprintf(v->note, sizeof(v->note), "%s", ev->note);
 		if (w->apply_started)
-			ew_wizard_log(w, "%s: %s", v->title, ev->note);
+			log_step(w, ev->step, "%s: %s", v->title, ev->note);
 		break;
 	case EV_FAILURE:
 		v->awaiting = true;
@@ -951,9 +1030,9 @@ static int draw_flow(struct ew_wizard *w, int x, int level, bool draw)
 
 	for (size_t i = 0; i < NFLOW; i++) {
 		char item[64];
-		bool cur = w->screen == flow[i] ||
-			   (w->screen == &ew_screen_explain &&
-			    w->before_explain == flow[i]);
+		bool cur =
+		    w->screen == flow[i] || (w->screen == &ew_screen_explain &&
+					     w->before_explain == flow[i]);
 
 		if (level == 2) {
 			if (!cur)

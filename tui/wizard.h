@@ -173,6 +173,9 @@ struct ew_wizard {
 	struct ew_engine_result result;
 	double run_started;
 	struct ew_buf log; /* the run's log pane, '\n' separated */
+	/* The same lines per step: once the run is over the log is shown
+	 * in step order, which does not depend on thread timing. */
+	struct ew_buf *step_logs;
 
 	/* Outputs (after the run). */
 	bool has_outputs;
@@ -257,6 +260,13 @@ long ew_wizard_failed_step(const struct ew_wizard *w);
 /* Append a line to the run log. */
 void ew_wizard_log(struct ew_wizard *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The run log to show: as it happened while running, by step after. */
+const char *ew_wizard_run_log(struct ew_wizard *w);
+/* Where the workflow goes, for the screen: "repo/.github/workflows/x.yml"
+ * (the last component of the root, so screens never show a whole
+ * home-directory path). */
+void ew_wizard_workflow_shown(const struct ew_wizard *w, char *out,
+			      size_t size);
 /* Whether the run finished with every step done, updated or unchanged. */
 bool ew_wizard_is_complete(const struct ew_wizard *w);
 /* Whether the plan ran against a live account (not offline). */

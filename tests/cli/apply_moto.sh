@@ -39,7 +39,7 @@ check "drift: trust diff shown" grep -q '^-          "token.actions.githubuserco
 check "drift: permissions diff shown" grep -q '^-      "Action": "ecr:\*",' "$W/drift.out"
 check "drift: role updated" grep -q "^  updated   IAM role $ROLE: trust policy updated" "$W/drift.out"
 check "drift: policy updated" grep -q "^  updated   IAM policy $POLICY: updated: new default version" "$W/drift.out"
-check "drift: exactly two changes" grep -q "^Done: [0-9]* requests, 2 changes" "$W/drift.out"
+check "drift: exactly two changes" grep -q "^Done: [0-9]* requests, 2 change" "$W/drift.out"
 check "drift: the rest unchanged" [ "$(grep -c '^  unchanged .*s, [0-9]* requests*)$' "$W/drift.out")" -eq 4 ]
 check "drift: secrets table" grep -q "^AWS_ROLE_ARN *arn:aws:iam::123456789012:role/$ROLE" "$W/drift.out"
 check "drift: gh lines" grep -q "^gh secret set AWS_REGION --repo octo-org/app --body us-east-1$" "$W/drift.out"
@@ -87,5 +87,15 @@ check "demo throttling: exit 0" [ "$rc" -eq 0 ]
 check "demo throttling: retries shown" grep -q "^  retrying iam:CreateRole (Throttling, attempt 2/3, waiting" "$W/throttle.out"
 ew expired apply --demo-scenario expired-token --github octo-org/app --yes --no-workflow
 check "demo expired credentials: exit 3" [ "$rc" -eq 3 ]
+# SIGINT while the simulated calls are in flight: cancelled, exit 130.
+mkdir -p "$W/repo"
+(cd "$W/repo" && exec "$EW_BIN" apply --demo --github octo-org/app --yes --no-workflow </dev/null >"$W/int.out" 2>&1) &
+pid=$!
+sleep 0.6
+kill -INT $pid
+wait $pid
+rc=$?
+check "SIGINT: exit 130" [ "$rc" -eq 130 ]
+check "SIGINT: says how to finish" grep -q "run apply again to finish\|interrupted" "$W/int.out"
 check "no secret in any output" no_secret "$W"/*.out "$W"/*.err
 finish

@@ -42,15 +42,23 @@ check "script: put-lifecycle-policy in the region" grep -q "aws ecr put-lifecycl
 ew scopes plan --github octo-org/app --account 123456789012 --trust branch:main --trust 'tag:v*' --trust env:production --trust pull_request --output json
 check "scopes: exit 0" [ "$rc" -eq 0 ]
 jget "$W/scopes.out" '[s["desired"] for s in d["steps"] if s["kind"]=="role"][0]' >"$W/trust.json"
-check "scopes: StringEquals exact subjects" python3 - "$W/trust.json" <<'PY'
+check "scopes: exact subjects under StringEquals, patterns under StringLike" python3 - "$W/trust.json" <<'PY'
 import json, sys
-c = json.load(open(sys.argv[1]))["Statement"][0]["Condition"]
-eq = c["StringEquals"]["token.actions.githubusercontent.com:sub"]
-like = c["StringLike"]["token.actions.githubusercontent.com:sub"]
+key = "token.actions.githubusercontent.com:sub"
+eq, like = [], []
+# StringEquals and StringLike in one Condition would both have to hold,
+# so exact subjects and patterns may sit in separate statements.
+for st in json.load(open(sys.argv[1]))["Statement"]:
+    c = st["Condition"]
+    assert c["StringEquals"]["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    assert not any(k.startswith("ForAllValues") for k in c)
+    v = c.get("StringEquals", {}).get(key)
+    eq += v if isinstance(v, list) else [v] if v else []
+    v = c.get("StringLike", {}).get(key)
+    like += v if isinstance(v, list) else [v] if v else []
 assert sorted(eq) == sorted(["repo:octo-org/app:ref:refs/heads/main",
     "repo:octo-org/app:environment:production", "repo:octo-org/app:pull_request"]), eq
-assert like == "repo:octo-org/app:ref:refs/tags/v*", like
-assert not any(k.startswith("ForAllValues") for k in c)
+assert like == ["repo:octo-org/app:ref:refs/tags/v*"], like
 PY
 
 # --- the GitHub API: immutable subject form, or the fallback ----------

@@ -17,6 +17,8 @@
 #   #! nofile: PATH        a file the run must not leave there
 #   #! clipboard: NAME     compare the OSC 52 copy with expected/NAME.txt
 #   #! size: COLSxROWS     the virtual terminal (default 80x24)
+#   #! assert: no-color    no cell of any :attrs dump uses a colour pair
+#   #! assert: color       some cell does (colours are on)
 # Prints TAP lines.
 set -u
 top=${EW_TOP:-$(pwd)}
@@ -70,7 +72,7 @@ for keys in "$top"/tests/tui/*.keys; do
 	size=$(header size "$keys")
 	[ -n "$size" ] || size=80x24
 	# shellcheck disable=SC2086
-	(cd "$repo" && env -i PATH="$PATH" HOME="$work/home" \
+	(cd "$repo" && env -i PATH="$PATH" HOME=../home \
 		TERM=xterm-256color LANG=C.UTF-8 LC_ALL= TZ=UTC \
 		EW_TEST_KEYS="$keys" EW_TEST_DUMP_DIR="$work/dumps" \
 		EW_TEST_NO_DISPLAY=1 EW_TEST_SIZE="$size" \
@@ -126,6 +128,22 @@ for keys in "$top"/tests/tui/*.keys; do
 			ok "$name: left $f alone"
 		fi
 	done
+	case "$(header assert "$keys")" in
+	no-color)
+		if cat "$work"/dumps/*.attrs | grep -q c; then
+			notok "$name: colour pairs used although colour is off"
+		else
+			ok "$name: no colour pair anywhere"
+		fi
+		;;
+	color)
+		if cat "$work"/dumps/*.attrs | grep -q c; then
+			ok "$name: colour pairs in use"
+		else
+			notok "$name: no colour pair at all"
+		fi
+		;;
+	esac
 	clip=$(header clipboard "$keys")
 	if [ -n "$clip" ]; then
 		if [ -f "$work/dumps/clipboard.txt" ]; then

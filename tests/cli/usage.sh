@@ -80,7 +80,8 @@ ew spell1 plan --github octo-org/app --account 123456789012 --region eu-west-1 -
 check "--opt value: accepted" [ "$rc" -eq 0 ]
 ew spell2 plan --github=octo-org/app --account=123456789012 --region=eu-west-1 --output=json
 check "--opt=value: accepted" [ "$rc" -eq 0 ]
-check "both spellings give the same plan" cmp -s "$W/spell1.out" "$W/spell2.out"
+same='[(s["id"], s["action"], s["desired"], s["cli"]) for s in d["steps"]], d["secrets"]'
+check "both spellings give the same plan" [ "$(jget "$W/spell1.out" "$same")" = "$(jget "$W/spell2.out" "$same")" ]
 
 # apply/teardown without a terminal and without --yes: exit 2, no request.
 with_moto
@@ -99,6 +100,18 @@ check "no credentials, no account: exit 3" [ "$rc" -eq 3 ]
 check "no credentials: says how to give them" grep -q -- "--account" "$W/nocreds.err"
 ew nocreds2 apply --github octo-org/app --yes
 check "apply without credentials: exit 3" [ "$rc" -eq 3 ]
+
+# Contradictory flags are refused, not silently resolved.
+rm -f "$W/trace"
+ew contra1 plan --github octo-org/app --trace="$W/trace" --trust branch:main \
+	--env dev:us-east-1:app-dev
+check "--trust with --env: exit 2" [ "$rc" -eq 2 ]
+check "--trust with --env: says why" grep -q "cannot be combined with --env" "$W/contra1.err"
+ew contra2 plan --github octo-org/app --trace="$W/trace" \
+	--workflow .github/workflows/a.yml --no-workflow
+check "--workflow with --no-workflow: exit 2" [ "$rc" -eq 2 ]
+check "--workflow with --no-workflow: says why" grep -q "cannot be combined" "$W/contra2.err"
+check "contradictory flags: no request" [ ! -s "$W/trace" ]
 
 # Help and version.
 ew help plan --help

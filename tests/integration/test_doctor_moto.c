@@ -152,9 +152,9 @@ static void write_file(const char *root, const char *rel, const char *text)
 	struct ew_error err;
 
 	ew_error_clear(&err);
-	assert_ok(ew_file_write_atomic(root, rel, text, strlen(text), 0644,
-				       &err),
-		  err);
+	assert_ok(
+	    ew_file_write_atomic(root, rel, text, strlen(text), 0644, &err),
+	    err);
 }
 
 /* Create the role, policy, repository and workflow, broken as b says. */
@@ -239,19 +239,18 @@ static void run(struct dcase *c)
 static void dump(const struct ew_doctor_report *r)
 {
 	for (size_t i = 0; i < r->nchecks; i++)
-		print_message("  %s %-20s %s | %s | %s\n",
-			      ew_doctor_status_name(r->checks[i].status),
-			      r->checks[i].id, r->checks[i].title,
-			      r->checks[i].detail,
-			      r->checks[i].knowledge_id
-				  ? r->checks[i].knowledge_id
-				  : "-");
+		print_message(
+		    "  %s %-20s %s | %s | %s\n",
+		    ew_doctor_status_name(r->checks[i].status), r->checks[i].id,
+		    r->checks[i].title, r->checks[i].detail,
+		    r->checks[i].knowledge_id ? r->checks[i].knowledge_id
+					      : "-");
 }
 
 /* The first check with this id (and title containing `title`, when
  * given). */
-static const struct ew_doctor_check *
-find(const struct ew_doctor_report *r, const char *id, const char *title)
+static const struct ew_doctor_check *find(const struct ew_doctor_report *r,
+					  const char *id, const char *title)
 {
 	for (size_t i = 0; i < r->nchecks; i++)
 		if (strcmp(r->checks[i].id, id) == 0 &&
@@ -567,9 +566,8 @@ static void test_workflow_problems(void **state)
 	assert_non_null(strstr(bad->detail, ".github/workflows/broken.yml"));
 	assert_non_null(strstr(bad->detail, "line 4"));
 	/* The names the workflow uses, for gh secret list. */
-	assert_non_null(
-	    strstr(find(&c.rep, "workflow-names", NULL)->detail,
-		   "AWS_ROLE_ARN"));
+	assert_non_null(strstr(find(&c.rep, "workflow-names", NULL)->detail,
+			       "AWS_ROLE_ARN"));
 	case_release(&c);
 }
 

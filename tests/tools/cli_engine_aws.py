@@ -70,27 +70,27 @@ def check_setup(gh, role, policy, repo, region, subs=None):
     doc = r["AssumeRolePolicyDocument"]
     if isinstance(doc, str):
         doc = json.loads(doc)
-    st = doc["Statement"][0]
-    check(st["Principal"]["Federated"] == PROVIDER,
-          "trust: principal is the GitHub provider")
-    check(st["Action"] == "sts:AssumeRoleWithWebIdentity",
-          "trust: action AssumeRoleWithWebIdentity")
-    cond = st["Condition"]
-    check(cond["StringEquals"]["token.actions.githubusercontent.com:aud"]
-          == "sts.amazonaws.com", "trust: aud pinned with StringEquals")
     got = []
-    for op in ("StringEquals", "StringLike"):
-        v = cond.get(op, {}).get("token.actions.githubusercontent.com:sub")
-        if v is not None:
-            for sub in as_list(v):
-                pattern = "*" in sub or "?" in sub
-                check(pattern == (op == "StringLike"),
-                      "trust: %s under %s" % (sub, op))
-                got.append(sub)
+    for st in doc["Statement"]:
+        check(st["Principal"]["Federated"] == PROVIDER,
+              "trust: principal is the GitHub provider")
+        check(st["Action"] == "sts:AssumeRoleWithWebIdentity",
+              "trust: action AssumeRoleWithWebIdentity")
+        cond = st["Condition"]
+        check(cond["StringEquals"]["token.actions.githubusercontent.com:aud"]
+              == "sts.amazonaws.com", "trust: aud pinned with StringEquals")
+        for op in ("StringEquals", "StringLike"):
+            v = cond.get(op, {}).get("token.actions.githubusercontent.com:sub")
+            if v is not None:
+                for sub in as_list(v):
+                    pattern = "*" in sub or "?" in sub
+                    check(pattern == (op == "StringLike"),
+                          "trust: %s under %s" % (sub, op))
+                    got.append(sub)
+        check(not any(k.startswith("ForAllValues") for k in cond),
+              "trust: no ForAllValues")
     check(sorted(got) == sorted(subs),
           "trust: sub values %s (got %s)" % (subs, got))
-    check(not any(k.startswith("ForAllValues") for k in cond),
-          "trust: no ForAllValues")
     check(tags_managed(iam.list_role_tags(RoleName=role)["Tags"]),
           "role tagged managed-by=ecr-wizard")
 

@@ -50,8 +50,12 @@ fuzz)
 	;;
 screenshots)
 	need_cmd tmux tmux
-	need_cmd convert imagemagick
-	fc-list 2>/dev/null | grep -qi "dejavu sans mono" || want="$want fonts-dejavu-core"
+	need_cmd git git
+	# the renderer runs with Debian's python3, which has Pillow as a package
+	[ -x /usr/bin/python3 ] || want="$want python3"
+	/usr/bin/python3 -c 'import PIL' 2>/dev/null || want="$want python3-pil"
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] ||
+		want="$want fonts-dejavu-core"
 	;;
 esac
 

@@ -30,8 +30,8 @@ not_ok() {
 	failed=1
 	echo "not ok $n - $1"
 	if [ -n "${FL_OUT:-}" ]; then
-		[ -s "$FL_OUT/stdout" ] && tail -n 15 "$FL_OUT/stdout" | sed 's/^/#   out: /'
-		[ -s "$FL_OUT/stderr" ] && tail -n 10 "$FL_OUT/stderr" | sed 's/^/#   err: /'
+		[ -s "$FL_OUT/stdout" ] && tail -n 15 "$FL_OUT/stdout" | fl_mask | sed 's/^/#   out: /'
+		[ -s "$FL_OUT/stderr" ] && tail -n 10 "$FL_OUT/stderr" | fl_mask | sed 's/^/#   err: /'
 	fi
 	return 0
 }
@@ -41,6 +41,12 @@ check() {
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 note() { echo "# $*"; }
+# Test output never shows a credential, not even a fake one: the canary
+# values of secret_leak.sh and the keys of fl_env are masked.
+fl_mask() {
+	sed 's/[A-Z]*LEAKCANARY[A-Za-z0-9\/+=]*/<canary>/g
+s/[A-Za-z]*Secret[A-Za-z]*0000[0-9]*/<secret>/g'
+}
 
 fl_cleanup() {
 	for p in $FL_PIDS; do
@@ -91,6 +97,7 @@ urllib.request.urlopen(urllib.request.Request(
 PY
 	: >"$FL_PX/requests.log"
 	: >"$FL_PX/rules.json"
+	rm -f "$FL_PX"/held.*
 }
 
 # fl_count OP: requests for OP in the proxy log ("*": all).

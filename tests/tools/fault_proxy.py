@@ -2,14 +2,18 @@
 """fault_proxy.py - a fault-injecting HTTP proxy in front of moto server.
 
     fault_proxy.py --upstream URL --dir DIR [--rules FILE]
+                   [--cert PEM --key PEM]
 
-Listens on a free 127.0.0.1 port and forwards every request to URL (the
+Listens on a free 127.0.0.1 port (HTTPS with --cert/--key: a client
+whose TLS handshake fails is dropped and never logged) and forwards every request to URL (the
 moto server), unless a rule says otherwise.  Writes DIR/port (the port,
 written last, so its presence means "ready"), DIR/pid, and appends one
 JSON line per request to DIR/requests.log:
 
     {"n": 1, "t": 1700000000.123, "service": "iam", "op": "CreateRole",
-     "fault": "throttle", "status": 400}
+     "fault": "throttle", "status": 400, "key": "AKIDEXAM"}
+
+("key": the first 8 characters of the access key ID that signed it)
 
 so a test counts requests with grep.  Runs until SIGTERM (kill the pid).
 
@@ -24,7 +28,8 @@ first rule that matches a request applies:
      "nth": [1, 2],           optional: which occurrences (1-based, counted
                               per rule over matching requests); absent: all
      "delay_ms": 2000,        optional: wait first (then apply the fault,
-                              or forward when there is none)
+                              or forward when there is none); DIR/held.OP
+                              is created when the wait starts
      "fault": "..."}          see below; absent: forward (after delay_ms)
 
 Faults:
@@ -108,6 +113,14 @@ def service_of(headers, host):
     return host.split(".")[0] if host else "?"
 
 
+def key_prefix(headers):
+    """The first 8 characters of the signing key ID: enough for a test to
+    see which credentials were used, too little to be one."""
+    auth = headers.get("Authorization", "")
+    i = auth.find("Credential=")
+    return auth[i + 11:i + 19] if i >= 0 else ""
+
+
 def operation_of(headers, body):
     target = headers.get("X-Amz-Target")
     if target:
@@ -180,6 +193,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.handle_any()
 
+    def client_gone(self):
+        """Whether the client closed its end (EOF or reset)."""
+        try:
+            self.connection.setblocking(False)
+            try:
+                return self.connection.recv(1, socket.MSG_PEEK) == b""
+            finally:
+                self.connection.setblocking(True)
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
     def send_raw(self, status, headers, body):
         self.send_response(status)
         for k, v in headers:
@@ -246,12 +272,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n, rule = choose(service, op)
         fault = rule.get("fault") if rule else None
         entry = {"n": n, "t": round(time.time(), 3), "service": service,
-                 "op": op, "fault": fault or ""}
+                 "op": op, "fault": fault or "",
+                 "key": key_prefix(self.headers)}
         if rule and rule.get("delay_ms"):
             entry["delay_ms"] = rule["delay_ms"]
         if fault == "hang":
             entry["status"] = 0
             record(entry)
+            open(os.path.join(ARGS.dir, "held." + op), "a").close()
             self.close_connection = True
             # Never answer: wait until the client goes away or we stop.
             self.connection.settimeout(0.2)
@@ -265,7 +293,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     break
             return
         if rule and rule.get("delay_ms"):
-            STOP.wait(rule["delay_ms"] / 1000.0)
+            # Tell a waiting test that the client is now held here.
+            open(os.path.join(ARGS.dir, "held." + op), "a").close()
+            deadline = time.time() + rule["delay_ms"] / 1000.0
+            while time.time() < deadline and not STOP.is_set():
+                if self.client_gone():
+                    # Do not act for a client that gave up (it was
+                    # interrupted): a late forward would reach moto in
+                    # the middle of a later test case.
+                    entry["status"] = 0
+                    entry["client_gone"] = True
+                    record(entry)
+                    self.close_connection = True
+                    return
+                STOP.wait(min(0.05, max(0.0, deadline - time.time())))
         if fault == "throttle":
             entry["status"] = 400
             record(entry)
@@ -328,11 +369,19 @@ def main():
     ap.add_argument("--upstream", required=True)
     ap.add_argument("--dir", required=True)
     ap.add_argument("--rules")
+    ap.add_argument("--cert", help="serve HTTPS with this certificate "
+                    "chain (PEM); see tls_server.py")
+    ap.add_argument("--key", help="the certificate's private key (PEM)")
     ARGS = ap.parse_args()
     os.makedirs(ARGS.dir, exist_ok=True)
     if not ARGS.rules:
         ARGS.rules = os.path.join(ARGS.dir, "rules.json")
     srv = Server(("127.0.0.1", 0), Handler)
+    if ARGS.cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.cert, ARGS.key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 
     def stop(signo, frame):
         STOP.set()

@@ -394,6 +394,8 @@ static void test_process_cancel(void **state)
 	assert_int_equal(
 	    ew_credential_process_run(&f->cr, f->path, &o, &f->ctx, &err),
 	    EW_ECANCEL);
+	assert_string_equal(err.message,
+			    "credential_process 'slow.sh' cancelled");
 	assert_true(time(NULL) - t0 < 4);
 	ew_cancel_release(&c);
 }
@@ -568,6 +570,49 @@ static void test_web_identity(void **state)
 	    strstr(f->tr.req_body.ptr, "WebIdentityToken=eyJhbGciOi.jwt.body"));
 	assert_non_null(strstr(f->tr.req_body.ptr, "RoleSessionName=ecr-"
 						   "wizard-"));
+}
+
+/* A token file the profile names but that cannot be used is an error
+ * naming the file, never a silent fall-through to the next source. */
+static void test_web_identity_bad_token(void **state)
+{
+	struct fx *f = *state;
+	struct ew_session s;
+	struct ew_aws_options o = {"w", "eu-west-1", NULL, 0};
+	char cfg[900], path[700];
+
+	snprintf(cfg, sizeof(cfg),
+		 "[profile w]\nrole_arn = arn:aws:iam::1:role/web\n"
+		 "web_identity_token_file = %s/token.jwt\n",
+		 f->home);
+	files(f, cfg, "");
+	snprintf(path, sizeof(path), "%s/token.jwt", f->home);
+
+	/* missing */
+	assert_int_equal(ew_session_resolve(&s, &f->ctx, &o, &f->err),
+			 EW_ENOCREDS);
+	ew_session_release(&s);
+	assert_non_null(strstr(f->err.message, "with a web identity"));
+	assert_non_null(strstr(f->err.message, path));
+	assert_non_null(strstr(f->err.message, "No such file"));
+
+	/* blank */
+	fx_write(f->home, "token.jwt", " \r\n", 0600);
+	assert_int_equal(ew_session_resolve(&s, &f->ctx, &o, &f->err),
+			 EW_ENOCREDS);
+	ew_session_release(&s);
+	assert_non_null(strstr(f->err.message, "is empty"));
+
+	/* a directory */
+	assert_int_equal(unlink(path), 0);
+	fx_write(f->home, "token.jwt/x", "", 0600);
+	assert_int_equal(ew_session_resolve(&s, &f->ctx, &o, &f->err),
+			 EW_ENOCREDS);
+	ew_session_release(&s);
+	assert_non_null(strstr(f->err.message, path));
+	assert_non_null(strstr(f->err.message, "Is a directory"));
+	/* nothing was sent */
+	assert_int_equal(f->tr.calls, 0);
 }
 
 /* ---------------------------------------------------------------- SSO */
@@ -830,6 +875,7 @@ int main(void)
 	    T(test_assume_role_config_errors),
 	    T(test_assume_role_request),
 	    T(test_web_identity),
+	    T(test_web_identity_bad_token),
 	    T(test_sso_cache_path),
 	    T(test_sso_times),
 	    T(test_sso_flow),

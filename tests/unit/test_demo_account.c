@@ -447,6 +447,96 @@ static void test_role_lifecycle(void **state)
 	ew_transport_free(t);
 }
 
+/* The Key=Value pairs of the Tags list at path, in order, as "k=v;". */
+static void tag_pairs(char *out, size_t size, const struct call *c,
+		      const char *path)
+{
+	const struct ew_xml_node *tags = ew_xml_find(c->xml, path), *m;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (m = tags ? ew_xml_next(tags, "member", NULL) : NULL; m;
+	     m = ew_xml_next(tags, "member", m))
+		n += (size_t)snprintf(out + n, size - n, "%s=%s;",
+				      ew_xml_text(m, "Key"),
+				      ew_xml_text(m, "Value"));
+}
+
+/* Form bodies decode as AWS reads them ('+' a space, %2B a plus, a bad
+ * escape kept); Tag* replaces a key's value or appends, Untag* removes,
+ * List*Tags shows them in order. */
+static void test_form_and_tags(void **state)
+{
+	struct ew_transport *t = sim(NULL);
+	struct ew_buf body;
+	struct call c;
+	char pairs[256];
+
+	(void)state;
+	create_provider(t);
+	ew_buf_init(&body);
+	form_add(&body, "Action", "CreateRole");
+	form_add(&body, "Version", "2010-05-08");
+	form_add(&body, "RoleName", "tagged");
+	form_add(&body, "AssumeRolePolicyDocument", trust_doc);
+	assert_int_equal(ew_buf_puts(&body, "&Description=a+b%2Bc%zz%4"
+					    "&Tags.member.1.Key=team"
+					    "&Tags.member.1.Value=web"),
+			 0);
+	perform(t, &c, "iam", EW_DEMO_ACCESS_KEY_ID, NULL, NULL, body.ptr,
+		NULL);
+	ew_buf_release(&body);
+	assert_int_equal(c.resp.status, 200);
+	assert_string_equal(text(&c, "CreateRoleResult/Role/Description"),
+			    "a b+c%zz%4");
+	call_release(&c);
+
+	iam(t, &c, "TagRole", "RoleName", "tagged", "Tags.member.1.Key",
+	    "managed-by", "Tags.member.1.Value", "ecr-wizard",
+	    "Tags.member.2.Key", "team", "Tags.member.2.Value", "platform");
+	assert_int_equal(c.resp.status, 200);
+	call_release(&c);
+	iam(t, &c, "ListRoleTags", "RoleName", "tagged");
+	tag_pairs(pairs, sizeof(pairs), &c, "ListRoleTagsResult/Tags");
+	assert_string_equal(pairs, "team=platform;managed-by=ecr-wizard;");
+	assert_string_equal(text(&c, "ListRoleTagsResult/IsTruncated"),
+			    "false");
+	call_release(&c);
+	iam(t, &c, "UntagRole", "RoleName", "tagged", "TagKeys.member.1",
+	    "team", "TagKeys.member.2", "absent");
+	assert_int_equal(c.resp.status, 200);
+	call_release(&c);
+	iam(t, &c, "ListRoleTags", "RoleName", "tagged");
+	tag_pairs(pairs, sizeof(pairs), &c, "ListRoleTagsResult/Tags");
+	assert_string_equal(pairs, "managed-by=ecr-wizard;");
+	call_release(&c);
+
+	/* a key longer than 128 characters is refused, nothing changes */
+	{
+		char key[140];
+
+		memset(key, 'k', sizeof(key) - 1);
+		key[sizeof(key) - 1] = '\0';
+		iam(t, &c, "TagOpenIDConnectProvider",
+		    "OpenIDConnectProviderArn", GITHUB_PROVIDER,
+		    "Tags.member.1.Key", key, "Tags.member.1.Value", "v");
+		assert_xml_error(&c, 400, "ValidationError", NULL);
+		call_release(&c);
+	}
+	iam(t, &c, "TagOpenIDConnectProvider", "OpenIDConnectProviderArn",
+	    GITHUB_PROVIDER, "Tags.member.1.Key", "managed-by",
+	    "Tags.member.1.Value", "someone-else");
+	assert_int_equal(c.resp.status, 200);
+	call_release(&c);
+	iam(t, &c, "ListOpenIDConnectProviderTags", "OpenIDConnectProviderArn",
+	    GITHUB_PROVIDER);
+	tag_pairs(pairs, sizeof(pairs), &c,
+		  "ListOpenIDConnectProviderTagsResult/Tags");
+	assert_string_equal(pairs, "managed-by=someone-else;");
+	call_release(&c);
+	ew_transport_free(t);
+}
+
 static void test_policy_versions(void **state)
 {
 	struct ew_transport *t = sim(NULL);
@@ -1129,6 +1219,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_caller_identity),
 	    cmocka_unit_test(test_role_lifecycle),
+	    cmocka_unit_test(test_form_and_tags),
 	    cmocka_unit_test(test_policy_versions),
 	    cmocka_unit_test(test_ecr_repository),
 	    cmocka_unit_test(test_scenario_list),

@@ -137,6 +137,72 @@ static void test_bad_paths_are_refused(void **state)
 	    EW_EINVAL);
 }
 
+/* Both readers take a file of exactly max bytes and refuse one byte more,
+ * and say which file and why; the secret reader reserves max + 1 bytes
+ * before reading, so no realloc leaves a copy behind. */
+static void test_read_caps_and_errors(void **state)
+{
+	char path[512], big[40];
+	struct ew_buf b;
+	struct ew_error err;
+	int (*readers[2])(struct ew_buf *, const char *, size_t,
+			  struct ew_error *) = {ew_file_read,
+						ew_file_read_secret};
+
+	(void)state;
+	memset(big, 'k', sizeof(big));
+	assert_int_equal(
+	    ew_file_write_atomic(root, "exact", big, 32, 0600, &err), 0);
+	assert_int_equal(
+	    ew_file_write_atomic(root, "over", big, 33, 0600, &err), 0);
+	for (int i = 0; i < 2; i++) {
+		ew_buf_init(&b);
+		snprintf(path, sizeof(path), "%s/exact", root);
+		assert_int_equal(readers[i](&b, path, 32, &err), 0);
+		assert_int_equal(b.len, 32);
+		assert_int_equal(b.ptr[32], '\0');
+		if (i == 1)
+			assert_true(b.cap >= 32 + 2);
+		ew_buf_release_secret(&b);
+
+		ew_buf_init(&b);
+		snprintf(path, sizeof(path), "%s/over", root);
+		assert_int_equal(readers[i](&b, path, 32, &err), EW_EIO);
+		assert_non_null(strstr(err.message, path));
+		assert_non_null(strstr(err.message, "larger than 32 bytes"));
+		ew_buf_release_secret(&b);
+
+		ew_buf_init(&b);
+		assert_int_equal(readers[i](&b, root, 32, &err), EW_EIO);
+		assert_non_null(strstr(err.message, "Is a directory"));
+		ew_buf_release(&b);
+
+		ew_buf_init(&b);
+		snprintf(path, sizeof(path), "%s/missing", root);
+		assert_int_equal(readers[i](&b, path, 32, &err), EW_ENOTFOUND);
+		assert_non_null(strstr(err.message, path));
+		ew_buf_release(&b);
+	}
+	/* a larger file read in several chunks */
+	{
+		char *many = malloc(20000);
+
+		assert_non_null(many);
+		for (int i = 0; i < 20000; i++)
+			many[i] = (char)('a' + i % 26);
+		assert_int_equal(
+		    ew_file_write_atomic(root, "many", many, 20000, 0600, &err),
+		    0);
+		snprintf(path, sizeof(path), "%s/many", root);
+		ew_buf_init(&b);
+		assert_int_equal(ew_file_read(&b, path, 1 << 20, &err), 0);
+		assert_int_equal(b.len, 20000);
+		assert_memory_equal(b.ptr, many, 20000);
+		ew_buf_release(&b);
+		free(many);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +210,7 @@ int main(void)
 	    cmocka_unit_test(test_symlinked_directory_is_not_followed),
 	    cmocka_unit_test(test_symlink_at_target_is_replaced_not_followed),
 	    cmocka_unit_test(test_bad_paths_are_refused),
+	    cmocka_unit_test(test_read_caps_and_errors),
 	};
 	return cmocka_run_group_tests(tests, make_root, remove_root);
 }

@@ -431,15 +431,18 @@ static void test_ecr_tags(void **state)
 
 /* ------------------------------------------------ recording transport */
 
-/* Answers every request with one canned status and body, and keeps the
- * last request's body and X-Amz-Target. */
+/* Answers every request with one canned status and body (or, when pages
+ * is set, the calls-th of them), keeps the last request's body and
+ * X-Amz-Target, and logs every body, one a line. */
 struct rec {
 	struct ew_transport base;
 	struct ew_buf body;
+	struct ew_buf log;
 	char target[128];
 	int calls;
 	long status;
 	const char *answer;
+	const char *const *pages; /* NULL-terminated */
 };
 
 static int rec_perform(struct ew_transport *t,
@@ -459,7 +462,13 @@ static int rec_perform(struct ew_transport *t,
 		if (strcasecmp(req->headers[i].name, "X-Amz-Target") == 0)
 			snprintf(r->target, sizeof(r->target), "%s",
 				 req->headers[i].value);
+	assert_int_equal(ew_buf_add(&r->log, req->body, req->body_len), 0);
+	assert_int_equal(ew_buf_putc(&r->log, '\n'), 0);
 	resp->status = r->status;
+	if (r->pages) {
+		assert_non_null(r->pages[r->calls - 1]);
+		r->answer = r->pages[r->calls - 1];
+	}
 	assert_int_equal(ew_buf_puts(&resp->body, r->answer), 0);
 	return 0;
 }
@@ -485,6 +494,7 @@ static void rec_init(struct rec_env *e)
 	memset(e, 0, sizeof(*e));
 	e->rec.base.ops = &rec_ops;
 	ew_buf_init(&e->rec.body);
+	ew_buf_init(&e->rec.log);
 	ew_context_init_default(&e->ctx);
 	e->ctx.transport = &e->rec.base;
 	ew_credentials_init(&cr);
@@ -504,6 +514,16 @@ static void rec_release(struct rec_env *e)
 {
 	ew_aws_client_release(&e->c);
 	ew_buf_release(&e->rec.body);
+	ew_buf_release(&e->rec.log);
+}
+
+/* Answer the next requests with pages[0], pages[1], ... (status 200). */
+static void rec_pages(struct rec_env *e, const char *const *pages)
+{
+	e->rec.status = 200;
+	e->rec.pages = pages;
+	e->rec.calls = 0;
+	ew_buf_clear(&e->rec.log);
 }
 
 #define assert_sent(e, s)                                                      \
@@ -642,6 +662,165 @@ static void test_request_role_and_policy(void **state)
 	rec_release(&e);
 }
 
+#define assert_logged(e, s)                                                    \
+	do {                                                                   \
+		if (!strstr((e)->rec.log.ptr, (s)))                            \
+			fail_msg("'%s' not in requests '%s'", (s),             \
+				 (e)->rec.log.ptr);                            \
+	} while (0)
+
+static int stop_after_first(const struct ew_iam_role *role, void *payload)
+{
+	int *seen = payload;
+
+	(void)role;
+	(*seen)++;
+	return 7;
+}
+
+/* The List actions follow Marker while IsTruncated, sending their own
+ * parameters again with every page. */
+static void test_request_paging(void **state)
+{
+	static const char *const versions[] = {
+	    "<ListPolicyVersionsResponse><ListPolicyVersionsResult><Versions>"
+	    "<member><VersionId>v2</VersionId>"
+	    "<IsDefaultVersion>true</IsDefaultVersion></member></Versions>"
+	    "<IsTruncated>true</IsTruncated><Marker>m+1/x</Marker>"
+	    "</ListPolicyVersionsResult></ListPolicyVersionsResponse>",
+	    "<ListPolicyVersionsResponse><ListPolicyVersionsResult><Versions>"
+	    "<member><VersionId>v1</VersionId>"
+	    "<IsDefaultVersion>false</IsDefaultVersion></member></Versions>"
+	    "<IsTruncated>false</IsTruncated>"
+	    "</ListPolicyVersionsResult></ListPolicyVersionsResponse>",
+	    NULL};
+	static const char *const attached[] = {
+	    "<ListAttachedRolePoliciesResponse>"
+	    "<ListAttachedRolePoliciesResult><AttachedPolicies>"
+	    "<member><PolicyName>nameless</PolicyName></member>"
+	    "<member><PolicyName>a</PolicyName><PolicyArn>arn:a</PolicyArn>"
+	    "</member></AttachedPolicies><IsTruncated>true</IsTruncated>"
+	    "<Marker>p2</Marker></ListAttachedRolePoliciesResult>"
+	    "</ListAttachedRolePoliciesResponse>",
+	    "<ListAttachedRolePoliciesResponse>"
+	    "<ListAttachedRolePoliciesResult><AttachedPolicies>"
+	    "<member><PolicyName>b</PolicyName><PolicyArn>arn:b</PolicyArn>"
+	    "</member></AttachedPolicies></ListAttachedRolePoliciesResult>"
+	    "</ListAttachedRolePoliciesResponse>",
+	    NULL};
+	static const char *const roles[] = {
+	    "<ListRolesResponse><ListRolesResult><Roles><member>"
+	    "<RoleName>r1</RoleName><Arn>arn:aws:iam::1:role/ci/r1</Arn>"
+	    "</member></Roles><IsTruncated>true</IsTruncated>"
+	    "<Marker>2</Marker></ListRolesResult></ListRolesResponse>",
+	    "<ListRolesResponse><ListRolesResult><Roles><member>"
+	    "<RoleName>r2</RoleName><Arn>arn:aws:iam::1:role/ci/r2</Arn>"
+	    "</member></Roles><IsTruncated>false</IsTruncated>"
+	    "</ListRolesResult></ListRolesResponse>",
+	    NULL};
+	static const char *const no_marker[] = {
+	    "<ListRolesResponse><ListRolesResult><Roles><member>"
+	    "<RoleName>r1</RoleName><Arn>arn:aws:iam::1:role/r1</Arn>"
+	    "</member></Roles><IsTruncated>true</IsTruncated>"
+	    "</ListRolesResult></ListRolesResponse>",
+	    NULL};
+	struct ew_iam_policy_versions v;
+	struct ew_iam_attached_policies a;
+	struct ew_iam_roles r;
+	struct ew_error err;
+	struct rec_env e;
+	int seen = 0;
+
+	(void)state;
+	rec_init(&e);
+	rec_pages(&e, versions);
+	assert_int_equal(ew_iam_list_policy_versions(&v, &e.c, "arn:p", &err),
+			 0);
+	assert_int_equal(e.rec.calls, 2);
+	assert_int_equal(v.n, 2);
+	assert_string_equal(v.v[0].version_id, "v2");
+	assert_true(v.v[0].is_default);
+	assert_string_equal(v.v[1].version_id, "v1");
+	assert_false(v.v[1].is_default);
+	ew_iam_policy_versions_release(&v);
+	assert_logged(&e, "&PolicyArn=arn%3Ap\n");
+	assert_logged(&e, "&PolicyArn=arn%3Ap&Marker=m%2B1%2Fx\n");
+
+	rec_pages(&e, attached);
+	assert_int_equal(
+	    ew_iam_list_attached_role_policies(&a, &e.c, "role", &err), 0);
+	assert_int_equal(e.rec.calls, 2);
+	/* a member without PolicyArn is skipped */
+	assert_int_equal(a.n, 2);
+	assert_string_equal(a.v[0].name, "a");
+	assert_string_equal(a.v[0].arn, "arn:a");
+	assert_string_equal(a.v[1].name, "b");
+	assert_string_equal(a.v[1].arn, "arn:b");
+	ew_iam_attached_policies_release(&a);
+	assert_logged(&e, "&RoleName=role\n");
+	assert_logged(&e, "&RoleName=role&Marker=p2\n");
+
+	rec_pages(&e, roles);
+	assert_int_equal(ew_iam_list_roles_all(&r, &e.c, "/ci/", 1, &err), 0);
+	assert_int_equal(e.rec.calls, 2);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.v[0].name, "r1");
+	assert_string_equal(r.v[1].name, "r2");
+	ew_iam_roles_release(&r);
+	assert_logged(&e, "&PathPrefix=%2Fci%2F&MaxItems=1\n");
+	assert_logged(&e, "&PathPrefix=%2Fci%2F&MaxItems=1&Marker=2\n");
+
+	/* without MaxItems none is sent; the callback can stop the walk */
+	rec_pages(&e, roles);
+	assert_int_equal(
+	    ew_iam_list_roles(&e.c, NULL, 0, stop_after_first, &seen, &err), 7);
+	assert_int_equal(seen, 1);
+	assert_int_equal(e.rec.calls, 1);
+	assert_null(strstr(e.rec.log.ptr, "MaxItems"));
+
+	/* a truncated page without a Marker cannot be followed */
+	rec_pages(&e, no_marker);
+	assert_int_equal(ew_iam_list_roles_all(&r, &e.c, NULL, 0, &err),
+			 EW_EPARSE);
+	assert_non_null(strstr(err.message, "without a Marker"));
+	assert_int_equal(r.n, 0);
+	assert_null(r.v);
+	rec_release(&e);
+}
+
+/* Tag lists: set replaces the first tag of that key or appends, remove
+ * keeps the order of the others (the demo account's TagRole/UntagRole). */
+static void test_tags_set_remove(void **state)
+{
+	struct ew_tags t = {0};
+
+	(void)state;
+	assert_int_equal(ew_tags_add(&t, "a", "1"), 0);
+	assert_int_equal(ew_tags_add(&t, "b", NULL), 0);
+	assert_int_equal(ew_tags_add(&t, "c", "3"), 0);
+	assert_int_equal(ew_tags_set(&t, "b", "2"), 0);
+	assert_int_equal(t.n, 3);
+	assert_string_equal(ew_tags_get(&t, "b"), "2");
+	assert_int_equal(ew_tags_set(&t, "d", NULL), 0);
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.v[3].key, "d");
+	assert_string_equal(t.v[3].value, "");
+	/* keys are case-sensitive, as AWS compares them */
+	assert_int_equal(ew_tags_set(&t, "A", "x"), 0);
+	assert_int_equal(t.n, 5);
+	assert_string_equal(ew_tags_get(&t, "a"), "1");
+	ew_tags_remove(&t, "b");
+	ew_tags_remove(&t, "nope");
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.v[0].key, "a");
+	assert_string_equal(t.v[1].key, "c");
+	assert_string_equal(t.v[2].key, "d");
+	assert_string_equal(t.v[3].key, "A");
+	assert_null(ew_tags_get(&t, "b"));
+	ew_tags_release(&t);
+	assert_int_equal(t.n, 0);
+}
+
 static void test_request_assume_role(void **state)
 {
 	struct ew_credentials cr;
@@ -712,6 +891,24 @@ static void test_request_ecr(void **state)
 	    "\"ecr-wizard\"}]}"));
 	cJSON_Delete(body);
 
+	/* IMMUTABLE_WITH_EXCLUSION carries its wildcard filters. */
+	{
+		static const char *const excl[] = {"latest", "dev-*"};
+
+		o.tag_mutability = "IMMUTABLE_WITH_EXCLUSION";
+		o.tag_exclusions = excl;
+		o.ntag_exclusions = 2;
+		o.tags = NULL;
+		rec_answer(&e, 200,
+			   "{\"repository\":{\"repositoryName\":\"a\"}}");
+		assert_int_equal(
+		    ew_ecr_create_repository(NULL, &e.c, "a", &o, &err), 0);
+		assert_sent(&e, "\"imageTagMutabilityExclusionFilters\":["
+				"{\"filterType\":\"WILDCARD\",\"filter\":"
+				"\"latest\"},{\"filterType\":\"WILDCARD\","
+				"\"filter\":\"dev-*\"}]");
+	}
+
 	/* A named miss answered with an empty list still reads as not
 	 * found. */
 	rec_answer(&e, 200, "{\"repositories\":[]}");
@@ -753,6 +950,8 @@ int main(void)
 	    cmocka_unit_test(test_ecr_tags),
 	    cmocka_unit_test(test_request_oidc),
 	    cmocka_unit_test(test_request_role_and_policy),
+	    cmocka_unit_test(test_request_paging),
+	    cmocka_unit_test(test_tags_set_remove),
 	    cmocka_unit_test(test_request_assume_role),
 	    cmocka_unit_test(test_request_ecr),
 	};

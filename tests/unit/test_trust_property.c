@@ -6,9 +6,11 @@
  * pushed through the same validating setters the flags and the form use.
  * Whatever the setters accept, every target's trust policy (parsed back
  * with cJSON) must:
- *   - have one Allow statement for sts:AssumeRoleWithWebIdentity from the
- *     GitHub OIDC provider, with aud pinned by StringEquals and only
- *     StringEquals/StringLike conditions (never ForAllValues/ForAnyValue);
+ *   - have only Allow statements for sts:AssumeRoleWithWebIdentity from
+ *     the GitHub OIDC provider, each with aud pinned by StringEquals, sub
+ *     restricted under exactly one operator (statements are ORed, the
+ *     operators inside one are ANDed), and only StringEquals/StringLike
+ *     (never ForAllValues/ForAnyValue);
  *   - give only subjects that start with exactly "repo:OWNER/REPO:" or
  *     "repo:OWNER@OID/REPO@RID:" of the configured repository, with no
  *     wildcard before the context and no policy variable anywhere;
@@ -427,25 +429,103 @@ static void check_sub_value(const cJSON *v, bool is_pattern,
 	}
 }
 
+/* One statement: Allow, the GitHub provider, AssumeRoleWithWebIdentity,
+ * aud pinned, and sub restricted under exactly one operator.  A statement
+ * without a sub condition would admit every repository; sub under both
+ * operators would be ANDed by IAM and admit nothing.  Returns the number
+ * of subjects it holds. */
+static unsigned check_statement(const cJSON *stmt, const char *json,
+				const struct subject_ctx *c, bool china)
+{
+	const char *issuer = "token.actions.githubusercontent.com";
+	const cJSON *cond, *op, *fed, *aud;
+	struct ew_buf want;
+	unsigned nsubs = 0, sub_ops = 0;
+	size_t arn_len;
+
+	assert_string_equal(
+	    cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(stmt, "Effect")),
+	    "Allow");
+	assert_string_equal(
+	    cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(stmt, "Action")),
+	    "sts:AssumeRoleWithWebIdentity");
+	fed = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(stmt, "Principal"), "Federated");
+	assert_true(cJSON_IsString(fed));
+	ew_buf_init(&want);
+	assert_int_equal(ew_buf_printf(&want, ":iam::%s:oidc-provider/%s",
+				       c->s->account, issuer),
+			 0);
+	arn_len = strlen(fed->valuestring);
+	assert_true(strncmp(fed->valuestring, "arn:aws", 7) == 0);
+	assert_true(arn_len > want.len &&
+		    strcmp(fed->valuestring + arn_len - want.len, want.ptr) ==
+			0);
+	ew_buf_release(&want);
+
+	cond = cJSON_GetObjectItemCaseSensitive(stmt, "Condition");
+	assert_true(cJSON_IsObject(cond));
+	cJSON_ArrayForEach(op, cond)
+	{
+		const cJSON *key;
+		bool like = false;
+
+		if (strcmp(op->string, "StringEquals") == 0)
+			like = false;
+		else if (strcmp(op->string, "StringLike") == 0)
+			like = true;
+		else
+			fail_msg("unexpected condition operator '%s'",
+				 op->string);
+		cJSON_ArrayForEach(key, op)
+		{
+			if (strcmp(key->string,
+				   "token.actions.githubusercontent.com:sub") ==
+			    0) {
+				sub_ops++;
+				check_sub_value(key, like, c, &nsubs);
+			} else if (like ||
+				   strcmp(key->string,
+					  "token.actions.githubusercontent"
+					  ".com:aud") != 0) {
+				fail_msg("unexpected condition key '%s' under "
+					 "'%s'",
+					 key->string, op->string);
+			}
+		}
+	}
+	if (sub_ops != 1)
+		fail_msg("a statement restricts sub under %u operators (must "
+			 "be exactly 1):\n%s",
+			 sub_ops, json);
+	aud = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cond, "StringEquals"),
+	    "token.actions.githubusercontent.com:aud");
+	if (!cJSON_IsString(aud))
+		fail_msg("a statement does not pin aud:\n%s", json);
+	assert_string_equal(aud->valuestring, china ? "sts.amazonaws.com.cn"
+						    : "sts.amazonaws.com");
+	return nsubs;
+}
+
 static void check_policy(const char *json, const struct ew_setup *s,
 			 const struct ew_env_target *env, struct stats *st)
 {
-	const char *issuer = "token.actions.githubusercontent.com";
 	const char *region = ew_setup_target_region(s, NULL);
 	bool china = strncmp(region, "cn-", 3) == 0;
 	cJSON *doc = cJSON_Parse(json);
-	const cJSON *stmts, *stmt, *cond, *op, *fed, *aud;
-	struct ew_buf legacy, immutable, envctx, want_sub;
+	const cJSON *stmts, *stmt;
+	struct ew_buf legacy, immutable, envctx;
 	struct subject_ctx c = {s, NULL, NULL, NULL, st};
-	unsigned nsubs = 0, want_n = 0;
-	size_t arn_len;
+	unsigned nsubs = 0, want_n;
 
 	if (!doc)
 		fail_msg("trust policy is not JSON:\n%s", json);
 	ew_buf_init(&legacy);
 	ew_buf_init(&immutable);
 	ew_buf_init(&envctx);
-	ew_buf_init(&want_sub);
 	assert_int_equal(
 	    ew_buf_printf(&legacy, "repo:%s/%s:", s->owner, s->repo), 0);
 	c.legacy = legacy.ptr;
@@ -469,75 +549,22 @@ static void check_policy(const char *json, const struct ew_setup *s,
 	    cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(doc, "Version")),
 	    "2012-10-17");
+	/* Statements are ORed; each one on its own must keep to this
+	 * repository. */
 	stmts = cJSON_GetObjectItemCaseSensitive(doc, "Statement");
-	assert_true(cJSON_IsArray(stmts));
-	assert_int_equal(cJSON_GetArraySize(stmts), 1);
-	stmt = cJSON_GetArrayItem(stmts, 0);
-	assert_string_equal(
-	    cJSON_GetStringValue(
-		cJSON_GetObjectItemCaseSensitive(stmt, "Effect")),
-	    "Allow");
-	assert_string_equal(
-	    cJSON_GetStringValue(
-		cJSON_GetObjectItemCaseSensitive(stmt, "Action")),
-	    "sts:AssumeRoleWithWebIdentity");
-	fed = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(stmt, "Principal"), "Federated");
-	assert_true(cJSON_IsString(fed));
-	assert_int_equal(ew_buf_printf(&want_sub, ":iam::%s:oidc-provider/%s",
-				       s->account, issuer),
-			 0);
-	arn_len = strlen(fed->valuestring);
-	assert_true(strncmp(fed->valuestring, "arn:aws", 7) == 0);
-	assert_true(arn_len > want_sub.len &&
-		    strcmp(fed->valuestring + arn_len - want_sub.len,
-			   want_sub.ptr) == 0);
-
-	cond = cJSON_GetObjectItemCaseSensitive(stmt, "Condition");
-	assert_true(cJSON_IsObject(cond));
-	cJSON_ArrayForEach(op, cond)
-	{
-		const cJSON *key;
-		bool like = false;
-
-		if (strcmp(op->string, "StringEquals") == 0)
-			like = false;
-		else if (strcmp(op->string, "StringLike") == 0)
-			like = true;
-		else
-			fail_msg("unexpected condition operator '%s'",
-				 op->string);
-		cJSON_ArrayForEach(key, op)
-		{
-			if (strcmp(key->string,
-				   "token.actions.githubusercontent.com:sub") ==
-			    0)
-				check_sub_value(key, like, &c, &nsubs);
-			else if (like ||
-				 strcmp(key->string,
-					"token.actions.githubusercontent"
-					".com:aud") != 0)
-				fail_msg("unexpected condition key '%s' under "
-					 "'%s'",
-					 key->string, op->string);
-		}
-	}
-	aud = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(cond, "StringEquals"),
-	    "token.actions.githubusercontent.com:aud");
-	assert_true(cJSON_IsString(aud));
-	assert_string_equal(aud->valuestring, china ? "sts.amazonaws.com.cn"
-						    : "sts.amazonaws.com");
+	if (!cJSON_IsArray(stmts) || cJSON_GetArraySize(stmts) < 1)
+		fail_msg("trust policy has no statement list:\n%s", json);
+	cJSON_ArrayForEach(stmt, stmts) nsubs +=
+	    check_statement(stmt, json, &c, china);
 	/* One subject per scope and form; an env target has one scope. */
 	want_n = (unsigned)(env ? 1 : s->nscopes) * (c.immutable ? 2 : 1);
 	if (nsubs != want_n)
-		fail_msg("%u subjects in the policy, expected %u", nsubs,
-			 want_n);
+		fail_msg("%u subjects in the policy, expected %u:\n%s", nsubs,
+			 want_n, json);
 	cJSON_Delete(doc);
 	ew_buf_release(&legacy);
 	ew_buf_release(&immutable);
 	ew_buf_release(&envctx);
-	ew_buf_release(&want_sub);
 }
 
 /* A setter call that must either succeed or leave the setup unchanged

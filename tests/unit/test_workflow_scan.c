@@ -98,8 +98,7 @@ static void test_missing_id_token(void **state)
 	assert_int_equal(s.njobs, 1);
 	j = job(&s, "build");
 	assert_int_equal(j->id_token, EW_WF_ID_TOKEN_DENIED);
-	assert_string_equal(j->id_token_where,
-			    "workflow permissions (line 6)");
+	assert_string_equal(j->id_token_where, "workflow permissions (line 6)");
 	assert_int_equal(j->nsubjects, 1);
 	assert_true(has_subject(j, "ref:refs/heads/main"));
 	assert_false(j->subjects[0].is_pattern);
@@ -150,9 +149,8 @@ static void test_no_permissions_block(void **state)
 
 	(void)state;
 	ew_workflow_scan_init(&s);
-	assert_int_equal(ew_workflow_scan_add(&s, "w.yml", text,
-					      sizeof(text) - 1, &err),
-			 0);
+	assert_int_equal(
+	    ew_workflow_scan_add(&s, "w.yml", text, sizeof(text) - 1, &err), 0);
 	assert_int_equal(ew_workflow_scan_finish(&s, "trunk", &err), 0);
 	assert_int_equal(s.njobs, 1);
 	assert_int_equal(s.jobs[0].id_token, EW_WF_ID_TOKEN_DEFAULT);
@@ -301,9 +299,8 @@ static void test_reusable_caller(void **state)
 	ew_workflow_scan_release(&s);
 
 	ew_workflow_scan_init(&s);
-	assert_int_equal(ew_workflow_scan_dir(&s, root.ptr,
-					      ".github/workflows/none.yml",
-					      &err),
+	assert_int_equal(ew_workflow_scan_dir(
+			     &s, root.ptr, ".github/workflows/none.yml", &err),
 			 EW_ENOTFOUND);
 	ew_workflow_scan_release(&s);
 	ew_buf_release(&root);
@@ -404,10 +401,30 @@ static void test_hostile_yaml(void **state)
 	    " 7, null]}}\n",
 	};
 
+	struct ew_buf fan;
+	struct ew_workflow_scan s;
+	struct ew_error err;
+
 	(void)state;
+	/* env.A names itself 500 times: the expansion is bounded. */
+	ew_buf_init(&fan);
+	ew_buf_puts(&fan, "on: push\nenv:\n  A: '${{");
+	for (int i = 0; i < 500; i++)
+		ew_buf_puts(&fan, " env.A ||");
+	ew_buf_puts(&fan, " 1 }}'\njobs:\n  j:\n    steps:\n      - uses: "
+			  "aws-actions/configure-aws-credentials@v6\n"
+			  "        with:\n          role-to-assume: "
+			  "${{ env.A }}\n");
+	ew_workflow_scan_init(&s);
+	assert_int_equal(
+	    ew_workflow_scan_add(&s, "fan.yml", fan.ptr, fan.len, &err), 0);
+	assert_int_equal(ew_workflow_scan_finish(&s, "main", &err), 0);
+	assert_int_equal(s.njobs, 1);
+	assert_true(s.jobs[0].role.is_expr);
+	ew_workflow_scan_release(&s);
+	ew_buf_release(&fan);
+
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		struct ew_workflow_scan s;
-		struct ew_error err;
 		int rc;
 
 		ew_workflow_scan_init(&s);
@@ -424,11 +441,16 @@ static void test_filter_to_glob(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-	    {"main", "main"},	      {"releases/**", "releases/*"},
-	    {"feature/*", "feature/*"}, {"v[12].*", "v?.*"},
-	    {"v1.?", "v1*"},	      {"ab+", "ab*"},
-	    {"a\\*b", "a*b"},	      {"**", "*"},
-	    {"!main", NULL},	      {"", NULL},
+	    {"main", "main"},
+	    {"releases/**", "releases/*"},
+	    {"feature/*", "feature/*"},
+	    {"v[12].*", "v?.*"},
+	    {"v1.?", "v1*"},
+	    {"ab+", "ab*"},
+	    {"a\\*b", "a*b"},
+	    {"**", "*"},
+	    {"!main", NULL},
+	    {"", NULL},
 	};
 
 	(void)state;
