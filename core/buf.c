@@ -23,12 +23,9 @@ void ew_buf_release(struct ew_buf *b)
 
 void ew_buf_release_secret(struct ew_buf *b)
 {
-	if (b->cap) {
-		/* volatile so the compiler cannot drop the wipe before free */
-		volatile char *p = b->ptr;
-		for (size_t i = 0; i < b->cap; i++)
-			p[i] = 0;
-	}
+	/* explicit_bzero: a wipe the compiler may not drop before free */
+	if (b->cap)
+		explicit_bzero(b->ptr, b->cap);
 	ew_buf_release(b);
 }
 
@@ -154,7 +151,6 @@ void ew_free_secret(char *s)
 {
 	if (!s)
 		return;
-	for (volatile char *p = s; *p; p++)
-		*p = 0;
+	explicit_bzero(s, strlen(s));
 	free(s);
 }

@@ -185,12 +185,41 @@ static int read_fd(struct ew_buf *out, int fd, const char *path, size_t max,
 		   bool secret, struct ew_error *err)
 {
 	size_t start = out->len, want;
+	struct stat st;
 	ssize_t n;
 
-	if (secret && ew_buf_grow(out, max + 1))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	/* A secret is read into one buffer reserved up front, so no realloc
+	 * leaves a copy behind; the file's size tells how much (reserving
+	 * `max` for every small file costs a page fault per 4 KiB). */
+	if (secret) {
+		/* a pipe or device says nothing: start small, move if
+		 * needed */
+		size_t hint = max < 65536 ? max : 65536;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			hint = (size_t)st.st_size < max ? (size_t)st.st_size + 1
+							: max;
+		if (ew_buf_grow(out, hint + 1))
+			return ew_error_set(err, EW_ENOMEM, "out of memory");
+	}
 	for (;;) {
 		want = max + 1 - (out->len - start);
+		if (secret && out->len + 1 >= out->cap) {
+			/* full and it grew while we read: move it by hand,
+			 * wiping the old copy, instead of letting realloc
+			 * drop it */
+			struct ew_buf bigger;
+
+			ew_buf_init(&bigger);
+			if (ew_buf_grow(&bigger, out->len + want))
+				return ew_error_set(err, EW_ENOMEM,
+						    "out of memory");
+			ew_buf_add(&bigger, out->ptr, out->len);
+			ew_buf_release_secret(out);
+			*out = bigger;
+		}
+		if (secret && want > out->cap - out->len - 1)
+			want = out->cap - out->len - 1;
 		if (!secret && want > 8192)
 			want = 8192;
 		if (ew_buf_grow(out, want))

@@ -6,6 +6,7 @@
 #include "documents.h"
 #include "fsutil.h"
 #include "git_detect.h"
+#include "lazy_curl.h"
 #include "github_api.h"
 #include "http.h"
 
@@ -376,6 +377,23 @@ static int credentials(struct ew_cli_run *r, unsigned flags,
 	return rc;
 }
 
+/* Loads libcurl (and everything it pulls in) on a second core while the
+ * main thread reads git: both are on the path to the first request. */
+static void *prefetch_curl(void *arg)
+{
+	(void)arg;
+	(void)ew_lazy_curl_load(NULL);
+	return NULL;
+}
+
+static void prefetch_start(void)
+{
+	pthread_t tid;
+
+	if (pthread_create(&tid, NULL, prefetch_curl, NULL) == 0)
+		pthread_detach(tid);
+}
+
 int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		     char **argv, unsigned flags)
 {
@@ -417,6 +435,8 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 			command, command);
 		return 2;
 	}
+	if (!r->opt.demo)
+		prefetch_start();
 	rc = detect_github(r, &err);
 	if (!rc)
 		rc = precheck(&r->opt.setup, &err);

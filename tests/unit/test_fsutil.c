@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,39 @@ static void test_read_caps_and_errors(void **state)
 	}
 }
 
+/* A secret from a pipe (no size to go by) larger than the first
+ * reservation arrives whole. */
+static void *fill_fifo(void *arg)
+{
+	const char *path = arg;
+	FILE *f = fopen(path, "w");
+
+	for (int i = 0; f && i < 200000; i++)
+		fputc('a' + i % 26, f);
+	if (f)
+		fclose(f);
+	return NULL;
+}
+
+static void test_read_secret_from_pipe(void **state)
+{
+	char path[300];
+	pthread_t tid;
+	struct ew_buf b;
+	struct ew_error err;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fifo", root);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	ew_buf_init(&b);
+	assert_int_equal(pthread_create(&tid, NULL, fill_fifo, path), 0);
+	assert_int_equal(ew_file_read_secret(&b, path, 1 << 20, &err), 0);
+	pthread_join(tid, NULL);
+	assert_int_equal(b.len, 200000);
+	assert_int_equal(b.ptr[199999], 'a' + 199999 % 26);
+	ew_buf_release_secret(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +245,7 @@ int main(void)
 	    cmocka_unit_test(test_symlink_at_target_is_replaced_not_followed),
 	    cmocka_unit_test(test_bad_paths_are_refused),
 	    cmocka_unit_test(test_read_caps_and_errors),
+	    cmocka_unit_test(test_read_secret_from_pipe),
 	};
 	return cmocka_run_group_tests(tests, make_root, remove_root);
 }
