@@ -225,6 +225,7 @@ fuzz-build: $(FUZZ_BIN)
 bench: $(PROG) $(TBIN)
 	$(Q)sh tests/tools/check-moto.sh
 	$(Q)EW_BIN=$(abspath $(PROG)) EW_TBIN=$(abspath $(TBIN)) sh bench/run.sh
+	$(Q)EW_BIN=$(abspath $(PROG)) sh bench/first_frame.sh
 
 screenshots: $(TBIN) $(PROG)
 	$(Q)sh tests/tools/deps.sh screenshots

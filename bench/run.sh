@@ -72,4 +72,37 @@ print("first apply:  requests %d (target <= 13), sequential depth %d (target <= 
       % (first["requests"], first["sequential_depth"], first["mutations"]))
 print("second apply: requests %d, mutating %d (target 0)" % (second["requests"], second["mutations"]))
 print("peak memory (maxrss):         %.1f MB (target < 16 MB)" % (max(rss) / 1024.0))
+
+# The same apply with 50 ms added to every request by the fault proxy: the
+# wall time should follow the sequential depth, not the request count.
+pdir = os.path.join(work, "proxy")
+os.makedirs(pdir)
+with open(os.path.join(pdir, "rules.json"), "w") as f:
+    json.dump([{"op": "*", "delay_ms": 50}], f)
+proxy = subprocess.Popen([sys.executable, os.path.join(top, "tests", "tools", "fault_proxy.py"),
+                          "--upstream", url, "--dir", pdir])
+try:
+    for _ in range(100):
+        if os.path.exists(os.path.join(pdir, "port")):
+            break
+        time.sleep(0.05)
+    port = open(os.path.join(pdir, "port")).read().strip()
+    env = dict(os.environ, AWS_ENDPOINT_URL="http://127.0.0.1:%s" % port)
+    slow = []
+    for i in range(3):
+        d = os.path.join(work, "slow%d" % i); os.makedirs(d)
+        reset()
+        t = time.perf_counter()
+        p = subprocess.run(apply_cmd, cwd=d, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        slow.append(time.perf_counter() - t)
+        if p.returncode != 0:
+            sys.exit("bench: apply through the proxy failed: " + p.stderr.decode()[-500:])
+        out = json.loads(p.stdout)
+    depth, reqs = out["sequential_depth"], out["requests"]
+    print("apply, +50 ms per request:     %.3f s median (depth %d x 50 ms = %.2f s; "
+          "all %d requests in a row = %.2f s)"
+          % (statistics.median(slow), depth, depth * 0.05, reqs, reqs * 0.05))
+finally:
+    proxy.terminate()
+    proxy.wait()
 PY

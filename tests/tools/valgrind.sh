@@ -81,7 +81,9 @@ vg() {
 vg explain 0 explain "$top/tests/fixtures/logs/environment.log"
 vg explain-json 0 explain --output json "$top/tests/fixtures/logs/aws-cli.log"
 vg plan-offline 0 plan --account 123456789012 --trust branch:main \
-	--trust 'tag:v*' --env prod:eu-west-1:app-prod
+	--trust 'tag:v*'
+vg plan-offline-env 0 plan --account 123456789012 \
+	--env prod:eu-west-1:app-prod --env dev:us-east-1:app-dev
 export AWS_ACCESS_KEY_ID=AKIDVALGRIND00000001
 export AWS_SECRET_ACCESS_KEY=valgrindSecret000000000000000000000000000
 export AWS_ENDPOINT_URL="$moto_url"
