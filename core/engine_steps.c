@@ -288,6 +288,12 @@ static const char *reused(const struct ew_step *s)
 			     : " (not created by ecr-wizard: reused as is)";
 }
 
+/* The step's private state, beside its public struct ew_step. */
+static struct ew_step_priv *run_priv(struct ew_step_run *run)
+{
+	return &((struct ew_engine_priv *)run->e->priv)->sp[run->idx];
+}
+
 /* ------------------------------------------------------------ checks */
 
 static int check_repository(struct ew_step_run *run, bool teardown,
@@ -295,8 +301,7 @@ static int check_repository(struct ew_step_run *run, bool teardown,
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	const struct ew_setup *set = e->setup;
 	struct ew_ecr_repository r;
 	struct ew_tags tags;
@@ -371,8 +376,7 @@ static int check_lifecycle(struct ew_step_run *run, bool teardown,
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	char *text = NULL;
 	int rc;
 
@@ -446,8 +450,7 @@ static int check_provider(struct ew_step_run *run, bool teardown,
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	const char *aud = audience(e->setup);
 	struct ew_iam_oidc_provider pr;
 	struct ew_buf cur;
@@ -508,8 +511,7 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	struct ew_iam_policy pol;
 	struct ew_iam_policy_version v;
 	int rc;
@@ -566,8 +568,7 @@ static int check_role(struct ew_step_run *run, bool teardown,
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	struct ew_iam_role r;
 	int rc;
 
@@ -612,8 +613,7 @@ static int check_attach(struct ew_step_run *run, bool teardown,
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	struct ew_iam_attached_policies l;
 	bool found = false;
 	int rc;
@@ -698,6 +698,16 @@ static void finish_state(struct ew_engine *e, struct ew_step *s,
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* A resource this run created: ours to tear down later. */
+static void finish_created(struct ew_engine *e, struct ew_step *s,
+			   struct ew_step_priv *sp)
+{
+	sp->created = true;
+	s->is_managed = true;
+	ew_engine_set_detail(s, "created, tagged managed-by=ecr-wizard");
+	finish_state(e, s, EW_STATE_DONE);
+}
+
 /*
  * A create answered EntityAlreadyExists: its first attempt may have
  * succeeded with the answer lost (a reset connection, then the client's
@@ -740,8 +750,7 @@ static int apply_repository(struct ew_step_run *run, struct ew_error *err)
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	struct ew_ecr_repository_options o;
 	struct ew_tags tags;
 	int rc;
@@ -771,10 +780,7 @@ static int apply_repository(struct ew_step_run *run, struct ew_error *err)
 	}
 	if (rc)
 		return rc;
-	sp->created = true;
-	s->is_managed = true;
-	ew_engine_set_detail(s, "created, tagged managed-by=ecr-wizard");
-	finish_state(e, s, EW_STATE_DONE);
+	finish_created(e, s, sp);
 	return 0;
 }
 
@@ -782,8 +788,7 @@ static int apply_lifecycle(struct ew_step_run *run, struct ew_error *err)
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	int rc;
 
 	if (s->action != EW_ACTION_CREATE && s->action != EW_ACTION_UPDATE) {
@@ -807,8 +812,7 @@ static int apply_provider(struct ew_step_run *run, struct ew_error *err)
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	const char *aud = audience(e->setup);
 	struct ew_tags tags;
 	char *arn = NULL;
@@ -894,8 +898,7 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	struct ew_iam_policy_versions l;
 	struct ew_iam_policy_version nv;
 	struct ew_iam_policy pol;
@@ -957,10 +960,7 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 		return recover_exists(run, check_policy, apply_policy, err);
 	if (rc)
 		return rc;
-	sp->created = true;
-	s->is_managed = true;
-	ew_engine_set_detail(s, "created, tagged managed-by=ecr-wizard");
-	finish_state(e, s, EW_STATE_DONE);
+	finish_created(e, s, sp);
 	return 0;
 }
 
@@ -978,8 +978,7 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	struct ew_iam_role r;
 	struct ew_tags tags;
 	struct ew_buf desc;
@@ -1038,10 +1037,7 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 		return recover_exists(run, check_role, apply_role, err);
 	if (rc)
 		return rc;
-	sp->created = true;
-	s->is_managed = true;
-	ew_engine_set_detail(s, "created, tagged managed-by=ecr-wizard");
-	finish_state(e, s, EW_STATE_DONE);
+	finish_created(e, s, sp);
 	return 0;
 }
 
@@ -1049,8 +1045,7 @@ static int apply_attach(struct ew_step_run *run, struct ew_error *err)
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
-	struct ew_step_priv *sp =
-	    &((struct ew_engine_priv *)e->priv)->sp[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
 	int rc, attempt = 1;
 
 	if (s->action != EW_ACTION_CREATE) {
