@@ -190,7 +190,7 @@ static void test_signatures(void **state)
 	       "ecr (moto's code for ecr)\n");
 
 	/* A key moto has never issued. */
-	ops_client_init(&bad, &e.ctx, moto_url, "AKIAEWNOSUCHKEY00000",
+	ops_client_init(&bad, &e.ctx, moto_url, "AKIDNOSUCHKEYEXAMPLE",
 			OPS_SECRET);
 	rc = ew_sts_get_caller_identity(&id, &bad, &err);
 	assert_aws_error(rc, err, "InvalidClientTokenId", 403);
