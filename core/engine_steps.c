@@ -288,6 +288,17 @@ static const char *reused(const struct ew_step *s)
 			     : " (not created by ecr-wizard: reused as is)";
 }
 
+/* The check found nothing: the step will create it. */
+static int will_create(struct ew_step *s, struct ew_step_priv *sp,
+		       struct ew_error *err)
+{
+	ew_error_clear(err);
+	sp->exists = false;
+	s->action = EW_ACTION_CREATE;
+	ew_engine_set_detail(s, "not found: will be created");
+	return 0;
+}
+
 /* The step's private state, beside its public struct ew_step. */
 static struct ew_step_priv *run_priv(struct ew_step_run *run)
 {
@@ -316,11 +327,7 @@ static int check_repository(struct ew_step_run *run, bool teardown,
 	ew_buf_init(&diffs);
 	rc = ew_ecr_describe_repository(&r, &run->c, sp->repo_name, err);
 	if (rc && is_not_found(err, "RepositoryNotFoundException")) {
-		ew_error_clear(err);
-		sp->exists = false;
-		s->action = EW_ACTION_CREATE;
-		ew_engine_set_detail(s, "not found: will be created");
-		rc = 0;
+		rc = will_create(s, sp, err);
 		goto done;
 	}
 	if (rc)
@@ -462,11 +469,7 @@ static int check_provider(struct ew_step_run *run, bool teardown,
 	ew_buf_init(&cur);
 	rc = ew_iam_get_oidc_provider(&pr, &run->c, sp->provider_arn, err);
 	if (rc && is_not_found(err, "NoSuchEntity")) {
-		ew_error_clear(err);
-		sp->exists = false;
-		s->action = EW_ACTION_CREATE;
-		ew_engine_set_detail(s, "not found: will be created");
-		rc = 0;
+		rc = will_create(s, sp, err);
 		goto done;
 	}
 	if (rc)
@@ -520,11 +523,7 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 	memset(&v, 0, sizeof(v));
 	rc = ew_iam_get_policy(&pol, &run->c, sp->policy_arn, err);
 	if (rc && is_not_found(err, "NoSuchEntity")) {
-		ew_error_clear(err);
-		sp->exists = false;
-		s->action = EW_ACTION_CREATE;
-		ew_engine_set_detail(s, "not found: will be created");
-		rc = 0;
+		rc = will_create(s, sp, err);
 		goto done;
 	}
 	if (rc)
@@ -576,11 +575,7 @@ static int check_role(struct ew_step_run *run, bool teardown,
 	memset(&r, 0, sizeof(r));
 	rc = ew_iam_get_role(&r, &run->c, sp->role_name, err);
 	if (rc && is_not_found(err, "NoSuchEntity")) {
-		ew_error_clear(err);
-		sp->exists = false;
-		s->action = EW_ACTION_CREATE;
-		ew_engine_set_detail(s, "not found: will be created");
-		rc = 0;
+		rc = will_create(s, sp, err);
 		goto done;
 	}
 	if (rc)
