@@ -1,5 +1,6 @@
 #include "documents.h"
 
+#include "doctor.h"
 #include "json_doc.h"
 #include "partition.h"
 #include "template.h"
@@ -309,6 +310,14 @@ done:
 
 /* ------------------------------------------------------------ workflow */
 
+/*
+ * The workflow is derived from the same setup as the trust policy, so that
+ * every run it starts presents a token the role admits (docs/workflow.md):
+ * the triggers come from the scopes that name refs (any, branch, tag,
+ * pull_request), a job-level environment from the env scopes, and the
+ * image tags from the repository's tag mutability.
+ */
+
 /* A YAML single-quoted scalar, which is also a GitHub expression string
  * literal: the only escape either needs is '' for '. */
 static int quoted(struct ew_buf *b, const char *s)
@@ -338,22 +347,476 @@ static int set_quoted(struct ew_template_vars *v, const char *name,
 	return rc;
 }
 
-/* A branch filter matches by glob: escape the glob characters a branch
- * name may hold so the filter names exactly the default branch. */
-static int set_branch_filter(struct ew_template_vars *v, const char *branch)
+/* A GitHub branch/tag filter admitting no ref the trust subject (an IAM
+ * glob: '*' any run, '?' one character) refuses.  GitHub's '*' stops at
+ * '/', so the trust's '*' becomes "**"; GitHub has no "any one
+ * character", so '?' becomes one letter or digit (a narrower filter is
+ * safe: it can only start fewer runs); GitHub's other glob characters in
+ * a name are escaped so they stand for themselves. */
+static int ref_filter(struct ew_buf *b, const char *value, bool pattern)
+{
+	int rc = 0;
+
+	for (const char *p = value; *p && !rc; p++) {
+		if (pattern && *p == '*') {
+			rc = ew_buf_puts(b, "**");
+			while (p[1] == '*')
+				p++;
+		} else if (pattern && *p == '?') {
+			rc = ew_buf_puts(b, "[0-9A-Za-z]");
+		} else {
+			if (strchr("+!*?[]\\", *p))
+				rc = ew_buf_putc(b, '\\');
+			if (!rc)
+				rc = ew_buf_putc(b, *p);
+		}
+	}
+	return rc;
+}
+
+/* Add FILTER to list name unless it is there already. */
+static int add_filter(struct ew_template_vars *v, const char *name,
+		      struct ew_buf *seen, const char *value, bool pattern)
+{
+	struct ew_buf f, q;
+	struct ew_template_vars *item;
+	int rc;
+
+	ew_buf_init(&f);
+	ew_buf_init(&q);
+	rc = ref_filter(&f, value, pattern);
+	if (!rc)
+		rc = quoted(&q, f.ptr ? f.ptr : "");
+	/* seen holds "\n" + each quoted filter + "\n" */
+	if (!rc) {
+		char *key = ew_aprintf("\n%s\n", q.ptr);
+
+		rc = key ? 0 : EW_ENOMEM;
+		if (key && seen->ptr && strstr(seen->ptr, key)) {
+			free(key);
+			goto done;
+		}
+		free(key);
+	}
+	if (!rc)
+		rc = ew_buf_printf(seen, "\n%s\n", q.ptr);
+	item = rc ? NULL : ew_template_vars_add_item(v, name);
+	if (!rc && !item)
+		rc = EW_ENOMEM;
+	if (!rc)
+		rc = ew_template_vars_set(item, "FILTER", q.ptr);
+done:
+	ew_buf_release(&f);
+	ew_buf_release(&q);
+	return rc;
+}
+
+/* Whether some string matches both '*'/'?' globs a and b (ECR exclusion
+ * filters use '*' only; the trust's branch patterns may hold '?'). */
+static bool globs_meet(const char *a, const char *b)
+{
+	size_t m = strlen(a), n = strlen(b);
+	bool *t = calloc((m + 1) * (n + 1), sizeof(bool));
+	bool r;
+
+	if (!t)
+		return true; /* the cautious answer */
+#define AT(i, j) t[(i) * (n + 1) + (j)]
+	/* AT(i, j): a[i..] and b[j..] have a common match. */
+	for (size_t i = m + 1; i-- > 0;)
+		for (size_t j = n + 1; j-- > 0;) {
+			bool v;
+
+			if (i == m && j == n)
+				v = true;
+			else if (i < m && a[i] == '*')
+				v = AT(i + 1, j) || (j < n && AT(i, j + 1));
+			else if (j < n && b[j] == '*')
+				v = AT(i, j + 1) || (i < m && AT(i + 1, j));
+			else if (i == m || j == n)
+				v = false;
+			else
+				v = (a[i] == '?' || b[j] == '?' || a[i] == b[j]) &&
+				    AT(i + 1, j + 1);
+			AT(i, j) = v;
+		}
+	r = AT(0, 0);
+#undef AT
+	free(t);
+	return r;
+}
+
+/* The tag a moving kind pushes, as a glob: metadata-action turns every run
+ * of characters a Docker tag may not hold into '-'. */
+static int tag_glob(struct ew_buf *b, const char *prefix, const char *value)
+{
+	int rc = ew_buf_puts(b, prefix);
+	bool bad = false;
+
+	for (const char *p = value; *p && !rc; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || strchr("_.-*?", *p);
+
+		if (!ok) {
+			bad = true;
+			continue;
+		}
+		if (bad)
+			rc = ew_buf_putc(b, '-');
+		bad = false;
+		if (!rc)
+			rc = ew_buf_putc(b, *p);
+	}
+	if (!rc && bad)
+		rc = ew_buf_putc(b, '-');
+	return rc;
+}
+
+/*
+ * Whether a moving tag (one a later run pushes again: latest, a branch
+ * name, pr-N), given as a glob of the values it takes, may be pushed in
+ * this repository.  IMMUTABLE_WITH_EXCLUSION: the filters name the tags
+ * that stay mutable, so one must cover every value.  MUTABLE_WITH_
+ * EXCLUSION: the filters name the immutable tags, so none may match any
+ * value.
+ */
+static bool may_move(const struct ew_setup *s, const char *glob)
+{
+	switch (s->tag_mutability) {
+	case EW_TAG_MUTABLE:
+		return true;
+	case EW_TAG_IMMUTABLE:
+		return false;
+	case EW_TAG_IMMUTABLE_WITH_EXCLUSION:
+		for (size_t i = 0; i < s->ntag_exclusions; i++)
+			if (ew_doctor_glob_covers(s->tag_exclusions[i], glob,
+						  false))
+				return true;
+		return false;
+	case EW_TAG_MUTABLE_WITH_EXCLUSION:
+		for (size_t i = 0; i < s->ntag_exclusions; i++)
+			if (globs_meet(s->tag_exclusions[i], glob))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/* What the scopes ask of the workflow. */
+struct wf_shape {
+	bool ref_job;	   /* a job without environment (any/branch/tag/PR) */
+	bool any;	   /* push to the default branch + releases */
+	bool pull_request; /* on.pull_request */
+	size_t nbranch, ntag, nenv;
+};
+
+static void wf_shape(struct wf_shape *w, const struct ew_setup *s)
+{
+	memset(w, 0, sizeof(*w));
+	for (size_t i = 0; i < s->nscopes; i++) {
+		switch (s->scopes[i].kind) {
+		case EW_SCOPE_ANY:
+			w->any = true;
+			break;
+		case EW_SCOPE_BRANCH:
+			w->nbranch++;
+			break;
+		case EW_SCOPE_TAG:
+			w->ntag++;
+			break;
+		case EW_SCOPE_ENV:
+			w->nenv++;
+			break;
+		case EW_SCOPE_PULL_REQUEST:
+			w->pull_request = true;
+			break;
+		}
+	}
+	w->ref_job = s->nenvs == 0 &&
+		     (w->any || w->nbranch || w->ntag || w->pull_request);
+	/* Only environments (env scopes, or --env targets): any trigger
+	 * gives the environment's subject, so use the guide's. */
+	if (!w->any && !w->nbranch && !w->ntag && !w->pull_request)
+		w->any = true;
+	if (s->nenvs)
+		w->nenv = 0; /* the --env targets are the environments */
+}
+
+static int trigger_vars(struct ew_template_vars *v, const struct ew_setup *s,
+			const struct wf_shape *w)
+{
+	struct ew_buf seen_b, seen_t;
+	bool branches = w->any || w->nbranch, tags = w->ntag > 0;
+	int rc;
+
+	ew_buf_init(&seen_b);
+	ew_buf_init(&seen_t);
+	rc = ew_template_vars_set(v, "PUSH", branches || tags ? "1" : "");
+	if (!rc)
+		rc = ew_template_vars_set(v, "HAS_BRANCHES", branches ? "1" : "");
+	if (!rc)
+		rc = ew_template_vars_set(v, "HAS_TAGS", tags ? "1" : "");
+	if (!rc)
+		rc = ew_template_vars_set(v, "RELEASE", w->any ? "1" : "");
+	if (!rc)
+		rc = ew_template_vars_set(v, "PULL_REQUEST",
+					  w->pull_request ? "1" : "");
+	if (!rc)
+		rc = ew_template_vars_list(v, "BRANCHES");
+	if (!rc)
+		rc = ew_template_vars_list(v, "TAGS");
+	if (!rc && w->any)
+		rc = add_filter(v, "BRANCHES", &seen_b, s->default_branch,
+				false);
+	for (size_t i = 0; i < s->nscopes && !rc; i++) {
+		const struct ew_scope *sc = &s->scopes[i];
+
+		if (sc->kind == EW_SCOPE_BRANCH)
+			rc = add_filter(v, "BRANCHES", &seen_b, sc->value,
+					sc->is_pattern);
+		else if (sc->kind == EW_SCOPE_TAG)
+			rc = add_filter(v, "TAGS", &seen_t, sc->value,
+					sc->is_pattern);
+	}
+	ew_buf_release(&seen_b);
+	ew_buf_release(&seen_t);
+	return rc;
+}
+
+static int add_line(struct ew_template_vars *v, const char *fmt, const char *a)
+{
+	struct ew_template_vars *item = ew_template_vars_add_item(v, "TAG_LINES");
+
+	if (!item)
+		return EW_ENOMEM;
+	return ew_template_vars_setf(item, "LINE", fmt, a);
+}
+
+/*
+ * The metadata-action tag lines and the build step's condition
+ * (docs/workflow.md).  flavor latest=false everywhere: metadata-action's
+ * default (latest=auto) adds latest to every tag push.  MUTABLE: latest
+ * from the default branch only, the branch, the git tag, pr-N, sha-.
+ * Otherwise the run's own tag (computed and looked up by the check step:
+ * the git tag, or sha- and the full commit) unless it is already there,
+ * plus each moving tag the repository lets move.
+ */
+static int tag_vars(struct ew_template_vars *v, const struct ew_setup *s,
+		    const struct wf_shape *w)
+{
+	bool branches = w->any || w->nbranch;
+	bool tags = w->any || w->ntag;
+	bool latest = false, branch = false, pr = false;
+	struct ew_buf def, cond, g;
+	int rc;
+
+	ew_buf_init(&def);
+	ew_buf_init(&cond);
+	ew_buf_init(&g);
+	rc = ew_template_vars_list(v, "TAG_LINES");
+	if (!rc)
+		rc = ew_buf_printf(&g, "refs/heads/%s", s->default_branch);
+	if (!rc)
+		rc = ew_buf_puts(&def, "github.ref == ");
+	if (!rc)
+		rc = quoted(&def, g.ptr);
+	ew_buf_clear(&g);
+	if (rc)
+		goto done;
+	if (branches) {
+		latest = may_move(s, "latest");
+		branch = true;
+		if (w->any) {
+			rc = tag_glob(&g, "", s->default_branch);
+			branch = !rc && may_move(s, g.ptr);
+		}
+		for (size_t i = 0; i < s->nscopes && !rc && branch; i++) {
+			if (s->scopes[i].kind != EW_SCOPE_BRANCH)
+				continue;
+			ew_buf_clear(&g);
+			rc = tag_glob(&g, "", s->scopes[i].value);
+			branch = !rc && may_move(s, g.ptr);
+		}
+	}
+	if (w->pull_request)
+		pr = may_move(s, "pr-*");
+	if (rc)
+		goto done;
+
+	if (s->tag_mutability != EW_TAG_MUTABLE) {
+		rc = add_line(v, "%s",
+			      "type=raw,value=${{ steps.check.outputs.tag }},"
+			      "enable=${{ steps.check.outputs.exists == "
+			      "'false' }}");
+		if (!rc)
+			rc = ew_buf_puts(&cond,
+					 "steps.check.outputs.exists == 'false'");
+	}
+	if (!rc && latest)
+		rc = add_line(v, "type=raw,value=latest,enable=${{ %s }}",
+			      def.ptr);
+	if (!rc && latest && cond.len)
+		rc = ew_buf_printf(&cond, " || %s", def.ptr);
+	if (!rc && branch)
+		rc = add_line(v, "%s", "type=ref,event=branch");
+	if (!rc && branch && cond.len)
+		rc = ew_buf_puts(&cond,
+				 " || startsWith(github.ref, 'refs/heads/')");
+	if (!rc && pr)
+		rc = add_line(v, "%s", "type=ref,event=pr");
+	if (!rc && pr && cond.len)
+		rc = ew_buf_puts(&cond,
+				 " || github.event_name == 'pull_request'");
+	if (!rc && s->tag_mutability == EW_TAG_MUTABLE && tags)
+		rc = add_line(v, "%s", "type=ref,event=tag");
+	if (!rc && s->tag_mutability == EW_TAG_MUTABLE)
+		rc = add_line(v, "%s", "type=sha");
+	if (!rc)
+		rc = ew_template_vars_set(v, "CHECK", cond.len ? "1" : "");
+	if (!rc)
+		rc = ew_template_vars_set(v, "BUILD_IF",
+					  cond.ptr ? cond.ptr : "");
+	if (!rc)
+		rc = ew_template_vars_set(
+		    v, "MUTABILITY", ew_tag_mutability_name(s->tag_mutability));
+done:
+	ew_buf_release(&def);
+	ew_buf_release(&cond);
+	ew_buf_release(&g);
+	return rc;
+}
+
+/* An env scope's value is the sub claim's, ':' written %3A; the workflow
+ * names the environment itself. */
+static int env_name(struct ew_buf *b, const char *value)
+{
+	int rc = 0;
+
+	for (const char *p = value; *p && !rc; p++) {
+		if (strncmp(p, "%3A", 3) == 0) {
+			rc = ew_buf_putc(b, ':');
+			p += 2;
+		} else {
+			rc = ew_buf_putc(b, *p);
+		}
+	}
+	return rc;
+}
+
+static int add_env_item(struct ew_template_vars *job, const char *name,
+			const char *region, const char *repo)
+{
+	struct ew_template_vars *item = ew_template_vars_add_item(job, "ENVS");
+	int rc = item ? 0 : EW_ENOMEM;
+
+	if (!rc)
+		rc = set_quoted(item, "ENV_NAME", "", name);
+	if (!rc)
+		rc = set_quoted(item, "ENV_REGION", "", region);
+	if (!rc)
+		rc = set_quoted(item, "ENV_REPOSITORY", "", repo);
+	return rc;
+}
+
+static struct ew_template_vars *add_job(struct ew_template_vars *v,
+					const char *id, bool first,
+					bool has_envs)
+{
+	struct ew_template_vars *job = ew_template_vars_add_item(v, "JOBS");
+
+	if (!job || ew_template_vars_set(job, "JOB_ID", id) ||
+	    ew_template_vars_set(job, "SEPARATOR", first ? "" : "1") ||
+	    ew_template_vars_set(job, "HAS_ENVS", has_envs ? "1" : "") ||
+	    ew_template_vars_set(job, "NEEDS", "") ||
+	    ew_template_vars_set(job, "JOB_IF", "") ||
+	    ew_template_vars_set(job, "COMMENT", "") ||
+	    ew_template_vars_list(job, "ENVS"))
+		return NULL;
+	return job;
+}
+
+/*
+ * The jobs.  --env targets: one matrix job, each entry in its environment
+ * with its own region and repository.  Otherwise a job without environment
+ * when a scope names refs, and a job in the env scopes' environments (a
+ * matrix) when there are any.  Beside the first, the environment job runs
+ * after it on the same events, pull requests left out (an environment's
+ * protection rules usually keep pull requests away), so the two never
+ * push the same tags at the same time.
+ */
+static int job_vars(struct ew_template_vars *v, const struct ew_setup *s,
+		    const struct wf_shape *w)
+{
+	struct ew_template_vars *job;
+	struct ew_buf name;
+	int rc = ew_template_vars_list(v, "JOBS");
+
+	ew_buf_init(&name);
+	if (!rc && s->nenvs) {
+		job = add_job(v, "build-and-push", true, true);
+		rc = job ? 0 : EW_ENOMEM;
+		for (size_t i = 0; i < s->nenvs && !rc; i++)
+			rc = add_env_item(job, s->envs[i].name,
+					  s->envs[i].region,
+					  s->envs[i].repo_name);
+		goto done;
+	}
+	if (!rc && w->ref_job) {
+		job = add_job(v, "build-and-push", true, false);
+		rc = job ? 0 : EW_ENOMEM;
+	}
+	if (!rc && w->nenv) {
+		job = add_job(v,
+			      w->ref_job ? "build-and-push-environment"
+					 : "build-and-push",
+			      !w->ref_job, true);
+		rc = job ? 0 : EW_ENOMEM;
+		if (!rc && w->ref_job)
+			rc = ew_template_vars_set(job, "NEEDS",
+						  "build-and-push");
+		if (!rc && w->ref_job)
+			rc = ew_template_vars_set(
+			    job, "COMMENT",
+			    "The same image again, in each trusted "
+			    "environment (after the job above).");
+		if (!rc && w->ref_job && w->pull_request)
+			rc = ew_template_vars_set(
+			    job, "JOB_IF",
+			    "github.event_name != 'pull_request'");
+		for (size_t i = 0; i < s->nscopes && !rc; i++) {
+			if (s->scopes[i].kind != EW_SCOPE_ENV)
+				continue;
+			ew_buf_clear(&name);
+			rc = env_name(&name, s->scopes[i].value);
+			if (!rc)
+				rc = add_env_item(job, name.ptr, s->region,
+						  s->repo_name);
+		}
+	}
+done:
+	ew_buf_release(&name);
+	return rc;
+}
+
+static int trust_summary(struct ew_template_vars *v, const struct ew_setup *s)
 {
 	struct ew_buf b;
 	int rc = 0;
 
 	ew_buf_init(&b);
-	for (const char *p = branch; *p && !rc; p++) {
-		if (strchr("+!*?[]", *p))
-			rc = ew_buf_putc(&b, '\\');
-		if (!rc)
-			rc = ew_buf_putc(&b, *p);
+	if (s->nenvs)
+		rc = ew_buf_puts(&b, "each environment's role trusts the jobs "
+				     "of that environment");
+	for (size_t i = 0; i < s->nscopes && !s->nenvs && !rc; i++) {
+		const struct ew_scope *sc = &s->scopes[i];
+
+		rc = ew_buf_printf(&b, "%s%s%s%s", i ? ", " : "",
+				   ew_scope_kind_name(sc->kind),
+				   sc->value ? ":" : "",
+				   sc->value ? sc->value : "");
 	}
 	if (!rc)
-		rc = set_quoted(v, "BRANCH_FILTER", "", b.ptr);
+		rc = ew_template_vars_set(v, "TRUST_SUMMARY", b.ptr ? b.ptr : "");
 	ew_buf_release(&b);
 	return rc;
 }
@@ -387,23 +850,26 @@ static int workflow_vars(struct ew_template_vars *v, const struct ew_setup *s)
 	    {"METADATA", EW_ACTION_METADATA},
 	    {"BUILD_PUSH", EW_ACTION_BUILD_PUSH},
 	};
+	struct wf_shape w;
 	int rc = 0;
 
+	wf_shape(&w, s);
 	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions) && !rc; i++)
 		rc = ew_template_vars_set(v, actions[i].name,
 					  actions[i].version);
-	if (!rc)
-		rc = ew_template_vars_set(v, "HAS_ENVS", s->nenvs ? "1" : "");
 	if (!rc)
 		rc = ew_template_vars_set(
 		    v, "SECRETS_WHERE",
 		    s->nenvs ? "secrets of each GitHub environment"
 			     : "repository secrets");
 	if (!rc)
-		rc = set_branch_filter(v, s->default_branch);
+		rc = trust_summary(v, s);
 	if (!rc)
-		rc = set_quoted(v, "DEFAULT_REF_LITERAL", "refs/heads/",
-				s->default_branch);
+		rc = trigger_vars(v, s, &w);
+	if (!rc)
+		rc = tag_vars(v, s, &w);
+	if (!rc)
+		rc = job_vars(v, s, &w);
 	if (!rc)
 		rc = set_quoted(v, "REGION_LITERAL", "", s->region);
 	if (!rc)
@@ -414,22 +880,6 @@ static int workflow_vars(struct ew_template_vars *v, const struct ew_setup *s)
 					  needs_qemu(s->platforms) ? "1" : "");
 	if (!rc)
 		rc = ew_template_vars_set(v, "PLATFORMS", s->platforms);
-	if (!rc)
-		rc = ew_template_vars_list(v, "ENVS");
-	for (size_t i = 0; i < s->nenvs && !rc; i++) {
-		struct ew_template_vars *item =
-		    ew_template_vars_add_item(v, "ENVS");
-
-		rc = item ? 0 : EW_ENOMEM;
-		if (!rc)
-			rc = set_quoted(item, "ENV_NAME", "", s->envs[i].name);
-		if (!rc)
-			rc = set_quoted(item, "ENV_REGION", "",
-					s->envs[i].region);
-		if (!rc)
-			rc = set_quoted(item, "ENV_REPOSITORY", "",
-					s->envs[i].repo_name);
-	}
 	return rc;
 }
 
@@ -442,6 +892,10 @@ int ew_doc_workflow(struct ew_buf *out, const struct ew_setup *s,
 	if (!s->repo_name && s->nenvs == 0)
 		return ew_error_set(err, EW_EINVAL,
 				    "no ECR repository name for the workflow");
+	if (s->nscopes == 0)
+		return ew_error_set(err, EW_EINVAL,
+				    "no trust scope: the workflow's triggers "
+				    "follow the trust scopes");
 	v = ew_template_vars_new();
 	if (!v || workflow_vars(v, s)) {
 		ew_template_vars_free(v);
