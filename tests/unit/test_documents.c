@@ -20,11 +20,13 @@
 
 #include "buf.h"
 #include "diff.h"
+#include "doctor.h"
 #include "documents.h"
 #include "error.h"
 #include "json_doc.h"
 #include "model.h"
 #include "outputs.h"
+#include "workflow_scan.h"
 
 struct doc_case {
 	const char *name;
@@ -38,6 +40,8 @@ struct doc_case {
 	const char *keep;
 	const char *branch;
 	const char *role, *policy, *repo_name, *host;
+	const char *mutability;
+	const char *exclusions[3];
 };
 
 static const struct doc_case cases[] = {
@@ -84,6 +88,24 @@ static const struct doc_case cases[] = {
      .keep = "1000",
      .branch = "release+1",
      .scopes = {"branch:release+1"}},
+    {.name = "branch-patterns",
+     .github = "octo-org/app",
+     .branch = "trunk",
+     .scopes = {"branch:trunk", "branch:release/*", "branch:hotfix-?"}},
+    {.name = "immutable",
+     .github = "octo-org/app",
+     .scopes = {"any", "pull_request"},
+     .mutability = "IMMUTABLE"},
+    {.name = "immutable-exclusion",
+     .github = "octo-org/app",
+     .scopes = {"branch:main", "tag:v*", "pull_request"},
+     .mutability = "IMMUTABLE_WITH_EXCLUSION",
+     .exclusions = {"latest", "main", "pr-*"}},
+    {.name = "mutable-exclusion",
+     .github = "octo-org/app",
+     .scopes = {"any", "env:prod"},
+     .mutability = "MUTABLE_WITH_EXCLUSION",
+     .exclusions = {"v*", "latest"}},
 };
 
 #define NCASES (sizeof(cases) / sizeof(*cases))
@@ -181,6 +203,9 @@ static void setup_case(struct ew_setup *s, const struct doc_case *c)
 	SET(ew_setup_set_role_name, c->role);
 	SET(ew_setup_set_policy_name, c->policy);
 	SET(ew_setup_set_repo_name, c->repo_name);
+	SET(ew_setup_set_tag_mutability, c->mutability);
+	for (size_t i = 0; i < 3 && c->exclusions[i]; i++)
+		SET(ew_setup_add_tag_exclusion, c->exclusions[i]);
 	for (size_t i = 0; i < 6 && c->scopes[i]; i++)
 		SET(ew_setup_add_scope, c->scopes[i]);
 	for (size_t i = 0; i < 3 && c->envs[i]; i++)
@@ -366,6 +391,317 @@ static void workflow_out(const char *name, const char *text)
 	write_file(path, text);
 }
 
+/* ------------------------------------------------ workflow and trust */
+
+struct trust_list {
+	char *v[64];
+	size_t n;
+};
+
+static int add_subject(const char *subject, bool is_pattern, void *payload)
+{
+	struct trust_list *l = payload;
+
+	(void)is_pattern;
+	assert_true(l->n < 64);
+	l->v[l->n++] = ew_strdup(subject);
+	return 0;
+}
+
+static void trust_list_release(struct trust_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
+/* The target whose role a scanned job assumes: with --env targets the
+ * matrix entry's environment, else the main role. */
+static const struct ew_env_target *job_target(const struct ew_setup *s,
+					      const struct ew_wf_aws_job *j)
+{
+	for (size_t i = 0; i < s->nenvs; i++) {
+		char want[300];
+
+		snprintf(want, sizeof(want), "(environment=%s)",
+			 s->envs[i].name);
+		if (strstr(j->job, want))
+			return &s->envs[i];
+	}
+	assert_int_equal(s->nenvs, 0);
+	return NULL;
+}
+
+/*
+ * The invariant the pipeline check relies on: every subject a job of the
+ * workflow can present (as workflow_scan.c reads it: triggers, matrix
+ * environments) is admitted by the trust policy of the role it assumes.
+ * Returns the number of subjects refused, naming each.
+ */
+static int refused_runs(const struct ew_setup *s, const char *name,
+			const char *text)
+{
+	struct ew_workflow_scan sc;
+	struct ew_error err;
+	int refused = 0;
+
+	ew_workflow_scan_init(&sc);
+	if (ew_workflow_scan_add(&sc, EW_DEFAULT_WORKFLOW, text, strlen(text),
+				 &err))
+		fail_msg("%s: %s", name, err.message);
+	assert_int_equal(ew_workflow_scan_finish(&sc, s->default_branch, &err),
+			 0);
+	assert_true(sc.njobs > 0);
+	for (size_t i = 0; i < sc.njobs; i++) {
+		const struct ew_wf_aws_job *j = &sc.jobs[i];
+		struct trust_list tl = {.n = 0};
+
+		assert_int_equal(j->id_token, EW_WF_ID_TOKEN_WRITE);
+		assert_null(j->subjects_note);
+		assert_true(j->nsubjects > 0);
+		assert_int_equal(ew_doc_trust_subjects(s, job_target(s, j),
+						       add_subject, &tl, &err),
+				 0);
+		for (size_t k = 0; k < j->nsubjects; k++) {
+			char full[600];
+			bool ok = false;
+
+			snprintf(full, sizeof(full), "repo:%s/%s:%s", s->owner,
+				 s->repo, j->subjects[k].context);
+			for (size_t t = 0; t < tl.n && !ok; t++)
+				ok = ew_doctor_glob_covers(tl.v[t], full,
+							   false);
+			if (!ok) {
+				print_error("%s: job %s presents %s (%s), "
+					    "which the trust refuses\n",
+					    name, j->job, full,
+					    j->subjects[k].why);
+				refused++;
+			}
+		}
+		trust_list_release(&tl);
+	}
+	ew_workflow_scan_release(&sc);
+	return refused;
+}
+
+/* Beside the golden cases: every scope combination with every tag
+ * mutability (tests/cli/actionlint.sh lints each, tests/cli/tag_rules.sh
+ * replays runs of each through metadata-action's rules). */
+static const char *const matrix_scopes[][6] = {
+    {"any"},
+    {"branch:main"},
+    {"branch:main", "branch:release/*"},
+    {"branch:develop"},
+    {"tag:v*"},
+    {"tag:v*", "tag:release-?"},
+    {"env:prod"},
+    {"env:prod", "env:Production:V1"},
+    {"pull_request"},
+    {"branch:main", "pull_request"},
+    {"tag:v*", "env:prod"},
+    {"pull_request", "env:staging"},
+    {"any", "pull_request"},
+    {"branch:main", "branch:release/*", "tag:v*", "env:prod",
+     "pull_request"},
+    {NULL}, /* --env targets */
+};
+
+static const struct {
+	const char *mutability;
+	const char *exclusions[4];
+} matrix_mut[] = {
+    {"MUTABLE", {NULL}},
+    {"IMMUTABLE", {NULL}},
+    {"IMMUTABLE_WITH_EXCLUSION", {"latest"}},
+    {"IMMUTABLE_WITH_EXCLUSION", {"*"}},
+    {"IMMUTABLE_WITH_EXCLUSION", {"latest", "main", "release-*", "pr-*"}},
+    {"MUTABLE_WITH_EXCLUSION", {"v*"}},
+    {"MUTABLE_WITH_EXCLUSION", {"latest", "sha-*"}},
+    {"MUTABLE_WITH_EXCLUSION", {"*"}},
+};
+
+static void sidecar(const char *name, const struct ew_setup *s)
+{
+	const char *o = getenv("EW_TEST_OUT");
+	cJSON *j = cJSON_CreateObject(), *a;
+	char path[1100], *text;
+
+	cJSON_AddStringToObject(j, "name", name);
+	cJSON_AddStringToObject(j, "default_branch", s->default_branch);
+	cJSON_AddStringToObject(j, "mutability",
+				ew_tag_mutability_name(s->tag_mutability));
+	a = cJSON_AddArrayToObject(j, "exclusions");
+	for (size_t i = 0; i < s->ntag_exclusions; i++)
+		cJSON_AddItemToArray(a,
+				     cJSON_CreateString(s->tag_exclusions[i]));
+	a = cJSON_AddArrayToObject(j, "scopes");
+	for (size_t i = 0; i < s->nscopes; i++) {
+		char sc[400];
+
+		snprintf(sc, sizeof(sc), "%s%s%s",
+			 ew_scope_kind_name(s->scopes[i].kind),
+			 s->scopes[i].value ? ":" : "",
+			 s->scopes[i].value ? s->scopes[i].value : "");
+		cJSON_AddItemToArray(a, cJSON_CreateString(sc));
+	}
+	a = cJSON_AddArrayToObject(j, "envs");
+	for (size_t i = 0; i < s->nenvs; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(s->envs[i].name));
+	text = cJSON_Print(j);
+	snprintf(path, sizeof(path), "%s/workflows/%s.json",
+		 o && *o ? o : "tests/.out", name);
+	write_file(path, text);
+	cJSON_free(text);
+	cJSON_Delete(j);
+}
+
+static void test_workflow_matrix(void **state)
+{
+	size_t ns = sizeof(matrix_scopes) / sizeof(*matrix_scopes);
+	size_t nm = sizeof(matrix_mut) / sizeof(*matrix_mut);
+	int refused = 0, n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < ns; i++) {
+		for (size_t m = 0; m < nm; m++) {
+			struct doc_case c = {.github = "octo-org/app"};
+			struct ew_setup s;
+			struct ew_buf b;
+			struct ew_error err;
+			char name[64];
+
+			snprintf(name, sizeof(name), "m%02zu-%zu", i, m);
+			c.name = name;
+			for (size_t k = 0; k < 6 && matrix_scopes[i][k]; k++)
+				c.scopes[k] = matrix_scopes[i][k];
+			if (!matrix_scopes[i][0]) {
+				c.envs[0] = "staging:eu-west-1:app-staging";
+				c.envs[1] = "Production:V1:us-west-2:app";
+			}
+			/* a default branch other than main now and then */
+			if (i % 4 == 3)
+				c.branch = "trunk";
+			c.mutability = matrix_mut[m].mutability;
+			for (size_t k = 0; k < 3 && matrix_mut[m].exclusions[k];
+			     k++)
+				c.exclusions[k] = matrix_mut[m].exclusions[k];
+			setup_case(&s, &c);
+			ew_buf_init(&b);
+			if (ew_doc_workflow(&b, &s, &err))
+				fail_msg("%s: %s", name, err.message);
+			check_yaml(b.ptr);
+			refused += refused_runs(&s, name, b.ptr);
+			workflow_out(name, b.ptr);
+			sidecar(name, &s);
+			ew_buf_release(&b);
+			ew_setup_release(&s);
+			n++;
+		}
+	}
+	print_message("# workflow matrix: %d variants, %d refused subjects\n",
+		      n, refused);
+	assert_int_equal(refused, 0);
+}
+
+/* The check can fail: the old workflow (push to main and releases) under
+ * a tag-only trust, or any trigger under a branch trust, is refused. */
+static void test_workflow_invariant_can_fail(void **state)
+{
+	static const char old[] =
+	    "on:\n"
+	    "  push:\n"
+	    "    branches: [main]\n"
+	    "  release:\n"
+	    "    types: [published]\n"
+	    "permissions:\n"
+	    "  id-token: write\n"
+	    "jobs:\n"
+	    "  build-and-push:\n"
+	    "    runs-on: ubuntu-latest\n"
+	    "    steps:\n"
+	    "      - uses: aws-actions/configure-aws-credentials@v6\n"
+	    "        with:\n"
+	    "          role-to-assume: ${{ secrets.AWS_ROLE_ARN }}\n"
+	    "          aws-region: us-east-1\n";
+	struct doc_case tag = {.name = "tag", .github = "octo-org/app",
+			       .scopes = {"tag:v*"}};
+	struct doc_case br = {.name = "branch", .github = "octo-org/app",
+			      .scopes = {"branch:main"}};
+	struct ew_setup s;
+
+	(void)state;
+	setup_case(&s, &tag);
+	assert_int_equal(refused_runs(&s, "old workflow, tag:v*", old), 2);
+	ew_setup_release(&s);
+	setup_case(&s, &br);
+	assert_int_equal(refused_runs(&s, "old workflow, branch:main", old),
+			 1);
+	ew_setup_release(&s);
+}
+
+/* What the scopes ask of the workflow, as a user reads it. */
+static void test_workflow_shape(void **state)
+{
+	static const struct {
+		const char *scopes[4];
+		const char *branch;
+		const char *has[4], *lacks[4];
+	} want[] = {
+	    {{"branch:main"},
+	     NULL,
+	     {"branches:\n      - 'main'\n"},
+	     {"release:", "pull_request:", "tags:\n      -", "environment:"}},
+	    {{"tag:v*"},
+	     NULL,
+	     {"tags:\n      - 'v**'\n"},
+	     {"release:", "branches:", "latest,enable"}},
+	    {{"any"},
+	     "trunk",
+	     {"branches:\n      - 'trunk'\n", "release:",
+	      "refs/heads/trunk'"},
+	     {"'main'", "refs/heads/main"}},
+	    {{"env:prod"},
+	     NULL,
+	     {"environment: ${{ matrix.environment }}",
+	      "- environment: 'prod'"},
+	     {"pull_request:"}},
+	    {{"pull_request"},
+	     NULL,
+	     {"pull_request:\n", "type=ref,event=pr"},
+	     {"\n  push:", "release:", "latest,enable"}},
+	    {{"branch:main", "env:prod"},
+	     NULL,
+	     {"needs: build-and-push", "- environment: 'prod'"},
+	     {"release:"}},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		struct doc_case c = {.name = "shape", .github = "octo-org/app",
+				     .branch = want[i].branch};
+		struct ew_setup s;
+		struct ew_buf b;
+		struct ew_error err;
+
+		for (size_t k = 0; k < 4 && want[i].scopes[k]; k++)
+			c.scopes[k] = want[i].scopes[k];
+		setup_case(&s, &c);
+		ew_buf_init(&b);
+		assert_int_equal(ew_doc_workflow(&b, &s, &err), 0);
+		for (size_t k = 0; k < 4 && want[i].has[k]; k++)
+			if (!strstr(b.ptr, want[i].has[k]))
+				fail_msg("%s: workflow lacks '%s'",
+					 want[i].scopes[0], want[i].has[k]);
+		for (size_t k = 0; k < 4 && want[i].lacks[k]; k++)
+			if (strstr(b.ptr, want[i].lacks[k]))
+				fail_msg("%s: workflow has '%s'",
+					 want[i].scopes[0], want[i].lacks[k]);
+		ew_buf_release(&b);
+		ew_setup_release(&s);
+	}
+}
+
 static void one_case(const struct doc_case *c)
 {
 	struct ew_setup s;
@@ -408,6 +744,7 @@ static void one_case(const struct doc_case *c)
 	if (ew_doc_workflow(&b, &s, &err))
 		fail_msg("%s: %s", c->name, err.message);
 	check_yaml(b.ptr);
+	assert_int_equal(refused_runs(&s, c->name, b.ptr), 0);
 	snprintf(name, sizeof(name), "%s.workflow.yml", c->name);
 	golden(name, b.ptr);
 	workflow_out(c->name, b.ptr);
@@ -517,6 +854,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_golden_documents),
+	    cmocka_unit_test(test_workflow_shape),
+	    cmocka_unit_test(test_workflow_invariant_can_fail),
+	    cmocka_unit_test(test_workflow_matrix),
 	    cmocka_unit_test(test_outputs_values),
 	    cmocka_unit_test(test_shell_quote_roundtrip),
 	    cmocka_unit_test(test_incomplete_setup),
