@@ -748,6 +748,7 @@ static void one_case(const struct doc_case *c)
 	snprintf(name, sizeof(name), "%s.workflow.yml", c->name);
 	golden(name, b.ptr);
 	workflow_out(c->name, b.ptr);
+	sidecar(c->name, &s);
 
 	ew_buf_clear(&b);
 	assert_int_equal(ew_outputs_build(&o, &s, &err), 0);
