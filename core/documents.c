@@ -436,7 +436,8 @@ static bool globs_meet(const char *a, const char *b)
 			else if (i == m || j == n)
 				v = false;
 			else
-				v = (a[i] == '?' || b[j] == '?' || a[i] == b[j]) &&
+				v = (a[i] == '?' || b[j] == '?' ||
+				     a[i] == b[j]) &&
 				    AT(i + 1, j + 1);
 			AT(i, j) = v;
 		}
@@ -454,7 +455,8 @@ static int tag_glob(struct ew_buf *b, const char *prefix, const char *value)
 	bool bad = false;
 
 	for (const char *p = value; *p && !rc; p++) {
-		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		bool ok = (*p >= 'a' && *p <= 'z') ||
+			  (*p >= 'A' && *p <= 'Z') ||
 			  (*p >= '0' && *p <= '9') || strchr("_.-*?", *p);
 
 		if (!ok) {
@@ -553,7 +555,8 @@ static int trigger_vars(struct ew_template_vars *v, const struct ew_setup *s,
 	ew_buf_init(&seen_t);
 	rc = ew_template_vars_set(v, "PUSH", branches || tags ? "1" : "");
 	if (!rc)
-		rc = ew_template_vars_set(v, "HAS_BRANCHES", branches ? "1" : "");
+		rc = ew_template_vars_set(v, "HAS_BRANCHES",
+					  branches ? "1" : "");
 	if (!rc)
 		rc = ew_template_vars_set(v, "HAS_TAGS", tags ? "1" : "");
 	if (!rc)
@@ -583,13 +586,14 @@ static int trigger_vars(struct ew_template_vars *v, const struct ew_setup *s,
 	return rc;
 }
 
-static int add_line(struct ew_template_vars *v, const char *fmt, const char *a)
+static int add_line(struct ew_template_vars *v, const char *line)
 {
-	struct ew_template_vars *item = ew_template_vars_add_item(v, "TAG_LINES");
+	struct ew_template_vars *item =
+	    ew_template_vars_add_item(v, "TAG_LINES");
 
 	if (!item)
 		return EW_ENOMEM;
-	return ew_template_vars_setf(item, "LINE", fmt, a);
+	return ew_template_vars_set(item, "LINE", line);
 }
 
 /*
@@ -644,33 +648,37 @@ static int tag_vars(struct ew_template_vars *v, const struct ew_setup *s,
 		goto done;
 
 	if (s->tag_mutability != EW_TAG_MUTABLE) {
-		rc = add_line(v, "%s",
-			      "type=raw,value=${{ steps.check.outputs.tag }},"
-			      "enable=${{ steps.check.outputs.exists == "
-			      "'false' }}");
+		rc =
+		    add_line(v, "type=raw,value=${{ steps.check.outputs.tag }},"
+				"enable=${{ steps.check.outputs.exists == "
+				"'false' }}");
 		if (!rc)
-			rc = ew_buf_puts(&cond,
-					 "steps.check.outputs.exists == 'false'");
+			rc = ew_buf_puts(
+			    &cond, "steps.check.outputs.exists == 'false'");
 	}
-	if (!rc && latest)
-		rc = add_line(v, "type=raw,value=latest,enable=${{ %s }}",
-			      def.ptr);
+	if (!rc && latest) {
+		char *line = ew_aprintf(
+		    "type=raw,value=latest,enable=${{ %s }}", def.ptr);
+
+		rc = line ? add_line(v, line) : EW_ENOMEM;
+		free(line);
+	}
 	if (!rc && latest && cond.len)
 		rc = ew_buf_printf(&cond, " || %s", def.ptr);
 	if (!rc && branch)
-		rc = add_line(v, "%s", "type=ref,event=branch");
+		rc = add_line(v, "type=ref,event=branch");
 	if (!rc && branch && cond.len)
 		rc = ew_buf_puts(&cond,
 				 " || startsWith(github.ref, 'refs/heads/')");
 	if (!rc && pr)
-		rc = add_line(v, "%s", "type=ref,event=pr");
+		rc = add_line(v, "type=ref,event=pr");
 	if (!rc && pr && cond.len)
 		rc = ew_buf_puts(&cond,
 				 " || github.event_name == 'pull_request'");
 	if (!rc && s->tag_mutability == EW_TAG_MUTABLE && tags)
-		rc = add_line(v, "%s", "type=ref,event=tag");
+		rc = add_line(v, "type=ref,event=tag");
 	if (!rc && s->tag_mutability == EW_TAG_MUTABLE)
-		rc = add_line(v, "%s", "type=sha");
+		rc = add_line(v, "type=sha");
 	if (!rc)
 		rc = ew_template_vars_set(v, "CHECK", cond.len ? "1" : "");
 	if (!rc)
@@ -718,9 +726,8 @@ static int add_env_item(struct ew_template_vars *job, const char *name,
 	return rc;
 }
 
-static struct ew_template_vars *add_job(struct ew_template_vars *v,
-					const char *id, bool first,
-					bool has_envs)
+static struct ew_template_vars *
+add_job(struct ew_template_vars *v, const char *id, bool first, bool has_envs)
 {
 	struct ew_template_vars *job = ew_template_vars_add_item(v, "JOBS");
 
@@ -810,13 +817,13 @@ static int trust_summary(struct ew_template_vars *v, const struct ew_setup *s)
 	for (size_t i = 0; i < s->nscopes && !s->nenvs && !rc; i++) {
 		const struct ew_scope *sc = &s->scopes[i];
 
-		rc = ew_buf_printf(&b, "%s%s%s%s", i ? ", " : "",
-				   ew_scope_kind_name(sc->kind),
-				   sc->value ? ":" : "",
-				   sc->value ? sc->value : "");
+		rc = ew_buf_printf(
+		    &b, "%s%s%s%s", i ? ", " : "", ew_scope_kind_name(sc->kind),
+		    sc->value ? ":" : "", sc->value ? sc->value : "");
 	}
 	if (!rc)
-		rc = ew_template_vars_set(v, "TRUST_SUMMARY", b.ptr ? b.ptr : "");
+		rc = ew_template_vars_set(v, "TRUST_SUMMARY",
+					  b.ptr ? b.ptr : "");
 	ew_buf_release(&b);
 	return rc;
 }

@@ -469,8 +469,8 @@ static int refused_runs(const struct ew_setup *s, const char *name,
 			snprintf(full, sizeof(full), "repo:%s/%s:%s", s->owner,
 				 s->repo, j->subjects[k].context);
 			for (size_t t = 0; t < tl.n && !ok; t++)
-				ok = ew_doctor_glob_covers(tl.v[t], full,
-							   false);
+				ok =
+				    ew_doctor_glob_covers(tl.v[t], full, false);
 			if (!ok) {
 				print_error("%s: job %s presents %s (%s), "
 					    "which the trust refuses\n",
@@ -502,8 +502,7 @@ static const char *const matrix_scopes[][6] = {
     {"tag:v*", "env:prod"},
     {"pull_request", "env:staging"},
     {"any", "pull_request"},
-    {"branch:main", "branch:release/*", "tag:v*", "env:prod",
-     "pull_request"},
+    {"branch:main", "branch:release/*", "tag:v*", "env:prod", "pull_request"},
     {NULL}, /* --env targets */
 };
 
@@ -624,9 +623,10 @@ static void test_workflow_invariant_can_fail(void **state)
 	    "        with:\n"
 	    "          role-to-assume: ${{ secrets.AWS_ROLE_ARN }}\n"
 	    "          aws-region: us-east-1\n";
-	struct doc_case tag = {.name = "tag", .github = "octo-org/app",
-			       .scopes = {"tag:v*"}};
-	struct doc_case br = {.name = "branch", .github = "octo-org/app",
+	struct doc_case tag = {
+	    .name = "tag", .github = "octo-org/app", .scopes = {"tag:v*"}};
+	struct doc_case br = {.name = "branch",
+			      .github = "octo-org/app",
 			      .scopes = {"branch:main"}};
 	struct ew_setup s;
 
@@ -635,8 +635,7 @@ static void test_workflow_invariant_can_fail(void **state)
 	assert_int_equal(refused_runs(&s, "old workflow, tag:v*", old), 2);
 	ew_setup_release(&s);
 	setup_case(&s, &br);
-	assert_int_equal(refused_runs(&s, "old workflow, branch:main", old),
-			 1);
+	assert_int_equal(refused_runs(&s, "old workflow, branch:main", old), 1);
 	ew_setup_release(&s);
 }
 
@@ -658,8 +657,7 @@ static void test_workflow_shape(void **state)
 	     {"release:", "branches:", "latest,enable"}},
 	    {{"any"},
 	     "trunk",
-	     {"branches:\n      - 'trunk'\n", "release:",
-	      "refs/heads/trunk'"},
+	     {"branches:\n      - 'trunk'\n", "release:", "refs/heads/trunk'"},
 	     {"'main'", "refs/heads/main"}},
 	    {{"env:prod"},
 	     NULL,
@@ -678,7 +676,8 @@ static void test_workflow_shape(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
-		struct doc_case c = {.name = "shape", .github = "octo-org/app",
+		struct doc_case c = {.name = "shape",
+				     .github = "octo-org/app",
 				     .branch = want[i].branch};
 		struct ew_setup s;
 		struct ew_buf b;
