@@ -747,9 +747,9 @@ add_job(struct ew_template_vars *v, const char *id, bool first, bool has_envs)
  * with its own region and repository.  Otherwise a job without environment
  * when a scope names refs, and a job in the env scopes' environments (a
  * matrix) when there are any.  Beside the first, the environment job runs
- * after it on the same events, pull requests left out (an environment's
- * protection rules usually keep pull requests away), so the two never
- * push the same tags at the same time.
+ * after it on the same events, pull requests left out when there are
+ * others (an environment's protection rules usually keep pull requests
+ * away), so the two never push the same tags at the same time.
  */
 static int job_vars(struct ew_template_vars *v, const struct ew_setup *s,
 		    const struct wf_shape *w)
@@ -786,7 +786,10 @@ static int job_vars(struct ew_template_vars *v, const struct ew_setup *s,
 			    job, "COMMENT",
 			    "The same image again, in each trusted "
 			    "environment (after the job above).");
-		if (!rc && w->ref_job && w->pull_request)
+		/* Pull requests alone: the environment job has no other
+		 * event to run on. */
+		if (!rc && w->ref_job && w->pull_request &&
+		    (w->any || w->nbranch || w->ntag))
 			rc = ew_template_vars_set(
 			    job, "JOB_IF",
 			    "github.event_name != 'pull_request'");

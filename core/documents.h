@@ -26,15 +26,22 @@
  * ForAllValues.  The audience (StringEquals ...:aud) is the partition's:
  * sts.amazonaws.com, or sts.amazonaws.com.cn in China.
  *
- * The workflow (SPEC): triggers on pushes to the default branch and on
- * published releases; permissions id-token: write, contents: read; env from
- * the four secrets (region and repository fall back to the chosen values);
- * actions pinned by major (EW_ACTION_* below, field-notes 2.7); tags latest
- * (default branch only), branch, tag and sha through metadata-action;
- * buildx with the GitHub Actions cache; QEMU only when a platform other
- * than linux/amd64 is asked for.  With environments: a matrix over them,
- * each job running in its environment (so the environment's secrets and
- * its role apply).
+ * The workflow (SPEC, docs/workflow.md) is derived from the same setup as
+ * the trust policy, so that every run it starts presents a token that
+ * policy admits: triggers from the scopes that name refs (any: pushes to
+ * s->default_branch and published releases; branch:/tag: exactly those
+ * push filters; pull_request), a job-level environment from the env
+ * scopes (a second job beside the others, after them) or the --env
+ * targets (a matrix, each entry in its environment); permissions
+ * id-token: write, contents: read; env from the four secrets (region and
+ * repository fall back to the chosen values); actions pinned by major
+ * (EW_ACTION_* below, field-notes 2.7); metadata-action with
+ * flavor latest=false and tags by s->tag_mutability (MUTABLE: latest on
+ * the default branch only, branch, tag, pr-N, sha-; otherwise the run's
+ * own never-repeating tag, looked up in ECR first so that a re-run
+ * succeeds, plus the moving tags the exclusion filters let move); buildx
+ * with the GitHub Actions cache; QEMU only when a platform other than
+ * linux/amd64 is asked for.
  *
  * All functions append to out and return 0, EW_EINVAL (the setup is
  * incomplete: see ew_setup_check) or EW_ENOMEM.
