@@ -438,6 +438,11 @@ def replay(wf, setup, history, tmp):
                         elif "docker/build-push-action" in step.get("uses",
                                                                     ""):
                             if condition(step.get("if"), ctx):
+                                if not tags:
+                                    # buildx: "tag is needed when
+                                    # pushing to registry"
+                                    raise Refused("the build pushes "
+                                                  "with no tag")
                                 reg.push(tags, run["sha"], run["id"])
                                 pushes.append((run, name, key, tags))
                 except Refused as e:
