@@ -751,11 +751,19 @@ add_job(struct ew_template_vars *v, const char *id, bool first, bool has_envs)
  * others (an environment's protection rules usually keep pull requests
  * away), so the two never push the same tags at the same time.
  */
+/* A pull request from a fork gets no OIDC token (nor secrets): its run is
+ * skipped rather than failed at the AWS login. */
+#define NOT_PR	  "github.event_name != 'pull_request'"
+#define NOT_PR_OR NOT_PR " || "
+#define SAME_REPO                                                              \
+	"github.event.pull_request.head.repo.full_name == github.repository"
+
 static int job_vars(struct ew_template_vars *v, const struct ew_setup *s,
 		    const struct wf_shape *w)
 {
 	struct ew_template_vars *job;
 	struct ew_buf name;
+	bool only_prs = !w->any && !w->nbranch && !w->ntag;
 	int rc = ew_template_vars_list(v, "JOBS");
 
 	ew_buf_init(&name);
@@ -771,6 +779,10 @@ static int job_vars(struct ew_template_vars *v, const struct ew_setup *s,
 	if (!rc && w->ref_job) {
 		job = add_job(v, "build-and-push", true, false);
 		rc = job ? 0 : EW_ENOMEM;
+		if (!rc && w->pull_request)
+			rc = ew_template_vars_set(
+			    job, "JOB_IF",
+			    only_prs ? SAME_REPO : NOT_PR_OR SAME_REPO);
 	}
 	if (!rc && w->nenv) {
 		job = add_job(v,
@@ -788,11 +800,9 @@ static int job_vars(struct ew_template_vars *v, const struct ew_setup *s,
 			    "environment (after the job above).");
 		/* Pull requests alone: the environment job has no other
 		 * event to run on. */
-		if (!rc && w->ref_job && w->pull_request &&
-		    (w->any || w->nbranch || w->ntag))
+		if (!rc && w->ref_job && w->pull_request)
 			rc = ew_template_vars_set(
-			    job, "JOB_IF",
-			    "github.event_name != 'pull_request'");
+			    job, "JOB_IF", only_prs ? SAME_REPO : NOT_PR);
 		for (size_t i = 0; i < s->nscopes && !rc; i++) {
 			if (s->scopes[i].kind != EW_SCOPE_ENV)
 				continue;

@@ -323,6 +323,8 @@ def triggered(on, run):
 
 # ------------------------------------------------------------ simulation
 
+REPO = "octo-org/app"
+
 
 class Refused(Exception):
     pass
@@ -403,9 +405,14 @@ def replay(wf, setup, history, tmp):
             continue
         for job_id, job in wf["jobs"].items():
             for matrix in job_runs(job):
+                head = "someone-else/app" if run.get("fork") else REPO
                 ctx = {"github": {"ref": run["ref"],
                                   "event_name": run["event"],
-                                  "sha": run["sha"]},
+                                  "sha": run["sha"],
+                                  "repository": REPO,
+                                  "event": {"pull_request": {"head": {
+                                      "repo": {"full_name": head}}}}
+                                  if run["event"] == "pull_request" else {}},
                        "matrix": matrix, "secrets": {}, "steps": {}}
                 if not condition(job.get("if"), ctx):
                     continue
@@ -420,6 +427,12 @@ def replay(wf, setup, history, tmp):
                     " (%s)" % matrix["environment"] if matrix else "")
                 try:
                     for step in job["steps"]:
+                        if "configure-aws-credentials" in step.get("uses",
+                                                                   "") \
+                                and run.get("fork"):
+                            raise Refused("a pull request from a fork gets "
+                                          "no OIDC token: the AWS login "
+                                          "fails")
                         if step.get("id") == "check":
                             gh = {"GITHUB_REF": run["ref"],
                                   "GITHUB_REF_NAME": run["ref"].split(
@@ -471,6 +484,7 @@ def history(default):
         r(11, "pull_request", "refs/pull/7/merge", "17", 7),
         r(11, "pull_request", "refs/pull/7/merge", "17", 7),  # re-run
         r(12, "pull_request", "refs/pull/8/merge", "28", 8),
+        dict(r(14, "pull_request", "refs/pull/9/merge", "39", 9), fork=True),
         r(13, "push", d, "c7"),
     ]
 
