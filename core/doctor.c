@@ -414,6 +414,38 @@ static int trust_sub_values(struct ew_buf *out, const struct trust *t)
 	return 0;
 }
 
+/* The values of the sub or aud tests of the judged statements. */
+int ew_doctor_trust_values(struct ew_buf *out, const char *trust,
+			   const char *provider_arn, const char *issuer,
+			   bool aud)
+{
+	struct trust t;
+	int rc = trust_parse(&t, trust, provider_arn, issuer);
+
+	if (rc == 0 && t.nours == 0)
+		rc = EW_ENOTFOUND;
+	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+		const struct key_test *kt = aud ? t.v[i].aud : t.v[i].sub;
+		size_t n = aud ? t.v[i].naud : t.v[i].nsub;
+
+		if (!t.v[i].ours)
+			continue;
+		for (size_t k = 0; rc == 0 && k < n; k++) {
+			const cJSON *vals = kt[k].values, *e;
+			bool arr = cJSON_IsArray(vals);
+
+			for (e = arr ? vals->child : vals; rc == 0 && e;
+			     e = arr ? e->next : NULL)
+				if (cJSON_IsString(e) &&
+				    ((out->len && ew_buf_putc(out, '\n')) ||
+				     ew_buf_puts(out, e->valuestring)))
+					rc = EW_ENOMEM;
+		}
+	}
+	trust_release(&t);
+	return rc;
+}
+
 /* ------------------------------------------------------------ report */
 
 const char *ew_doctor_status_name(enum ew_doctor_status s)
