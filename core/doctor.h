@@ -22,6 +22,10 @@
  *                       statement AND-ed, StringEquals exact, StringLike
  *                       '*'/'?' globs; legacy repo:OWNER/REPO:... and
  *                       immutable repo:OWNER@ID/REPO@ID:... forms)
+ *   pipeline-trigger    one fail per trigger of each workflow file whose
+ *                       token (pipeline.h) the trust refuses, naming the
+ *                       trigger ("release", "push to main") and its fix;
+ *                       one pass naming the admitted ones
  *   max-session         the role's MaxSessionDuration covers every
  *                       role-duration-seconds in the workflow
  *   policy-attached     the permissions policy is attached to the role
