@@ -110,11 +110,11 @@ static char *trigger_text(const struct ew_wf_subject *sj)
 			bool tag = sj->kind == EW_WF_SUB_TAG;
 
 			if (q)
-				t = ew_aprintf(tag ? "push of tag %s"
-						   : "push to %s",
-					       q);
+				t = ew_aprintf(
+				    tag ? "push of tag %s" : "push to %s", q);
 			else
-				t = ew_aprintf(tag ? "push of %s" : "push to %s",
+				t = ew_aprintf(tag ? "push of %s"
+						   : "push to %s",
 					       p ? p : "any ref");
 		} else if (n == 7 && strncmp(ev, "release", 7) == 0) {
 			t = ew_strdup("release");
@@ -236,9 +236,8 @@ static char *trust_flag(const struct ew_wf_subject *sj)
 		return ew_buf_detach(&b);
 	}
 	case EW_WF_SUB_TAG:
-		return ew_aprintf("tag:%s", strncmp(c, "ref:refs/tags/", 14)
-						? c
-						: c + 14);
+		return ew_aprintf(
+		    "tag:%s", strncmp(c, "ref:refs/tags/", 14) ? c : c + 14);
 	case EW_WF_SUB_BRANCH:
 		break;
 	}
@@ -485,9 +484,9 @@ static int add_run(struct ctx *c, const struct ew_wf_aws_job *j,
 	name_ok = ew_doctor_trust_admits(trust, c->provider_arn, ISSUER,
 					 r->subject, r->audience, false);
 	if (r->subject_id)
-		id_ok = ew_doctor_trust_admits(trust, c->provider_arn, ISSUER,
-					       r->subject_id, r->audience,
-					       false);
+		id_ok =
+		    ew_doctor_trust_admits(trust, c->provider_arn, ISSUER,
+					   r->subject_id, r->audience, false);
 	r->admitted = name_ok && id_ok;
 	if (r->admitted) {
 		if (!(r->reason = ew_strdup("")))
@@ -540,8 +539,8 @@ static int check_grants(struct ctx *c, struct ew_error *err)
 		if (!rc)
 			rc = add_grant(c->out, env, LOGIN_ACTION, "*", t);
 		for (size_t a = 0; a < NPUSH && !rc; a++)
-			rc = add_grant(c->out, env, push_actions[a], arn.ptr,
-				       t);
+			rc =
+			    add_grant(c->out, env, push_actions[a], arn.ptr, t);
 		ew_buf_release(&arn);
 	}
 	return rc;
@@ -581,14 +580,13 @@ int ew_pipeline_check(struct ew_pipeline *out,
 
 	rc = ew_workflow_scan_add(
 	    &scan, in->workflow_file ? in->workflow_file : s->workflow_path,
-	    in->workflow ? in->workflow : "", in->workflow ? in->workflow_len : 0,
-	    &e);
+	    in->workflow ? in->workflow : "",
+	    in->workflow ? in->workflow_len : 0, &e);
 	if (rc == 0)
-		rc = ew_workflow_scan_finish(&scan,
-					     in->default_branch
-						 ? in->default_branch
-						 : s->default_branch,
-					     &e);
+		rc = ew_workflow_scan_finish(
+		    &scan,
+		    in->default_branch ? in->default_branch : s->default_branch,
+		    &e);
 	if (rc == EW_ENOMEM)
 		goto oom;
 	rc = 0;
@@ -596,11 +594,11 @@ int ew_pipeline_check(struct ew_pipeline *out,
 		rc = add_note(out, ew_aprintf("%s", scan.problems[i].message));
 	out->njobs = scan.njobs;
 	if (!rc && scan.njobs == 0 && scan.nproblems == 0)
-		rc = add_note(out,
-			      ew_aprintf("no job of %s runs "
-					 "aws-actions/configure-aws-credentials",
-					 in->workflow_file ? in->workflow_file
-							   : s->workflow_path));
+		rc = add_note(
+		    out, ew_aprintf("no job of %s runs "
+				    "aws-actions/configure-aws-credentials",
+				    in->workflow_file ? in->workflow_file
+						      : s->workflow_path));
 	for (size_t i = 0; i < scan.njobs && !rc; i++) {
 		const struct ew_wf_aws_job *j = &scan.jobs[i];
 		long ti = job_target(s, j);

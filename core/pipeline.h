@@ -83,7 +83,7 @@ struct ew_pipeline_run {
 
 /* One push permission the runs of a target need. */
 struct ew_pipeline_grant {
-	char *target; /* environment name, or NULL for the main target */
+	char *target;	    /* environment name, or NULL for the main target */
 	const char *action; /* static */
 	char *resource;
 	enum ew_doctor_grant grant;

@@ -446,8 +446,7 @@ void ew_cli_print_pipeline(struct ew_cli_printer *p,
 		fprintf(p->out, "every run can assume its role and push\n");
 	else
 		fprintf(p->out, "%zu of %zu runs refused%s\n", pl->nrefused,
-			pl->nruns,
-			pl->ndenied ? ", push actions missing" : "");
+			pl->nruns, pl->ndenied ? ", push actions missing" : "");
 	for (size_t i = 0; i < pl->nruns; i++) {
 		const struct ew_pipeline_run *r = &pl->runs[i];
 
@@ -458,8 +457,9 @@ void ew_cli_print_pipeline(struct ew_cli_printer *p,
 			p->color ? (r->admitted ? C_GREEN : C_RED) : "",
 			line.ptr, p->color ? C_RESET : "");
 		if (!r->admitted)
-			fprintf(p->out, "      token sub %s, aud %s\n"
-					"      fix: %s\n",
+			fprintf(p->out,
+				"      token sub %s, aud %s\n"
+				"      fix: %s\n",
 				r->subject, r->audience, r->fix);
 	}
 	for (size_t i = 0; i < pl->ngrants; i++) {

@@ -198,12 +198,13 @@ int ew_cmd_apply(int argc, char **argv)
 			"note: --allow-refused-triggers: applying although "
 			"the runs refused above will fail\n");
 	if (pl.nrefused)
-		ew_cli_run_note(&r,
-				"--allow-refused-triggers: applying although "
-				"%zu trigger%s of %s could never assume %s role",
-				pl.nrefused, pl.nrefused == 1 ? "" : "s",
-				r.opt.setup.workflow_path,
-				r.opt.setup.nenvs ? "their" : "its");
+		ew_cli_run_note(
+		    &r,
+		    "--allow-refused-triggers: applying although "
+		    "%zu trigger%s of %s could never assume %s role",
+		    pl.nrefused, pl.nrefused == 1 ? "" : "s",
+		    r.opt.setup.workflow_path,
+		    r.opt.setup.nenvs ? "their" : "its");
 	if (has_changes(&e) && !r.opt.yes) {
 		if (!ew_cli_run_confirm("Apply these changes?")) {
 			fputs("nothing changed\n", stderr);

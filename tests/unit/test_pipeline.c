@@ -53,9 +53,9 @@ static void check_own(struct ew_pipeline *p, const struct ew_setup *s,
 		assert_int_equal(ew_doc_workflow(&wf, s, &e), 0);
 		workflow = wf.ptr;
 	}
-	assert_int_equal(ew_pipeline_check_setup(p, s, NULL, workflow,
-						 strlen(workflow), &e),
-			 0);
+	assert_int_equal(
+	    ew_pipeline_check_setup(p, s, NULL, workflow, strlen(workflow), &e),
+	    0);
 	ew_buf_release(&wf);
 }
 
@@ -197,8 +197,8 @@ static void test_branch_main_refuses_other_triggers(void **state)
 
 static void test_scopes_admit_their_triggers(void **state)
 {
-	static const char *const scopes[] = {
-	    "branch:main", "branch:release/*", "tag:v*", "pull_request", NULL};
+	static const char *const scopes[] = {"branch:main", "branch:release/*",
+					     "tag:v*", "pull_request", NULL};
 	static const char *const tag_only[] = {"tag:v*", NULL};
 	struct ew_setup s;
 	struct ew_pipeline p;
@@ -279,8 +279,7 @@ static void test_env_targets_map_to_their_roles(void **state)
 	setup_make(&s, "acme/widgets", NULL, envs);
 	check_own(&p, &s, NULL);
 	assert_true(find(&p, "environment staging")->admitted);
-	assert_string_equal(find(&p, "environment staging")->target,
-			    "staging");
+	assert_string_equal(find(&p, "environment staging")->target, "staging");
 	assert_true(find(&p, "environment production")->admitted);
 	assert_int_equal(p.nrefused, 0);
 	assert_int_equal(p.ngrants, 16);
@@ -330,7 +329,8 @@ static void test_other_repositories_refused(void **state)
 	static const struct {
 		const char *github, *reason;
 	} cases[] = {
-	    {"acme/widgets-evil", "the trust only admits 'repo:acme/widgets:*'"},
+	    {"acme/widgets-evil",
+	     "the trust only admits 'repo:acme/widgets:*'"},
 	    {"acme/widget", "the trust only admits 'repo:acme/widgets:*'"},
 	    {"evil/widgets", "the trust only admits 'repo:acme/widgets:*'"},
 	    {"ACME/widgets", "another case"},
@@ -364,14 +364,14 @@ static void test_other_repositories_refused(void **state)
 
 static void test_audience(void **state)
 {
-	static const char wf_aud[] = WF_HEAD
-	    "on:\n"
-	    "  push:\n"
-	    "    branches: [main]\n"
-	    "jobs:\n"
-	    "  build:\n"
-	    "    runs-on: ubuntu-latest\n" WF_STEPS
-	    "          audience: sts.example.com\n";
+	static const char wf_aud[] =
+	    WF_HEAD "on:\n"
+		    "  push:\n"
+		    "    branches: [main]\n"
+		    "jobs:\n"
+		    "  build:\n"
+		    "    runs-on: ubuntu-latest\n" WF_STEPS
+		    "          audience: sts.example.com\n";
 	struct ew_setup s;
 	struct ew_pipeline p;
 	struct ew_error e;
@@ -513,8 +513,8 @@ static void test_notes_and_errors(void **state)
 	assert_int_equal(ew_setup_set_github(&s, "acme/widgets", &e), 0);
 	{
 		struct ew_pipeline_target t = {"{}", NULL, 0};
-		struct ew_pipeline_input in = {&s, NULL, wf_many,
-					       strlen(wf_many), &t, NULL};
+		struct ew_pipeline_input in = {
+		    &s, NULL, wf_many, strlen(wf_many), &t, NULL};
 
 		assert_int_equal(ew_pipeline_check(&p, &in, &e), EW_EINVAL);
 		ew_pipeline_release(&p);
