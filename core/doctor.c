@@ -4,8 +4,10 @@
 #include "buf.h"
 #include "ecr.h"
 #include "iam.h"
+#include "fsutil.h"
 #include "knowledge.h"
 #include "partition.h"
+#include "pipeline.h"
 #include "sts.h"
 
 #include <cjson/cJSON.h>
@@ -412,6 +414,38 @@ static int trust_sub_values(struct ew_buf *out, const struct trust *t)
 		}
 	}
 	return 0;
+}
+
+/* The values of the sub or aud tests of the judged statements. */
+int ew_doctor_trust_values(struct ew_buf *out, const char *trust,
+			   const char *provider_arn, const char *issuer,
+			   bool aud)
+{
+	struct trust t;
+	int rc = trust_parse(&t, trust, provider_arn, issuer);
+
+	if (rc == 0 && t.nours == 0)
+		rc = EW_ENOTFOUND;
+	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+		const struct key_test *kt = aud ? t.v[i].aud : t.v[i].sub;
+		size_t n = aud ? t.v[i].naud : t.v[i].nsub;
+
+		if (!t.v[i].ours)
+			continue;
+		for (size_t k = 0; rc == 0 && k < n; k++) {
+			const cJSON *vals = kt[k].values, *e;
+			bool arr = cJSON_IsArray(vals);
+
+			for (e = arr ? vals->child : vals; rc == 0 && e;
+			     e = arr ? e->next : NULL)
+				if (cJSON_IsString(e) &&
+				    ((out->len && ew_buf_putc(out, '\n')) ||
+				     ew_buf_puts(out, e->valuestring)))
+					rc = EW_ENOMEM;
+		}
+	}
+	trust_release(&t);
+	return rc;
 }
 
 /* ------------------------------------------------------------ report */
@@ -1132,6 +1166,110 @@ done:
 	trust_release(&t);
 }
 
+/* The knowledge entry for a refused run. */
+static const char *run_kn(const struct ew_pipeline_run *pr)
+{
+	if (strstr(pr->reason, "pins aud"))
+		return "oidc-incorrect-audience";
+	if (strstr(pr->reason, "another case"))
+		return "sub-mismatch-owner-casing";
+	if (strstr(pr->reason, "immutable subject"))
+		return "sub-mismatch-immutable-id";
+	return subject_kn(pr->kind);
+}
+
+/* The pipeline check (pipeline.h) of one workflow file against this
+ * target's trust: a fail line per refused trigger, one pass line naming
+ * the admitted ones. */
+static void pipeline_file(struct run *r, const char *file, size_t ti,
+			  const char *trust, const char *role_name)
+{
+	size_t n = ew_setup_target_count(r->s);
+	struct ew_pipeline_target *t = calloc(n, sizeof(*t));
+	struct ew_pipeline_input in;
+	struct ew_pipeline pl;
+	struct ew_buf text, ok;
+	struct ew_error e;
+
+	memset(&pl, 0, sizeof(pl));
+	ew_buf_init(&text);
+	ew_buf_init(&ok);
+	ew_error_clear(&e);
+	if (!t) {
+		r->oom = 1;
+		goto done;
+	}
+	/* Only this target's trust: the other targets' jobs stay notes. */
+	t[ti].trust = trust;
+	if (ew_file_read_in(&text, r->in->root, file, EW_WF_MAX_FILE, &e))
+		goto done; /* the workflow checks report it */
+	memset(&in, 0, sizeof(in));
+	in.setup = r->s;
+	in.workflow_file = file;
+	in.workflow = text.ptr;
+	in.workflow_len = text.len;
+	in.targets = t;
+	in.default_branch = r->in->default_branch;
+	if (ew_pipeline_check(&pl, &in, &e) != 0) {
+		r->oom = r->oom || e.code == EW_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < pl.nruns; i++) {
+		const struct ew_pipeline_run *pr = &pl.runs[i];
+
+		/* A job in none of the environments: check_job warns. */
+		if (r->s->nenvs && !pr->target)
+			continue;
+		if (pr->admitted) {
+			ew_buf_printf(&ok, "%s%s", ok.len ? ", " : "",
+				      pr->trigger);
+			continue;
+		}
+		r->kv.job_sub = pr->subject;
+		add(r, "pipeline-trigger", EW_DOCTOR_FAIL, run_kn(pr),
+		    ew_aprintf("the '%s' runs of job '%s' (%s) can assume %s",
+			       pr->trigger, pr->job, file, role_name),
+		    ew_aprintf("refused: %s (token sub %s, aud %s)", pr->reason,
+			       pr->subject, pr->audience),
+		    ew_aprintf("%s", pr->fix));
+		r->kv.job_sub = NULL;
+	}
+	if (ok.len)
+		add(r, "pipeline-trigger", EW_DOCTOR_PASS, NULL,
+		    ew_aprintf("these runs of %s can assume %s", file,
+			       role_name),
+		    ew_aprintf("%s", ok.ptr), NULL);
+done:
+	ew_pipeline_release(&pl);
+	ew_buf_release(&text);
+	ew_buf_release(&ok);
+	free(t);
+}
+
+/* Every workflow file with an AWS job, once. */
+static void check_pipeline(struct run *r, const struct ew_iam_role *role,
+			   const struct ew_env_target *env)
+{
+	const struct ew_workflow_scan *w = &r->rep->workflows;
+	size_t ti = 0;
+
+	if (!r->rep->has_workflows || !r->github[0] || !role->trust_document)
+		return;
+	for (size_t i = 0; i < ew_setup_target_count(r->s); i++)
+		if (ew_setup_target_env(r->s, i) == env)
+			ti = i;
+	for (size_t f = 0; f < w->nfiles; f++) {
+		bool has_job = false;
+
+		for (size_t j = 0; j < w->njobs && !has_job; j++)
+			has_job = !w->jobs[j].caller &&
+				  strcmp(w->jobs[j].file, w->files[f]) == 0;
+		if (has_job)
+			pipeline_file(r, w->files[f], ti, role->trust_document,
+				      role->name);
+	}
+}
+
 static void check_max_session(struct run *r, const struct ew_iam_role *role,
 			      const struct ew_env_target *env)
 {
@@ -1550,6 +1688,7 @@ static void check_target(struct run *r, const struct ew_env_target *env)
 		    ew_aprintf("the role %s exists", role.ptr),
 		    ew_aprintf("%s", ro.arn), NULL);
 		check_trust(r, &ro, env);
+		check_pipeline(r, &ro, env);
 		check_max_session(r, &ro, env);
 		check_policy(r, role.ptr, policy.ptr, policy_arn.ptr,
 			     repo_arn.ptr);

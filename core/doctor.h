@@ -22,6 +22,10 @@
  *                       statement AND-ed, StringEquals exact, StringLike
  *                       '*'/'?' globs; legacy repo:OWNER/REPO:... and
  *                       immutable repo:OWNER@ID/REPO@ID:... forms)
+ *   pipeline-trigger    one fail per trigger of each workflow file whose
+ *                       token (pipeline.h) the trust refuses, naming the
+ *                       trigger ("release", "push to main") and its fix;
+ *                       one pass naming the admitted ones
  *   max-session         the role's MaxSessionDuration covers every
  *                       role-duration-seconds in the workflow
  *   policy-attached     the permissions policy is attached to the role
@@ -58,6 +62,7 @@
 #define EW_DOCTOR_H
 
 #include "aws_client.h"
+#include "buf.h"
 #include "error.h"
 #include "model.h"
 #include "workflow_scan.h"
@@ -173,5 +178,15 @@ enum ew_doctor_grant ew_doctor_policy_grants(const char *const *docs,
 bool ew_doctor_trust_admits(const char *trust, const char *provider_arn,
 			    const char *issuer, const char *subject,
 			    const char *audience, bool ignore_case);
+
+/*
+ * The values of the sub (aud false) or aud (aud true) conditions of the
+ * web-identity Allow statements naming provider_arn, one per line,
+ * appended to out, for explaining a refusal.  0, EW_EPARSE (not JSON),
+ * EW_ENOTFOUND (no such statement names the provider) or EW_ENOMEM.
+ */
+int ew_doctor_trust_values(struct ew_buf *out, const char *trust,
+			   const char *provider_arn, const char *issuer,
+			   bool aud);
 
 #endif

@@ -416,6 +416,100 @@ static cJSON *str_or_null(const char *s)
 	return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+static const char *grant_name(enum ew_doctor_grant g)
+{
+	switch (g) {
+	case EW_GRANT_YES:
+		return "allowed";
+	case EW_GRANT_CONDITIONAL:
+		return "allowed only under a condition";
+	case EW_GRANT_DENIED:
+		return "denied";
+	case EW_GRANT_NO:
+		break;
+	}
+	return "not allowed";
+}
+
+void ew_cli_print_pipeline(struct ew_cli_printer *p,
+			   const struct ew_pipeline *pl, const char *file)
+{
+	bool with_job = ew_pipeline_names_jobs(pl);
+	struct ew_buf line;
+
+	ew_buf_init(&line);
+	fprintf(p->out, "\n%sPipeline check%s (%s): ", p->color ? C_BOLD : "",
+		p->color ? C_RESET : "", file);
+	if (pl->nruns == 0)
+		fputs("no run to decide\n", p->out);
+	else if (ew_pipeline_ok(pl))
+		fprintf(p->out, "every run can assume its role and push\n");
+	else
+		fprintf(p->out, "%zu of %zu runs refused%s\n", pl->nrefused,
+			pl->nruns, pl->ndenied ? ", push actions missing" : "");
+	for (size_t i = 0; i < pl->nruns; i++) {
+		const struct ew_pipeline_run *r = &pl->runs[i];
+
+		ew_buf_clear(&line);
+		if (ew_pipeline_run_line(&line, r, with_job))
+			break;
+		fprintf(p->out, "  %s%s%s\n",
+			p->color ? (r->admitted ? C_GREEN : C_RED) : "",
+			line.ptr, p->color ? C_RESET : "");
+		if (!r->admitted)
+			fprintf(p->out,
+				"      token sub %s, aud %s\n"
+				"      fix: %s\n",
+				r->subject, r->audience, r->fix);
+	}
+	for (size_t i = 0; i < pl->ngrants; i++) {
+		const struct ew_pipeline_grant *g = &pl->grants[i];
+
+		if (g->grant == EW_GRANT_YES)
+			continue;
+		fprintf(p->out, "  %s%s on %s%s%s: %s%s\n",
+			p->color ? C_RED : "", g->action, g->resource,
+			g->target ? " for " : "", g->target ? g->target : "",
+			grant_name(g->grant), p->color ? C_RESET : "");
+	}
+	for (size_t i = 0; i < pl->nnotes; i++)
+		fprintf(p->out, "  note: %s\n", pl->notes[i]);
+	ew_buf_release(&line);
+}
+
+static void pipeline_json(cJSON *root, const struct ew_pipeline *pl)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "pipeline");
+
+	for (size_t i = 0; pl && i < pl->nruns; i++) {
+		const struct ew_pipeline_run *r = &pl->runs[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "job", r->job);
+		cJSON_AddItemToObject(o, "environment", str_or_null(r->target));
+		cJSON_AddStringToObject(o, "trigger", r->trigger);
+		cJSON_AddStringToObject(o, "subject", r->subject);
+		cJSON_AddItemToObject(o, "subject_immutable",
+				      str_or_null(r->subject_id));
+		cJSON_AddStringToObject(o, "audience", r->audience);
+		cJSON_AddBoolToObject(o, "admitted", r->admitted);
+		cJSON_AddStringToObject(o, "reason", r->reason);
+		cJSON_AddItemToObject(o, "fix", str_or_null(r->fix));
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(root, "pipeline_grants");
+	for (size_t i = 0; pl && i < pl->ngrants; i++) {
+		const struct ew_pipeline_grant *g = &pl->grants[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(o, "environment", str_or_null(g->target));
+		cJSON_AddStringToObject(o, "action", g->action);
+		cJSON_AddStringToObject(o, "resource", g->resource);
+		cJSON_AddBoolToObject(o, "granted", g->grant == EW_GRANT_YES);
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
 static cJSON *hint_json(const struct ew_step *s, const struct ew_setup *set)
 {
 	const struct ew_knowledge_entry *k =
@@ -545,6 +639,7 @@ int ew_cli_json(struct ew_buf *out, const char *command,
 	} else {
 		cJSON_AddNullToObject(root, "workflow");
 	}
+	pipeline_json(root, wf ? wf->pipeline : NULL);
 	cJSON_AddNumberToObject(root, "requests", e->result.requests);
 	cJSON_AddNumberToObject(root, "mutations", e->result.mutations);
 	cJSON_AddNumberToObject(root, "sequential_depth",

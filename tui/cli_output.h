@@ -20,6 +20,10 @@
  *                               "check"}|null}|null}],
  *    "secrets":[{"name","value","description","environment"}],
  *    "workflow":{"path","written","status","diff"}|null,
+ *    "pipeline":[{"job","environment","trigger","subject",
+ *                 "subject_immutable","audience","admitted","reason",
+ *                 "fix"}],
+ *    "pipeline_grants":[{"environment","action","resource","granted"}],
  *    "requests":N, "mutations":N, "sequential_depth":N, "elapsed":S,
  *    "notes":[...]}
  *
@@ -32,6 +36,7 @@
 #include "buf.h"
 #include "engine.h"
 #include "outputs.h"
+#include "pipeline.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -86,7 +91,16 @@ struct ew_cli_workflow {
 			       "skipped", "failed", "planned" */
 	const char *diff;    /* existing vs generated, may be NULL */
 	const char *content; /* the YAML, plan only; may be NULL */
+	/* The pipeline check of the workflow in place; may be NULL (and is
+	 * read even when path is NULL). */
+	const struct ew_pipeline *pipeline;
 };
+
+/* The pipeline check (pipeline.h) of file: one line per run, with the
+ * token and the fix for a refused one, the push actions not granted, and
+ * what could not be decided. */
+void ew_cli_print_pipeline(struct ew_cli_printer *p,
+			   const struct ew_pipeline *pl, const char *file);
 
 /* The JSON document described above.  secrets, wf and notes may be
  * NULL. */

@@ -9,6 +9,7 @@
 #include "lazy_curl.h"
 #include "github_api.h"
 #include "http.h"
+#include "pipeline.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -552,4 +553,89 @@ void ew_cli_wf_release(struct ew_cli_wf *wf)
 {
 	ew_buf_release(&wf->content);
 	ew_buf_release(&wf->diff);
+}
+
+/* The document a step of target i will write, or NULL. */
+static const char *desired(const struct ew_engine *e, enum ew_step_kind k,
+			   size_t i)
+{
+	for (size_t n = 0; n < e->nsteps; n++)
+		if (e->steps[n].kind == k && e->steps[n].target == (int)i)
+			return e->steps[n].desired_doc;
+	return NULL;
+}
+
+int ew_cli_pipeline(struct ew_pipeline *out, struct ew_cli_run *r,
+		    const struct ew_engine *e, const struct ew_cli_wf *wf,
+		    struct ew_error *err)
+{
+	const struct ew_setup *s = &r->opt.setup;
+	size_t n = ew_setup_target_count(s);
+	struct ew_pipeline_target *t = calloc(n, sizeof(*t));
+	struct ew_buf *docs = calloc(2 * n, sizeof(*docs));
+	const char **pol = calloc(n, sizeof(*pol));
+	struct ew_buf cur;
+	struct ew_pipeline_input in;
+	const char *text = NULL;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	ew_buf_init(&cur);
+	if (!t || !docs || !pol) {
+		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < 2 * n; i++)
+		ew_buf_init(&docs[i]);
+	/* The workflow that will be in place after apply: the generated
+	 * one, or the different file apply keeps without --force, or with
+	 * --no-workflow whatever file is there. */
+	if (wf && (!wf->exists || wf->same || r->opt.force)) {
+		text = wf->content.ptr;
+	} else {
+		rc = ew_file_read_in(&cur, wf_root(r), s->workflow_path, WF_MAX,
+				     err);
+		if (rc == EW_ENOTFOUND) {
+			ew_error_clear(err);
+			rc = 0;
+			goto done; /* no workflow: nothing to decide */
+		}
+		if (rc)
+			goto done;
+		text = cur.ptr;
+	}
+	/* What the steps will write (they may keep what exists), else the
+	 * documents of the setup. */
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct ew_env_target *env = ew_setup_target_env(s, i);
+
+		t[i].trust = desired(e, EW_STEP_ROLE, i);
+		pol[i] = desired(e, EW_STEP_POLICY, i);
+		if (!t[i].trust &&
+		    (rc = ew_doc_trust_policy(&docs[2 * i], s, env, err)) == 0)
+			t[i].trust = docs[2 * i].ptr;
+		if (!rc && !pol[i] &&
+		    (rc = ew_doc_permissions_policy(&docs[2 * i + 1], s, env,
+						    err)) == 0)
+			pol[i] = docs[2 * i + 1].ptr;
+		t[i].policies = &pol[i];
+		t[i].npolicies = 1;
+	}
+	if (rc || !text)
+		goto done;
+	memset(&in, 0, sizeof(in));
+	in.setup = s;
+	in.workflow_file = s->workflow_path;
+	in.workflow = text;
+	in.workflow_len = strlen(text);
+	in.targets = t;
+	rc = ew_pipeline_check(out, &in, err);
+done:
+	for (size_t i = 0; docs && i < 2 * n; i++)
+		ew_buf_release(&docs[i]);
+	free(docs);
+	free(pol);
+	free(t);
+	ew_buf_release(&cur);
+	return rc;
 }

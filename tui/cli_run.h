@@ -19,6 +19,7 @@
 #include "context.h"
 #include "engine.h"
 #include "options.h"
+#include "pipeline.h"
 #include "session.h"
 
 #include <stdbool.h>
@@ -93,6 +94,15 @@ int ew_cli_wf_check(struct ew_cli_run *r, struct ew_cli_wf *wf,
 int ew_cli_wf_write(struct ew_cli_run *r, struct ew_cli_wf *wf, bool force,
 		    struct ew_error *err);
 void ew_cli_wf_release(struct ew_cli_wf *wf);
+
+/* The pipeline check (pipeline.h) of the workflow that will be in place
+ * after apply (wf's generated file, or the existing one apply keeps; wf
+ * NULL: whatever file is there, none: no runs), against the documents the
+ * planned engine's steps will write.  0 or the error; *out is released by
+ * the caller whatever the result. */
+int ew_cli_pipeline(struct ew_pipeline *out, struct ew_cli_run *r,
+		    const struct ew_engine *e, const struct ew_cli_wf *wf,
+		    struct ew_error *err);
 
 /* The exit status for an engine call's return code: 0, 1 (a step
  * failed), 3 (credentials rejected), 130 (interrupted). */

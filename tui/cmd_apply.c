@@ -52,6 +52,56 @@ static void workflow_text(FILE *out, const struct ew_setup *s,
 		fputs(wf->diff.ptr, out);
 }
 
+/* The pipeline check of the workflow that will be in place, before any
+ * change.  0, or the error (then out holds nothing). */
+static int pipeline_before(struct ew_pipeline *out, struct ew_cli_run *r,
+			   const struct ew_engine *e, struct ew_error *err)
+{
+	struct ew_cli_wf pre;
+	bool have_pre = false;
+	int rc;
+
+	if (r->opt.setup.write_workflow) {
+		have_pre = ew_cli_wf_check(r, &pre, err) == 0;
+		if (!have_pre) {
+			ew_cli_wf_release(&pre);
+			ew_error_clear(err);
+		}
+	}
+	rc = ew_cli_pipeline(out, r, e, have_pre ? &pre : NULL, err);
+	if (have_pre)
+		ew_cli_wf_release(&pre);
+	return rc;
+}
+
+/* Name every refused trigger and the way on; apply then stops. */
+static void refuse(FILE *out, const struct ew_setup *s,
+		   const struct ew_pipeline *pl)
+{
+	bool with_job = ew_pipeline_names_jobs(pl);
+	struct ew_buf line;
+
+	ew_buf_init(&line);
+	fprintf(out,
+		"ecr-wizard apply: refused: %zu trigger%s of %s could never "
+		"assume %s role:\n",
+		pl->nrefused, pl->nrefused == 1 ? "" : "s", s->workflow_path,
+		s->nenvs ? "their" : "its");
+	for (size_t i = 0; i < pl->nruns; i++) {
+		const struct ew_pipeline_run *r = &pl->runs[i];
+
+		if (r->admitted)
+			continue;
+		ew_buf_clear(&line);
+		if (ew_pipeline_run_line(&line, r, with_job) == 0)
+			fprintf(out, "  %s\n    fix: %s\n", line.ptr, r->fix);
+	}
+	fputs("nothing changed: change the trust scopes (--trust) or the "
+	      "workflow, or pass --allow-refused-triggers to apply anyway\n",
+	      out);
+	ew_buf_release(&line);
+}
+
 int ew_cmd_apply(int argc, char **argv)
 {
 	struct ew_cli_run r;
@@ -60,7 +110,9 @@ int ew_cmd_apply(int argc, char **argv)
 	struct ew_engine e;
 	struct ew_outputs secrets = {0};
 	struct ew_cli_wf wf;
+	struct ew_pipeline pl;
 	bool have_wf = false, have_secrets = false, have_engine = false;
+	bool have_pl = false;
 	bool json;
 	struct ew_error err, werr;
 	int rc, status;
@@ -108,6 +160,51 @@ int ew_cmd_apply(int argc, char **argv)
 		status = ew_cli_run_exit(rc, &e);
 		goto out;
 	}
+	{
+		struct ew_error perr;
+
+		ew_error_clear(&perr);
+		have_pl = true;
+		if (pipeline_before(&pl, &r, &e, &perr) != 0)
+			ew_cli_run_note(&r, "pipeline check: %s", perr.message);
+	}
+	if (!json)
+		ew_cli_print_pipeline(&p, &pl, r.opt.setup.workflow_path);
+	if (pl.nrefused && !r.opt.allow_refused) {
+		if (json) {
+			struct ew_buf out;
+			struct ew_cli_workflow w = {0};
+			const char *notes[EW_CLI_MAX_NOTES + 1];
+			size_t nn = 0;
+
+			for (size_t i = 0; i < r.nnotes; i++)
+				notes[nn++] = r.notes[i];
+			notes[nn++] = "apply refused: a workflow trigger "
+				      "could never assume its role (pass "
+				      "--allow-refused-triggers to apply "
+				      "anyway)";
+			w.pipeline = &pl;
+			ew_buf_init(&out);
+			ew_cli_json(&out, "apply", &e, NULL, &w, notes, nn);
+			fputs(out.ptr, stdout);
+			ew_buf_release(&out);
+		}
+		refuse(stderr, &r.opt.setup, &pl);
+		status = 1;
+		goto out;
+	}
+	if (pl.nrefused && !json)
+		fprintf(stdout,
+			"note: --allow-refused-triggers: applying although "
+			"the runs refused above will fail\n");
+	if (pl.nrefused)
+		ew_cli_run_note(
+		    &r,
+		    "--allow-refused-triggers: applying although "
+		    "%zu trigger%s of %s could never assume %s role",
+		    pl.nrefused, pl.nrefused == 1 ? "" : "s",
+		    r.opt.setup.workflow_path,
+		    r.opt.setup.nenvs ? "their" : "its");
 	if (has_changes(&e) && !r.opt.yes) {
 		if (!ew_cli_run_confirm("Apply these changes?")) {
 			fputs("nothing changed\n", stderr);
@@ -150,9 +247,10 @@ int ew_cmd_apply(int argc, char **argv)
 			w.status = wf.status;
 			w.diff = wf.diff.len ? wf.diff.ptr : NULL;
 		}
+		w.pipeline = have_pl ? &pl : NULL;
 		ew_buf_init(&out);
 		ew_cli_json(&out, "apply", &e, have_secrets ? &secrets : NULL,
-			    have_wf ? &w : NULL, notes, nn);
+			    &w, notes, nn);
 		fputs(out.ptr, stdout);
 		ew_buf_release(&out);
 	} else {
@@ -181,6 +279,8 @@ int ew_cmd_apply(int argc, char **argv)
 	if (status == 0 && werr.code)
 		status = 1;
 out:
+	if (have_pl)
+		ew_pipeline_release(&pl);
 	if (have_wf)
 		ew_cli_wf_release(&wf);
 	if (have_secrets)

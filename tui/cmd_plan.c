@@ -17,7 +17,7 @@
 
 static void print_text(struct ew_cli_printer *p, struct ew_cli_run *r,
 		       const struct ew_engine *e, const struct ew_cli_wf *wf,
-		       int rc)
+		       const struct ew_pipeline *pl, int rc)
 {
 	const struct ew_setup *s = e->setup;
 	struct ew_buf script;
@@ -32,6 +32,8 @@ static void print_text(struct ew_cli_printer *p, struct ew_cli_run *r,
 	if (rc && e->steps[0].state == EW_STATE_FAILED)
 		return;
 	ew_cli_print_diffs(p, e);
+	if (pl)
+		ew_cli_print_pipeline(p, pl, s->workflow_path);
 	ew_cli_print_documents(p, e);
 	if (wf && s->write_workflow) {
 		fprintf(p->out, "\nWorkflow %s: %s\n", s->workflow_path,
@@ -60,7 +62,9 @@ int ew_cmd_plan(int argc, char **argv)
 	struct ew_engine e;
 	struct ew_outputs secrets = {0};
 	struct ew_cli_wf wf;
+	struct ew_pipeline pl;
 	bool have_wf = false, have_secrets = false, have_engine = false;
+	bool have_pl = false;
 	struct ew_error err;
 	int rc, status;
 
@@ -99,6 +103,16 @@ int ew_cmd_plan(int argc, char **argv)
 				ew_cli_run_note(&r, "workflow: %s",
 						werr.message);
 		}
+		{
+			struct ew_error perr;
+
+			ew_error_clear(&perr);
+			have_pl = true;
+			if (ew_cli_pipeline(&pl, &r, &e, have_wf ? &wf : NULL,
+					    &perr) != 0)
+				ew_cli_run_note(&r, "pipeline check: %s",
+						perr.message);
+		}
 	}
 	if (r.opt.output == EW_OUTPUT_JSON) {
 		struct ew_buf out;
@@ -115,13 +129,15 @@ int ew_cmd_plan(int argc, char **argv)
 			w.diff = wf.diff.len ? wf.diff.ptr : NULL;
 			w.content = wf.content.ptr;
 		}
+		w.pipeline = have_pl ? &pl : NULL;
 		ew_buf_init(&out);
 		ew_cli_json(&out, "plan", &e, have_secrets ? &secrets : NULL,
 			    have_wf ? &w : NULL, notes, r.nnotes);
 		fputs(out.ptr, stdout);
 		ew_buf_release(&out);
 	} else if (e.nsteps) {
-		print_text(&p, &r, &e, have_wf ? &wf : NULL, rc);
+		print_text(&p, &r, &e, have_wf ? &wf : NULL,
+			   have_pl ? &pl : NULL, rc);
 	} else {
 		fprintf(stderr, "ecr-wizard plan: %s\n", err.message);
 	}
@@ -130,6 +146,8 @@ int ew_cmd_plan(int argc, char **argv)
 	else
 		status = ew_cli_run_exit(rc, &e);
 out:
+	if (have_pl)
+		ew_pipeline_release(&pl);
 	if (have_wf)
 		ew_cli_wf_release(&wf);
 	if (have_secrets)

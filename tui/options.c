@@ -42,6 +42,7 @@ enum opt_id {
 	O_NO_COLOR,
 	O_YES,
 	O_FORCE,
+	O_ALLOW_REFUSED,
 	O_TRACE,
 	O_DEMO,
 	O_DEMO_SCENARIO,
@@ -105,6 +106,8 @@ static const struct opt opts[] = {
     {"yes", ARG_NONE, O_YES, NULL, "do not ask for confirmation"},
     {"force", ARG_NONE, O_FORCE, NULL,
      "overwrite a different workflow; teardown: delete images too"},
+    {"allow-refused-triggers", ARG_NONE, O_ALLOW_REFUSED, NULL,
+     "apply even when a workflow trigger could never assume its role"},
     {"trace", ARG_OPTIONAL, O_TRACE, "FILE",
      "log every HTTP exchange, credentials redacted (default stderr)"},
     {"no-github-api", ARG_NONE, O_NO_GITHUB_API, NULL,
@@ -287,6 +290,9 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		break;
 	case O_FORCE:
 		o->force = true;
+		break;
+	case O_ALLOW_REFUSED:
+		o->allow_refused = true;
 		break;
 	case O_TRACE:
 		o->trace = true;

@@ -52,6 +52,7 @@ struct ew_options {
 	bool no_color;		      /* --no-color (NO_COLOR: see below) */
 	bool yes;		      /* --yes: do not ask */
 	bool force;		      /* --force */
+	bool allow_refused;	      /* --allow-refused-triggers */
 	bool trace;		      /* --trace given */
 	char *trace_file;	      /* --trace=FILE; NULL means stderr */
 	bool demo;		      /* --demo */

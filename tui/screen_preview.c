@@ -13,6 +13,7 @@
 #include "draw.h"
 #include "fsutil.h"
 #include "knowledge.h"
+#include "pipeline.h"
 #include "wizard.h"
 
 #include <string.h>
@@ -47,6 +48,7 @@ static struct {
 	struct ew_input search;
 	char pattern[128];
 	char start_error[512];
+	bool pipeline_refused; /* the Plan tab's pipeline check refuses */
 } st;
 
 static void clear_tabs(void)
@@ -57,6 +59,7 @@ static void clear_tabs(void)
 	}
 	st.docs_built = false;
 	st.built_plan = -1;
+	st.pipeline_refused = false;
 }
 
 static bool is_wide_trust(const struct ew_setup *s)
@@ -143,6 +146,46 @@ static void build_hint(struct ew_buf *b, const struct ew_error *e)
 	}
 }
 
+/* The pipeline check of the workflow and trust the run will write: one
+ * line per trigger, so a refused one is seen before anything changes. */
+static void build_pipeline(struct ew_buf *p, const struct ew_setup *s)
+{
+	struct ew_buf wf, line;
+	struct ew_pipeline pl;
+	struct ew_error err;
+	bool with_job;
+
+	ew_buf_init(&wf);
+	ew_buf_init(&line);
+	memset(&pl, 0, sizeof(pl));
+	if (ew_doc_workflow(&wf, s, &err) ||
+	    ew_pipeline_check_setup(&pl, s, NULL, wf.ptr, wf.len, &err)) {
+		ew_buf_printf(p, "== Pipeline check: not possible\n  %s\n\n",
+			      err.message);
+		goto done;
+	}
+	with_job = ew_pipeline_names_jobs(&pl);
+	st.pipeline_refused = !ew_pipeline_ok(&pl);
+	ew_buf_printf(p, "== Pipeline check (%s): %s\n", s->workflow_path,
+		      ew_pipeline_ok(&pl) ? "every run can assume its role"
+					  : "some runs will be refused");
+	for (size_t i = 0; i < pl.nruns; i++) {
+		ew_buf_clear(&line);
+		ew_pipeline_run_line(&line, &pl.runs[i], with_job);
+		ew_buf_printf(p, "  %s %s\n", pl.runs[i].admitted ? "ok" : "!",
+			      line.ptr);
+		if (!pl.runs[i].admitted)
+			ew_buf_printf(p, "    fix: %s\n", pl.runs[i].fix);
+	}
+	for (size_t i = 0; i < pl.nnotes; i++)
+		ew_buf_printf(p, "  note: %s\n", pl.notes[i]);
+	ew_buf_putc(p, '\n');
+done:
+	ew_pipeline_release(&pl);
+	ew_buf_release(&wf);
+	ew_buf_release(&line);
+}
+
 static void build_plan(struct ew_wizard *w)
 {
 	struct ew_buf *p = &st.text[TAB_PLAN], *c = &st.text[TAB_CHANGES];
@@ -170,6 +213,8 @@ static void build_plan(struct ew_wizard *w)
 			       "stops at this step\n");
 		return;
 	}
+	/* First: a refused trigger matters more than any single step. */
+	build_pipeline(p, &w->setup);
 	for (size_t i = 0; i < e->nsteps; i++) {
 		const struct ew_step *s = &e->steps[i];
 
@@ -298,8 +343,9 @@ static void draw_tabs(struct ew_wizard *w, int y)
 		snprintf(name, sizeof(name),
 			 i == st.tab ? "[%s%s%s]" : " %s%s%s ", num,
 			 tabs[i].name,
-			 i == TAB_TRUST && is_wide_trust(&w->setup) &&
-				 docs_readable(w)
+			 (i == TAB_TRUST && is_wide_trust(&w->setup) &&
+			  docs_readable(w)) ||
+				 (i == TAB_PLAN && st.pipeline_refused)
 			     ? " !"
 			     : "");
 		x += ew_ui_put(

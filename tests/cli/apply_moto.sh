@@ -60,7 +60,9 @@ check "--no-workflow: not handled" [ "$(jget "$W/nowf.out" 'd["workflow"]')" = N
 
 # --- environments ----------------------------------------------------------
 py reset
-ew envs apply --github octo-org/app --yes --env staging:us-west-2:app-staging --env production:eu-west-1:app-prod --output json
+# --force: the file of the runs above has no environment: its jobs could
+# assume none of these roles, and apply would refuse to keep it.
+ew envs apply --github octo-org/app --yes --force --env staging:us-west-2:app-staging --env production:eu-west-1:app-prod --output json
 check "environments: exit 0" [ "$rc" -eq 0 ]
 check "environments: 8 secrets, 4 per environment" [ "$(jget "$W/envs.out" '",".join(sorted(set(s["environment"] for s in d["secrets"]))), len(d["secrets"])')" = "production,staging 8" ]
 check "environments: step ids" [ "$(jget "$W/envs.out" '"role:staging" in [s["id"] for s in d["steps"]]')" = True ]
