@@ -172,7 +172,9 @@ def main(argv):
     check(len(runs) > 0, "%s: the workflow has runs that use AWS" % label)
     seen = set()
     for i, (job_name, env, what, ctx, aud) in enumerate(runs):
-        role = roles.get(env)
+        # GitHub resolves secrets.AWS_ROLE_ARN in a job with an environment
+        # to the environment's secret when it has one, else the repository's.
+        role = roles.get(env, roles.get(None))
         rid = "run%d" % i
         desc = "%s: job %s, %s: token sub repo:%s:%s admitted" % (
             label, job_name, what, github, ctx)
