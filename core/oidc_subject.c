@@ -227,13 +227,26 @@ int ew_oidc_subject_format(struct ew_buf *out, const char *const *keys,
 	if (rc == EW_ENOMEM)
 		rc = nomem(err);
 	if (!rc && (!identified || wild_key)) {
-		if (wild_key &&
-		    strcmp(wild_key, "repository_id") == 0 && !c->repo_id)
+		bool by_name = false, by_id = false;
+
+		for (size_t i = 0; i < nkeys; i++) {
+			by_name = by_name || !strcmp(keys[i], "repo") ||
+				  !strcmp(keys[i], "repository");
+			by_id = by_id || !strcmp(keys[i], "repository_id");
+		}
+		if (!by_name && !by_id)
+			rc = ew_buf_puts(
+			    &why, "names no claim that identifies the "
+				  "repository (repo, repository or "
+				  "repository_id): a trust policy in that "
+				  "template would admit other repositories; "
+				  "add repo to the template");
+		else if (!by_name && !c->repo_id)
 			rc = ew_buf_puts(&why,
 					 "needs the repository's numeric ID, "
 					 "which the GitHub API did not give: "
 					 "give --github-ids OWNER_ID/REPO_ID");
-		else if (wild_key)
+		else
 			rc = ew_buf_printf(
 			    &why,
 			    "puts '%s' before the claim that names the "
@@ -241,14 +254,7 @@ int ew_oidc_subject_format(struct ew_buf *out, const char *const *keys,
 			    "value: a wildcard there could admit another "
 			    "repository's tokens; start the template with "
 			    "repo",
-			    wild_key);
-		else
-			rc = ew_buf_puts(
-			    &why, "names no claim that identifies the "
-				  "repository (repo, repository or "
-				  "repository_id): a trust policy in that "
-				  "template would admit other repositories; "
-				  "add repo to the template");
+			    wild_key ? wild_key : "?");
 		rc = rc ? nomem(err) : refuse(keys, nkeys, c, why.ptr, err);
 	}
 	if (!rc && ew_buf_add(out, res.ptr, res.len))

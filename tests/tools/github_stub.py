@@ -35,6 +35,9 @@ bearer token other than GOOD_TOKEN gets 401 "Bad credentials", like GitHub.
   /orgs/octo-org/actions/oidc/customization/sub
                                        200 repo, context, event_name
   /orgs/lone-user/...                  404 (a user: no template)
+  /orgs/locked-org/...                 403 (the token lacks read:org)
+  /repos/lone-user/<any>, /repos/locked-org/<any>
+                                       200; template use_default false
   anything else                        404
 """
 import argparse
@@ -133,6 +136,9 @@ class Handler(BaseHTTPRequestHandler):
                                                    "customization", "sub"]:
             if parts[1] == "octo-org":
                 return self.send_json(200, ORG_TEMPLATE)
+            if parts[1] == "locked-org":
+                return self.send_json(403, {"message": "Resource not "
+                                            "accessible by integration"})
             return self.send_json(404, {"message": "No Actions OIDC custom "
                                         "sub claim template found for the "
                                         "organization " + parts[1]})
@@ -145,12 +151,13 @@ class Handler(BaseHTTPRequestHandler):
                 return self.sub_template("widgets", authed)
             if not parts[3:]:
                 return self.send_json(200, repo_json("widgets", False, base))
-        if parts[:2] == ["repos", "lone-user"] and len(parts) >= 3:
+        if (parts[:1] == ["repos"] and len(parts) >= 3
+                and parts[1] in ("lone-user", "locked-org")):
             if parts[3:] == ["actions", "oidc", "customization", "sub"]:
                 return self.send_json(200, {"use_default": False})
             if not parts[3:]:
                 return self.send_json(200, repo_json(parts[2], False, base,
-                                                     "lone-user"))
+                                                     parts[1]))
         if len(parts) < 3 or parts[:2] != ["repos", "octo-org"]:
             return self.send_json(404, NOT_FOUND)
         name, rest = parts[2], parts[3:]
