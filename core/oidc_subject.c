@@ -355,10 +355,12 @@ int ew_oidc_subject_notes(struct ew_buf *out, const struct ew_setup *s)
 
 /* ------------------------------------------------------------ the API */
 
-static int learn_template(struct ew_setup *s, struct ew_context *ctx,
-			  struct ew_buf *notes, struct ew_error *err)
+int ew_oidc_subject_template(struct ew_github_sub_template *out,
+			     struct ew_context *ctx, const char *owner,
+			     const char *repo, struct ew_buf *notes,
+			     struct ew_error *err)
 {
-	struct ew_github_sub_template t, org;
+	struct ew_github_sub_template org;
 	struct ew_error e;
 	struct ew_buf fix;
 	int rc = 0;
@@ -366,50 +368,59 @@ static int learn_template(struct ew_setup *s, struct ew_context *ctx,
 	ew_error_clear(&e);
 	ew_buf_init(&fix);
 	memset(&org, 0, sizeof(org));
-	if (ew_github_sub_template(&t, ctx, s->owner, s->repo, &e) != 0) {
+	if (ew_github_sub_template(out, ctx, owner, repo, &e) != 0) {
 		/* 404: no customisation; anything else: we cannot tell. */
-		if (t.status != EW_GITHUB_NOT_FOUND)
+		if (out->status != EW_GITHUB_NOT_FOUND)
 			rc = ew_buf_printf(
 			    notes,
 			    "%s: the trust policy assumes GitHub's default "
 			    "subject\n",
 			    e.message);
+		ew_github_sub_template_release(out);
+		out->use_default = true;
 		goto done;
 	}
-	if (!ew_github_sub_template_is_custom(&t))
+	if (!ew_github_sub_template_is_custom(out) || out->nkeys > 0)
 		goto done;
-	if (t.nkeys == 0) {
-		/* use_default false without keys: the repository opted in
-		 * to its organization's template, which only the
-		 * organization endpoint shows. */
-		if (ew_github_org_sub_template(&org, ctx, s->owner, &e) != 0) {
-			if (ew_oidc_subject_reset_command(&fix, s->owner,
-							  s->repo)) {
-				rc = nomem(err);
-				goto done;
-			}
-			rc = ew_error_set(
-			    err, EW_EINVAL,
-			    "%s/%s uses its organization's OIDC subject "
-			    "template, which cannot be read (%s): set "
-			    "GH_TOKEN to a token with read:org, or put the "
-			    "repository back on GitHub's default subject: "
-			    "%s",
-			    s->owner, s->repo, e.message, fix.ptr);
+	/* use_default false without keys: the repository opted in to its
+	 * organization's template, which only the organization endpoint
+	 * shows (none there: GitHub's default). */
+	if (ew_github_org_sub_template(&org, ctx, owner, &e) != 0) {
+		if (ew_oidc_subject_reset_command(&fix, owner, repo)) {
+			rc = nomem(err);
 			goto done;
 		}
-		if (org.use_default)
-			goto done;
-		rc = ew_setup_set_sub_claim_keys(
-		    s, (const char *const *)org.keys, org.nkeys, err);
-	} else {
-		rc = ew_setup_set_sub_claim_keys(
-		    s, (const char *const *)t.keys, t.nkeys, err);
+		rc = ew_error_set(err, EW_EINVAL,
+				  "%s/%s uses its organization's OIDC subject "
+				  "template, which cannot be read (%s): set "
+				  "GH_TOKEN to a token with read:org, or put "
+				  "the repository back on GitHub's default "
+				  "subject: %s",
+				  owner, repo, e.message, fix.ptr);
+		goto done;
 	}
+	ew_github_sub_template_release(out);
+	*out = org;
+	memset(&org, 0, sizeof(org));
 done:
-	ew_github_sub_template_release(&t);
 	ew_github_sub_template_release(&org);
 	ew_buf_release(&fix);
+	if (rc == EW_ENOMEM)
+		rc = nomem(err);
+	return rc;
+}
+
+static int learn_template(struct ew_setup *s, struct ew_context *ctx,
+			  struct ew_buf *notes, struct ew_error *err)
+{
+	struct ew_github_sub_template t;
+	int rc;
+
+	rc = ew_oidc_subject_template(&t, ctx, s->owner, s->repo, notes, err);
+	if (!rc && ew_github_sub_template_is_custom(&t))
+		rc = ew_setup_set_sub_claim_keys(
+		    s, (const char *const *)t.keys, t.nkeys, err);
+	ew_github_sub_template_release(&t);
 	return rc;
 }
 

@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "context.h"
 #include "error.h"
+#include "github_api.h"
 #include "model.h"
 
 #include <stdbool.h>
@@ -109,6 +110,20 @@ int ew_oidc_subject_scope_claims(struct ew_oidc_claims *c,
 int ew_oidc_subject_learn(struct ew_setup *s, struct ew_context *ctx,
 			  bool ids_given, struct ew_buf *notes,
 			  struct ew_error *err);
+
+/*
+ * The OIDC subject template that applies to OWNER/REPO: the repository's,
+ * or its organization's when the repository opted in to it (use_default
+ * false without keys).  out->use_default true means GitHub's default;
+ * release out with ew_github_sub_template_release() in every case.  A
+ * template that cannot be read is the default plus a line in notes,
+ * except an organization's template (EW_EINVAL: the repository is known
+ * to use a template we cannot see).
+ */
+int ew_oidc_subject_template(struct ew_github_sub_template *out,
+			     struct ew_context *ctx, const char *owner,
+			     const char *repo, struct ew_buf *notes,
+			     struct ew_error *err);
 
 /*
  * Append notes about the template to out, one per line: the template

@@ -126,6 +126,7 @@ struct ew_wizard {
 	bool region_given;	/* --region: the session must not override */
 	bool github_given;	/* --github */
 	bool account_given;	/* --account */
+	bool ids_given;		/* --github-ids: the API does not replace them */
 	char github_origin[64]; /* "detected", "--github", "typed", "sample" */
 
 	struct ew_context ctx;
@@ -139,7 +140,7 @@ struct ew_wizard {
 
 	/* GitHub IDs (EW_JOB_GITHUB). */
 	enum ew_probe ids;
-	char ids_note[256];
+	char ids_note[512];
 	char owner_id[24], repo_id[24];
 
 	/* Account (EW_JOB_START / EW_JOB_ACCOUNT). */
