@@ -754,9 +754,8 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 		snprintf(w->ids_note, sizeof(w->ids_note), "%s",
 			 w->ids_given ? "given with --github-ids (GitHub API "
 					"not asked)"
-				      : "not asked (--no-github-api): the "
-					"trust policy names the repository "
-					"by name only; --github-ids "
+				      : "not asked (--no-github-api): "
+					"subjects by name only; --github-ids "
 					"OWNER_ID/REPO_ID adds the IDs");
 		return;
 	}
