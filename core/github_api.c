@@ -493,10 +493,11 @@ int ew_github_org_sub_template(struct ew_github_sub_template *out,
 	n = cJSON_IsArray(keys) ? cJSON_GetArraySize(keys) : 0;
 	if (n <= 0) {
 		out->status = EW_GITHUB_BAD_RESPONSE;
-		rc = ew_error_set(err, EW_EPARSE,
-				  "cannot read the oidc subject template of "
-				  "the organization '%s': no include_claim_keys",
-				  owner);
+		rc =
+		    ew_error_set(err, EW_EPARSE,
+				 "cannot read the oidc subject template of "
+				 "the organization '%s': no include_claim_keys",
+				 owner);
 		goto done;
 	}
 	if (!(out->keys = calloc((size_t)n, sizeof(char *)))) {

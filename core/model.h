@@ -51,7 +51,7 @@
 #define EW_MAX_KEEP_IMAGES     1000
 #define EW_MAX_TAG_EXCLUSIONS  5
 
-/* Which GitHub OIDC subjects the trust policy admits (field-notes 2.1). */
+/* Which GitHub OIDC subjects the trust policy admits (docs/github-oidc.md). */
 enum ew_scope_kind {
 	EW_SCOPE_ANY,	       /* repo:O/R:*  (the guide's default) */
 	EW_SCOPE_BRANCH,       /* repo:O/R:ref:refs/heads/NAME */

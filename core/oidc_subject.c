@@ -97,7 +97,7 @@ static const char *plain_claim(const struct ew_oidc_claims *c, const char *key)
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (strcmp(fields[i].key, key) == 0)
 			return *(const char *const *)((const char *)c +
-						       fields[i].off);
+						      fields[i].off);
 	return NULL;
 }
 
@@ -327,8 +327,9 @@ int ew_oidc_subject_notes(struct ew_buf *out, const struct ew_setup *s)
 
 	if (s->nsub_claim_keys == 0)
 		return 0;
-	rc = ew_buf_printf(out, "the OIDC subject template of %s/%s is "
-				"custom (include_claim_keys: ",
+	rc = ew_buf_printf(out,
+			   "the OIDC subject template of %s/%s is "
+			   "custom (include_claim_keys: ",
 			   s->owner, s->repo);
 	if (!rc)
 		rc = template_text(out, keys, s->nsub_claim_keys);
@@ -418,8 +419,8 @@ static int learn_template(struct ew_setup *s, struct ew_context *ctx,
 
 	rc = ew_oidc_subject_template(&t, ctx, s->owner, s->repo, notes, err);
 	if (!rc && ew_github_sub_template_is_custom(&t))
-		rc = ew_setup_set_sub_claim_keys(
-		    s, (const char *const *)t.keys, t.nkeys, err);
+		rc = ew_setup_set_sub_claim_keys(s, (const char *const *)t.keys,
+						 t.nkeys, err);
 	ew_github_sub_template_release(&t);
 	return rc;
 }
@@ -486,12 +487,13 @@ int ew_oidc_subject_learn(struct ew_setup *s, struct ew_context *ctx,
 		snprintf(o, sizeof(o), "%" PRId64, ids.owner_id);
 		snprintf(r, sizeof(r), "%" PRId64, ids.repo_id);
 		if (strcmp(o, s->owner_id) != 0 || strcmp(r, s->repo_id) != 0)
-			rc = ew_buf_printf(notes,
-					   "the GitHub API gives the IDs %s/%s, "
-					   "not %s/%s as given with "
-					   "--github-ids: using the given "
-					   "ones\n",
-					   o, r, s->owner_id, s->repo_id);
+			rc =
+			    ew_buf_printf(notes,
+					  "the GitHub API gives the IDs %s/%s, "
+					  "not %s/%s as given with "
+					  "--github-ids: using the given "
+					  "ones\n",
+					  o, r, s->owner_id, s->repo_id);
 	}
 	if (!rc && ids.visibility[0])
 		(void)ew_setup_set_github_visibility(s, ids.visibility, NULL);

@@ -59,8 +59,8 @@ struct ew_oidc_claims {
 	const char *ref;	/* refs/heads/main, refs/tags/v*, ... */
 	const char *ref_type;	/* branch, tag */
 	const char *base_ref, *head_ref;
-	const char *workflow;	   /* the workflow's name: */
-	const char *workflow_path; /* .github/workflows/ecr-push.yml */
+	const char *workflow;		/* the workflow's name: */
+	const char *workflow_path;	/* .github/workflows/ecr-push.yml */
 	const char *runner_environment; /* github-hosted, self-hosted */
 	const struct ew_oidc_extra_claim *extra;
 	size_t nextra;

@@ -256,12 +256,11 @@ static int github_ids(struct ew_cli_run *r, struct ew_error *err)
 	ew_buf_init(&notes);
 	if (r->opt.demo || r->opt.no_github_api || (off && strcmp(off, "0"))) {
 		if (!r->opt.has_github_ids)
-			ew_cli_run_note(r,
-					"GitHub API not asked: the trust "
-					"policy uses the OWNER/REPO subject "
-					"form only; give --github-ids "
-					"OWNER_ID/REPO_ID to add the "
-					"immutable form");
+			ew_cli_run_note(r, "GitHub API not asked: the trust "
+					   "policy uses the OWNER/REPO subject "
+					   "form only; give --github-ids "
+					   "OWNER_ID/REPO_ID to add the "
+					   "immutable form");
 	} else {
 		rc = ew_oidc_subject_learn(s, &r->ctx, r->opt.has_github_ids,
 					   &notes, err);

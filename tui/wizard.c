@@ -905,8 +905,9 @@ static void on_github_done(struct ew_wizard *w, int rc,
 	if (n > 0 && (size_t)n < sizeof(w->ids_note)) {
 		if (jobin.tmpl_rc != 0) {
 			w->ids = EW_PROBE_FAILED;
-			snprintf(w->ids_note + n, sizeof(w->ids_note) - (size_t)n,
-				 "; %.300s", jobin.tmpl_err.message);
+			snprintf(w->ids_note + n,
+				 sizeof(w->ids_note) - (size_t)n, "; %.300s",
+				 jobin.tmpl_err.message);
 		} else if (w->setup.nsub_claim_keys) {
 			struct ew_buf t;
 
@@ -914,13 +915,14 @@ static void on_github_done(struct ew_wizard *w, int rc,
 			for (size_t i = 0; i < w->setup.nsub_claim_keys; i++)
 				ew_buf_printf(&t, "%s%s", i ? ", " : "",
 					      w->setup.sub_claim_keys[i]);
-			snprintf(w->ids_note + n, sizeof(w->ids_note) - (size_t)n,
-				 "; OIDC subject template: %s",
-				 t.ptr ? t.ptr : "");
+			snprintf(
+			    w->ids_note + n, sizeof(w->ids_note) - (size_t)n,
+			    "; OIDC subject template: %s", t.ptr ? t.ptr : "");
 			ew_buf_release(&t);
 		} else if (jobin.tmpl_notes.len) {
-			snprintf(w->ids_note + n, sizeof(w->ids_note) - (size_t)n,
-				 "; %.*s", (int)strcspn(jobin.tmpl_notes.ptr, "\n"),
+			snprintf(w->ids_note + n,
+				 sizeof(w->ids_note) - (size_t)n, "; %.*s",
+				 (int)strcspn(jobin.tmpl_notes.ptr, "\n"),
 				 jobin.tmpl_notes.ptr);
 		}
 	}

@@ -126,8 +126,9 @@ struct ew_wizard {
 	bool region_given;	/* --region: the session must not override */
 	bool github_given;	/* --github */
 	bool account_given;	/* --account */
-	bool ids_given;		/* --github-ids: the API does not replace them */
 	char github_origin[64]; /* "detected", "--github", "typed", "sample" */
+	/* --github-ids: the API's IDs do not replace them */
+	bool ids_given;
 
 	struct ew_context ctx;
 	struct ew_transport *transport;

@@ -354,7 +354,6 @@ static void test_sub_template(void **state)
 	ew_github_sub_template_release(&t);
 }
 
-
 /* GitHub answers for any casing and names the repository in full_name. */
 static void test_full_name_casing(void **state)
 {
@@ -455,8 +454,9 @@ static void test_learn_casing(void **state)
 	(void)state;
 	assert_int_equal(
 	    learn(&s, "OCTO-ORG/Widgets", NULL, NULL, &subj, &notes, &err), 0);
-	assert_string_equal(subj.ptr, "repo:octo-org/widgets:*\n"
-				      "repo:octo-org@123456/widgets@456790:*\n");
+	assert_string_equal(subj.ptr,
+			    "repo:octo-org/widgets:*\n"
+			    "repo:octo-org@123456/widgets@456790:*\n");
 	expect_text(&notes, "GitHub spells the repository octo-org/widgets, "
 			    "not OCTO-ORG/Widgets");
 	assert_string_equal(s.repo_name, "widgets");
@@ -497,7 +497,8 @@ static void test_learn_custom_template(void **state)
 	    "token.actions.githubusercontent.com",
 	    "token.actions.githubusercontent.com",
 	    "repo:octo-org/custom-repo:environment:prod:job_workflow_ref:"
-	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/main",
+	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/"
+	    "main",
 	    "sts.amazonaws.com", false));
 	assert_false(ew_doctor_trust_admits(
 	    trust.ptr,
@@ -505,7 +506,8 @@ static void test_learn_custom_template(void **state)
 	    "token.actions.githubusercontent.com",
 	    "token.actions.githubusercontent.com",
 	    "repo:octo-org/public-repo:environment:prod:job_workflow_ref:"
-	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/main",
+	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/"
+	    "main",
 	    "sts.amazonaws.com", false));
 	ew_buf_release(&trust);
 	ew_buf_release(&subj);
@@ -523,9 +525,9 @@ static void test_learn_org_template(void **state)
 	struct ew_error err;
 
 	(void)state;
-	assert_int_equal(learn(&s, "octo-org/org-template", NULL, NULL, &subj,
-			       &notes, &err),
-			 0);
+	assert_int_equal(
+	    learn(&s, "octo-org/org-template", NULL, NULL, &subj, &notes, &err),
+	    0);
 	expect_text(&subj, "repo:octo-org/org-template:*:event_name:*\n");
 	ew_buf_release(&subj);
 	ew_buf_release(&notes);
@@ -533,9 +535,8 @@ static void test_learn_org_template(void **state)
 
 	assert_int_equal(
 	    learn(&s, "lone-user/thing", NULL, NULL, &subj, &notes, &err), 0);
-	assert_string_equal(subj.ptr,
-			    "repo:lone-user/thing:*\n"
-			    "repo:lone-user@654321/thing@456790:*\n");
+	assert_string_equal(subj.ptr, "repo:lone-user/thing:*\n"
+				      "repo:lone-user@654321/thing@456790:*\n");
 	ew_buf_release(&subj);
 	ew_buf_release(&notes);
 	ew_setup_release(&s);

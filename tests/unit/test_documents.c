@@ -515,7 +515,6 @@ static void test_incomplete_setup(void **state)
 	ew_setup_release(&s);
 }
 
-
 /* ----------------------------------------------- OIDC subject templates */
 
 #define T_PROVIDER                                                             \
@@ -585,9 +584,10 @@ static void test_template_job_workflow_ref(void **state)
 	assert_false(admits(t, "repo:octo-org/other:ref:refs/heads/main:"
 			       "job_workflow_ref:octo-org/other" T_WF
 			       "refs/heads/main"));
-	assert_false(admits(t, "repo:octo-org/octo-repo-evil:ref:refs/heads/"
-			       "main:job_workflow_ref:octo-org/octo-repo-evil" T_WF
-			       "refs/heads/main"));
+	assert_false(admits(t,
+			    "repo:octo-org/octo-repo-evil:ref:refs/heads/"
+			    "main:job_workflow_ref:octo-org/octo-repo-evil" T_WF
+			    "refs/heads/main"));
 	assert_false(admits(t, "repo:Octo-Org/octo-repo:ref:refs/heads/main:"
 			       "job_workflow_ref:Octo-Org/octo-repo" T_WF
 			       "refs/heads/main"));
@@ -619,9 +619,10 @@ static void test_template_any_and_immutable(void **state)
 	assert_true(admits(t, "repo:octo-org@123456/octo-repo@456789:"
 			      "environment:prod:job_workflow_ref:"
 			      "octo-org/octo-repo" T_WF "refs/heads/main"));
-	assert_false(admits(t, "repo:octo-org@123456/octo-repo@999:ref:refs/"
-			       "heads/main:job_workflow_ref:octo-org/octo-repo" T_WF
-			       "refs/heads/main"));
+	assert_false(
+	    admits(t, "repo:octo-org@123456/octo-repo@999:ref:refs/"
+		      "heads/main:job_workflow_ref:octo-org/octo-repo" T_WF
+		      "refs/heads/main"));
 	assert_false(admits(t, "repo:evil-org/octo-repo:ref:refs/heads/main:"
 			       "job_workflow_ref:octo-org/octo-repo" T_WF
 			       "refs/heads/main"));
@@ -675,7 +676,8 @@ static void test_template_refused(void **state)
 		const char *why;
 	} tcases[] = {
 	    {{"actor", "repo"}, NULL, "'actor'"},
-	    {{"repository_owner", "repository_visibility"}, NULL,
+	    {{"repository_owner", "repository_visibility"},
+	     NULL,
 	     "names no claim that identifies the repository"},
 	    {{"repo", "environment"}, "branch:main", "'environment'"},
 	};
@@ -703,8 +705,7 @@ static void test_template_refused(void **state)
 	}
 	/* environment in the template is fine for environment scopes */
 	{
-		static const char *const keys[] = {"repo", "environment",
-						   NULL};
+		static const char *const keys[] = {"repo", "environment", NULL};
 		static const char *const scopes[] = {"env:prod", NULL};
 		char *t;
 
@@ -723,7 +724,7 @@ static void test_template_refused(void **state)
  * claim given, ':' inside values encoded, no wildcard. */
 static void test_subject_format_token(void **state)
 {
-	static const char *const keys[] = {"repo", "context", "actor",
+	static const char *const keys[] = {"repo",	 "context",  "actor",
 					   "event_name", "ref_type", NULL};
 	static const struct ew_oidc_extra_claim actor[] = {
 	    {"actor", "octocat"}};
@@ -786,8 +787,7 @@ static void test_github_ids_setter(void **state)
 			fail_msg("'%s': %s", bad[i].v, err.message);
 		assert_null(s.owner_id);
 	}
-	assert_int_equal(ew_setup_set_github_ids(&s, "123456/456789", &err),
-			 0);
+	assert_int_equal(ew_setup_set_github_ids(&s, "123456/456789", &err), 0);
 	assert_string_equal(s.owner_id, "123456");
 	assert_string_equal(s.repo_id, "456789");
 	ew_setup_release(&s);
