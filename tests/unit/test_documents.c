@@ -720,6 +720,32 @@ static void test_template_refused(void **state)
 	}
 }
 
+/* A template without the scope's claims: one subject for every scope,
+ * listed once, and a note that the scopes cannot be told apart. */
+static void test_template_without_context(void **state)
+{
+	static const char *const keys[] = {"repo", NULL};
+	static const char *const scopes[] = {"branch:main", "tag:v*", NULL};
+	struct ew_setup s;
+	struct ew_buf notes;
+	char *t;
+
+	(void)state;
+	template_setup(&s, keys, scopes, false);
+	t = trust_of(&s);
+	assert_non_null(strstr(t, "\"repo:octo-org/octo-repo\"\n"));
+	assert_null(strstr(t, "ref:"));
+	assert_true(admits(t, "repo:octo-org/octo-repo"));
+	assert_false(admits(t, "repo:octo-org/octo-repo2"));
+	ew_buf_init(&notes);
+	assert_int_equal(ew_oidc_subject_notes(&notes, &s), 0);
+	assert_non_null(strstr(notes.ptr, "include_claim_keys: repo)"));
+	assert_non_null(strstr(notes.ptr, "cannot limit the role"));
+	ew_buf_release(&notes);
+	free(t);
+	ew_setup_release(&s);
+}
+
 /* The exact subject of one token (what a pipeline check decides): every
  * claim given, ':' inside values encoded, no wildcard. */
 static void test_subject_format_token(void **state)
@@ -804,6 +830,7 @@ int main(void)
 	    cmocka_unit_test(test_template_any_and_immutable),
 	    cmocka_unit_test(test_template_ids),
 	    cmocka_unit_test(test_template_refused),
+	    cmocka_unit_test(test_template_without_context),
 	    cmocka_unit_test(test_subject_format_token),
 	    cmocka_unit_test(test_github_ids_setter),
 	};
