@@ -310,6 +310,32 @@ int ew_oidc_subject_scope_claims(struct ew_oidc_claims *c,
 	return rc ? EW_ENOMEM : 0;
 }
 
+int ew_oidc_subject_token(struct ew_buf *out, const struct ew_setup *s,
+			  const char *environment, const char *event_name,
+			  const char *ref, bool immutable, struct ew_error *err)
+{
+	struct ew_oidc_claims c;
+
+	memset(&c, 0, sizeof(c));
+	c.owner = s->owner;
+	c.repo = s->repo;
+	c.owner_id = s->owner_id;
+	c.repo_id = s->repo_id;
+	c.visibility = s->github_visibility;
+	c.workflow_path = s->workflow_path;
+	c.runner_environment = "github-hosted";
+	c.environment = environment;
+	c.event_name = event_name;
+	c.ref = ref;
+	if (ref && strncmp(ref, "refs/heads/", 11) == 0)
+		c.ref_type = "branch";
+	else if (ref && strncmp(ref, "refs/tags/", 10) == 0)
+		c.ref_type = "tag";
+	return ew_oidc_subject_format(
+	    out, (const char *const *)s->sub_claim_keys, s->nsub_claim_keys, &c,
+	    immutable, NULL, err);
+}
+
 int ew_oidc_subject_reset_command(struct ew_buf *out, const char *owner,
 				  const char *repo)
 {

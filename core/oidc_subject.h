@@ -84,6 +84,22 @@ int ew_oidc_subject_format(struct ew_buf *out, const char *const *keys,
 			   struct ew_error *err);
 
 /*
+ * The subject GitHub mints for one job of s's repository, in s's template
+ * (for a pipeline check: decide it with ew_doctor_trust_admits()).
+ * environment: the job's GitHub environment, NULL for none; event_name:
+ * "push", "release", "pull_request", ...; ref: "refs/heads/main",
+ * "refs/tags/v1.0.0", "refs/pull/7/merge".  Claims a job does not fix
+ * (actor, run_id, ...) are written '*', which a StringLike '*' admits and
+ * no exact subject contains.  immutable: the OWNER@ID/REPO@ID form (needs
+ * s->owner_id and s->repo_id).  0, EW_EINVAL (see ew_oidc_subject_format)
+ * or EW_ENOMEM.
+ */
+int ew_oidc_subject_token(struct ew_buf *out, const struct ew_setup *s,
+			  const char *environment, const char *event_name,
+			  const char *ref, bool immutable,
+			  struct ew_error *err);
+
+/*
  * The claims every token of one trust scope shares, from the setup
  * (names, IDs, visibility, workflow path) and the scope: branch and tag
  * scopes give the ref, env scopes the environment, pull_request the

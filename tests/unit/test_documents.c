@@ -746,6 +746,54 @@ static void test_template_without_context(void **state)
 	ew_setup_release(&s);
 }
 
+/* The subject of one job's token in the repository's template, decided
+ * against the trust policy built for the scopes: what a pipeline check
+ * does for each trigger. */
+static void test_subject_token_against_policy(void **state)
+{
+	static const char *const keys[] = {"repo", "context", "event_name",
+					   "job_workflow_ref", NULL};
+	static const char *const scopes[] = {"branch:main", "env:prod", NULL};
+	struct ew_setup s;
+	struct ew_buf b;
+	struct ew_error err;
+	char *t;
+
+	(void)state;
+	template_setup(&s, keys, scopes, true);
+	t = trust_of(&s);
+	ew_buf_init(&b);
+	/* a push to main, both forms: admitted */
+	assert_int_equal(ew_oidc_subject_token(&b, &s, NULL, "push",
+					       "refs/heads/main", false, &err),
+			 0);
+	assert_string_equal(b.ptr,
+			    "repo:octo-org/octo-repo:ref:refs/heads/main:"
+			    "event_name:push:job_workflow_ref:octo-org/"
+			    "octo-repo" T_WF "refs/heads/main");
+	assert_true(admits(t, b.ptr));
+	ew_buf_clear(&b);
+	assert_int_equal(ew_oidc_subject_token(&b, &s, NULL, "push",
+					       "refs/heads/main", true, &err),
+			 0);
+	assert_true(admits(t, b.ptr));
+	/* a job in the prod environment, whatever the trigger: admitted */
+	ew_buf_clear(&b);
+	assert_int_equal(ew_oidc_subject_token(&b, &s, "prod", "release",
+					       "refs/tags/v1.0.0", false, &err),
+			 0);
+	assert_true(admits(t, b.ptr));
+	/* a published release outside an environment: refused */
+	ew_buf_clear(&b);
+	assert_int_equal(ew_oidc_subject_token(&b, &s, NULL, "release",
+					       "refs/tags/v1.0.0", false, &err),
+			 0);
+	assert_false(admits(t, b.ptr));
+	ew_buf_release(&b);
+	free(t);
+	ew_setup_release(&s);
+}
+
 /* The exact subject of one token (what a pipeline check decides): every
  * claim given, ':' inside values encoded, no wildcard. */
 static void test_subject_format_token(void **state)
@@ -832,6 +880,7 @@ int main(void)
 	    cmocka_unit_test(test_template_refused),
 	    cmocka_unit_test(test_template_without_context),
 	    cmocka_unit_test(test_subject_format_token),
+	    cmocka_unit_test(test_subject_token_against_policy),
 	    cmocka_unit_test(test_github_ids_setter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
