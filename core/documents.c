@@ -2,6 +2,7 @@
 
 #include "doctor.h"
 #include "json_doc.h"
+#include "oidc_subject.h"
 #include "partition.h"
 #include "template.h"
 
@@ -59,29 +60,20 @@ static int set_json_string(struct ew_template_vars *v, const char *name,
 
 /* ------------------------------------------------------------ trust */
 
-static const char *scope_context(const struct ew_scope *sc, struct ew_buf *b)
+/* Whether subject is already in seen ('\n'-framed); adds it if not. */
+static int seen_before(struct ew_buf *seen, const char *subject, bool *dup)
 {
-	int rc = 0;
+	struct ew_buf probe;
+	int rc;
 
-	ew_buf_clear(b);
-	switch (sc->kind) {
-	case EW_SCOPE_ANY:
-		rc = ew_buf_puts(b, "*");
-		break;
-	case EW_SCOPE_BRANCH:
-		rc = ew_buf_printf(b, "ref:refs/heads/%s", sc->value);
-		break;
-	case EW_SCOPE_TAG:
-		rc = ew_buf_printf(b, "ref:refs/tags/%s", sc->value);
-		break;
-	case EW_SCOPE_ENV:
-		rc = ew_buf_printf(b, "environment:%s", sc->value);
-		break;
-	case EW_SCOPE_PULL_REQUEST:
-		rc = ew_buf_puts(b, "pull_request");
-		break;
-	}
-	return rc ? NULL : b->ptr;
+	ew_buf_init(&probe);
+	rc = ew_buf_printf(&probe, "\n%s\n", subject);
+	*dup = !rc && seen->len && strstr(seen->ptr, probe.ptr);
+	if (!rc && !*dup)
+		rc = seen->len ? ew_buf_printf(seen, "%s\n", subject)
+			       : ew_buf_add(seen, probe.ptr, probe.len);
+	ew_buf_release(&probe);
+	return rc;
 }
 
 int ew_doc_trust_subjects(const struct ew_setup *s,
@@ -92,17 +84,20 @@ int ew_doc_trust_subjects(const struct ew_setup *s,
 {
 	struct ew_scope env_scope = {EW_SCOPE_ENV, NULL, false};
 	const struct ew_scope *scopes = s->scopes;
+	const char *const *keys = (const char *const *)s->sub_claim_keys;
 	size_t nscopes = s->nscopes;
-	struct ew_buf ctx, subj, envname;
+	struct ew_buf scratch, subj, envname, seen;
+	struct ew_oidc_claims c;
 	bool ids = s->owner_id && s->repo_id;
 	int rc = 0;
 
 	if (!s->owner || !s->repo)
 		return ew_error_set(err, EW_EINVAL,
 				    "no GitHub repository: give OWNER/REPO");
-	ew_buf_init(&ctx);
+	ew_buf_init(&scratch);
 	ew_buf_init(&subj);
 	ew_buf_init(&envname);
+	ew_buf_init(&seen);
 	if (env) {
 		/* GitHub writes ':' in an environment name as %3A. */
 		for (const char *p = env->name; *p && !rc; p++)
@@ -112,33 +107,36 @@ int ew_doc_trust_subjects(const struct ew_setup *s,
 		scopes = &env_scope;
 		nscopes = 1;
 	}
-	/* The legacy form for every scope, then the immutable form. */
+	/* The name form for every scope, then the immutable form; both in
+	 * the repository's subject template (oidc_subject.h). */
 	for (int form = 0; form < (ids ? 2 : 1) && !rc; form++) {
 		for (size_t i = 0; i < nscopes && !rc; i++) {
-			const char *c = scope_context(&scopes[i], &ctx);
-			bool pattern = scopes[i].kind == EW_SCOPE_ANY ||
-				       scopes[i].is_pattern;
+			bool pattern = false, dup = false;
 
-			if (!c) {
-				rc = EW_ENOMEM;
+			rc = ew_oidc_subject_scope_claims(&c, s, &scopes[i],
+							  &scratch);
+			if (rc)
 				break;
-			}
 			ew_buf_clear(&subj);
-			rc = form == 0
-				 ? ew_buf_printf(&subj, "repo:%s/%s:%s",
-						 s->owner, s->repo, c)
-				 : ew_buf_printf(&subj, "repo:%s@%s/%s@%s:%s",
-						 s->owner, s->owner_id, s->repo,
-						 s->repo_id, c);
-			if (!rc)
+			rc = ew_oidc_subject_format(&subj, keys,
+						    s->nsub_claim_keys, &c,
+						    form == 1, &pattern, err);
+			if (rc)
+				goto done;
+			/* A template without the scope's claims gives
+			 * several scopes (or both forms) one subject. */
+			rc = seen_before(&seen, subj.ptr, &dup);
+			if (!rc && !dup)
 				rc = fn(subj.ptr, pattern, payload);
 		}
 	}
-	ew_buf_release(&envname);
-	ew_buf_release(&ctx);
-	ew_buf_release(&subj);
 	if (rc == EW_ENOMEM)
-		return nomem(err);
+		rc = nomem(err);
+done:
+	ew_buf_release(&envname);
+	ew_buf_release(&scratch);
+	ew_buf_release(&subj);
+	ew_buf_release(&seen);
 	return rc;
 }
 

@@ -18,10 +18,13 @@
  * region.  A job can then reach only its own environment's images, which
  * a single role trusted by every environment could not guarantee.
  *
- * Trust subjects (field-notes 2.1).  Each scope gives a subject
+ * Trust subjects (docs/github-oidc.md).  Each scope gives a subject
  * "repo:OWNER/REPO:CONTEXT" and, when both numeric GitHub IDs are known,
- * also "repo:OWNER@OWNER_ID/REPO@REPO_ID:CONTEXT" (the immutable form).
- * Exact subjects go under StringEquals, subjects with '*' or '?' under
+ * also "repo:OWNER@OWNER_ID/REPO@REPO_ID:CONTEXT" (the immutable form);
+ * with a custom OIDC subject template (s->sub_claim_keys) both are built
+ * in that template by oidc_subject.h, which refuses (EW_EINVAL) a template
+ * it cannot match without admitting another repository.  Duplicates (a
+ * template without the scope's claims) are listed once.  Exact subjects go under StringEquals, subjects with '*' or '?' under
  * StringLike; one subject is a string, several an array; never
  * ForAllValues.  The audience (StringEquals ...:aud) is the partition's:
  * sts.amazonaws.com, or sts.amazonaws.com.cn in China.

@@ -31,7 +31,7 @@ static int call_init(struct call *c, struct ew_context *ctx, const char *owner,
 	c->owner = owner;
 	c->repo = repo;
 	if (!ew_git_remote_is_valid_owner(owner) ||
-	    !ew_git_remote_is_valid_repo(repo))
+	    (repo && !ew_git_remote_is_valid_repo(repo)))
 		return ew_error_set(err, EW_EINVAL,
 				    "invalid github repository '%.40s/%.101s'",
 				    owner ? owner : "", repo ? repo : "");
@@ -234,6 +234,29 @@ static void json_str(char *dst, size_t size, const cJSON *s)
 		 cJSON_IsString(s) && s->valuestring ? s->valuestring : "");
 }
 
+/* GitHub mints the OIDC sub with full_name's casing: prefer it to
+ * owner.login and name when it is a valid OWNER/REPO. */
+static void full_name(struct ew_github_ids *out, const cJSON *fn)
+{
+	char owner[EW_GITHUB_OWNER_MAX + 1], repo[EW_GITHUB_REPO_MAX + 1];
+	const char *v = cJSON_IsString(fn) ? fn->valuestring : NULL;
+	const char *slash = v ? strchr(v, '/') : NULL;
+	size_t n;
+
+	if (!slash || (size_t)(slash - v) > EW_GITHUB_OWNER_MAX ||
+	    strlen(slash + 1) > EW_GITHUB_REPO_MAX)
+		return;
+	n = (size_t)(slash - v);
+	memcpy(owner, v, n);
+	owner[n] = '\0';
+	snprintf(repo, sizeof(repo), "%s", slash + 1);
+	if (!ew_git_remote_is_valid_owner(owner) ||
+	    !ew_git_remote_is_valid_repo(repo))
+		return;
+	memcpy(out->owner_login, owner, n + 1);
+	memcpy(out->repo_name, repo, strlen(repo) + 1);
+}
+
 static int parse_repo(struct ew_github_ids *out, const struct call *c,
 		      const struct ew_http_response *resp, struct ew_error *err)
 {
@@ -258,6 +281,9 @@ static int parse_repo(struct ew_github_ids *out, const struct call *c,
 		 cJSON_GetObjectItemCaseSensitive(owner, "login"));
 	json_str(out->repo_name, sizeof(out->repo_name),
 		 cJSON_GetObjectItemCaseSensitive(doc, "name"));
+	full_name(out, cJSON_GetObjectItemCaseSensitive(doc, "full_name"));
+	json_str(out->visibility, sizeof(out->visibility),
+		 cJSON_GetObjectItemCaseSensitive(doc, "visibility"));
 	json_str(out->default_branch, sizeof(out->default_branch),
 		 cJSON_GetObjectItemCaseSensitive(doc, "default_branch"));
 	out->is_private =
@@ -413,6 +439,84 @@ int ew_github_sub_template(struct ew_github_sub_template *out,
 done:
 	if (rc < 0 && out->status == EW_GITHUB_OK)
 		out->status = EW_GITHUB_NOT_ASKED;
+	ew_http_response_release(&resp);
+	ew_buf_release(&url);
+	call_release(&c);
+	return rc;
+}
+
+int ew_github_org_sub_template(struct ew_github_sub_template *out,
+			       struct ew_context *ctx, const char *owner,
+			       struct ew_error *err)
+{
+	struct ew_http_response resp;
+	struct ew_buf url;
+	struct call c;
+	cJSON *doc = NULL;
+	const cJSON *keys, *k;
+	int rc, n;
+
+	memset(out, 0, sizeof(*out));
+	ew_buf_init(&url);
+	ew_http_response_init(&resp);
+	if ((rc = call_init(&c, ctx, owner, NULL, err)) < 0)
+		goto done;
+	c.repo = "";
+	if (ew_buf_printf(&url, "%s/orgs/%s/actions/oidc/customization/sub",
+			  c.base.ptr, owner) < 0) {
+		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = get(&c, url.ptr, &resp, &out->status, err)) < 0)
+		goto done;
+	if (resp.status == 404) {
+		/* No template, or a user account: GitHub's default. */
+		out->use_default = true;
+		goto done;
+	}
+	if (resp.status != 200) {
+		enum ew_github_status st;
+		int code = http_failure(&c, &resp, &st, err);
+
+		out->status = st;
+		rc = ew_error_set(err, code,
+				  "cannot read the oidc subject template of "
+				  "the organization '%s' (HTTP %ld): it needs "
+				  "a token with read:org in GH_TOKEN",
+				  owner, resp.status);
+		if (err)
+			err->http_status = resp.status;
+		goto done;
+	}
+	doc = cJSON_ParseWithLength(resp.body.ptr, resp.body.len);
+	keys = cJSON_GetObjectItemCaseSensitive(doc, "include_claim_keys");
+	n = cJSON_IsArray(keys) ? cJSON_GetArraySize(keys) : 0;
+	if (n <= 0) {
+		out->status = EW_GITHUB_BAD_RESPONSE;
+		rc =
+		    ew_error_set(err, EW_EPARSE,
+				 "cannot read the oidc subject template of "
+				 "the organization '%s': no include_claim_keys",
+				 owner);
+		goto done;
+	}
+	if (!(out->keys = calloc((size_t)n, sizeof(char *)))) {
+		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (k = keys->child; k; k = k->next) {
+		if (!cJSON_IsString(k) || !k->valuestring)
+			continue;
+		if (!(out->keys[out->nkeys] = ew_strdup(k->valuestring))) {
+			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			goto done;
+		}
+		out->nkeys++;
+	}
+done:
+	if (rc < 0 && out->status == EW_GITHUB_OK)
+		out->status = EW_GITHUB_NOT_ASKED;
+	cJSON_Delete(doc);
 	ew_http_response_release(&resp);
 	ew_buf_release(&url);
 	call_release(&c);

@@ -1,12 +1,15 @@
 /*
  * github_api.h - what the GitHub REST API says about the repository.
  *
- * Two read-only calls, each one GET through ctx->transport with the short
+ * Read-only calls, each one GET through ctx->transport with the short
  * time-out, to `${GITHUB_API_URL:-https://api.github.com}`:
- *   - the repository's numeric IDs (and GitHub's own casing of its names),
- *     for the immutable OIDC subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`;
- *   - the repository's OIDC `sub` customization, so the plan can warn when
- *     a custom template replaces the subject the trust policy expects.
+ *   - the repository's numeric IDs and GitHub's own casing of its names
+ *     (full_name), for the immutable OIDC subject
+ *     `repo:OWNER@OWNER_ID/REPO@REPO_ID:...` and because the `sub` claim
+ *     matches case-sensitively;
+ *   - the repository's OIDC `sub` customization, and the organization's
+ *     template that a repository may opt in to, so the trust policy can
+ *     follow a custom template (docs/github-oidc.md).
  * A token from GH_TOKEN, else GITHUB_TOKEN, is sent as a bearer token when
  * set; it is never logged or put in a message.  Environment reads go
  * through ew_context_getenv().  Both are best effort: on failure the caller
@@ -52,6 +55,8 @@ struct ew_github_ids {
 	char repo_name[EW_GITHUB_REPO_MAX + 1];
 	char default_branch[256]; /* empty when the answer had none */
 	bool is_private;
+	/* "public", "private" or "internal"; empty when not said. */
+	char visibility[16];
 	/* The name asked for redirected to another: renamed or transferred
 	 * (repositories renamed after 15 July 2026 emit the immutable sub). */
 	bool was_moved;
@@ -61,6 +66,9 @@ struct ew_github_ids {
  * GET /repos/OWNER/REPO.  owner and repo must pass the git_remote rules
  * (EW_EINVAL otherwise).  One 301 (renamed or transferred repository) is
  * followed when it points under the same API URL.
+ *
+ * owner_login and repo_name come from full_name (GitHub's casing), else
+ * from owner.login and name.
  *
  * Returns 0 with out filled (status EW_GITHUB_OK), or:
  *   EW_ENOTFOUND  404; the message says private-without-token or missing
@@ -94,6 +102,16 @@ struct ew_github_sub_template {
 int ew_github_sub_template(struct ew_github_sub_template *out,
 			   struct ew_context *ctx, const char *owner,
 			   const char *repo, struct ew_error *err);
+
+/*
+ * GET /orgs/OWNER/actions/oidc/customization/sub: the organization's
+ * template, which applies to a repository whose own answer is use_default
+ * false without keys.  A 404 (no template, or the owner is a user) is
+ * success with use_default true.  GitHub wants a token with read:org.
+ */
+int ew_github_org_sub_template(struct ew_github_sub_template *out,
+			       struct ew_context *ctx, const char *owner,
+			       struct ew_error *err);
 
 /* Whether a custom template replaces the default subject. */
 bool ew_github_sub_template_is_custom(const struct ew_github_sub_template *t);

@@ -400,6 +400,10 @@ void ew_setup_release(struct ew_setup *s)
 	free(s->repo);
 	free(s->owner_id);
 	free(s->repo_id);
+	for (size_t i = 0; i < s->nsub_claim_keys; i++)
+		free(s->sub_claim_keys[i]);
+	free(s->sub_claim_keys);
+	free(s->github_visibility);
 	free(s->default_branch);
 	free(s->account);
 	free(s->region);
@@ -523,6 +527,108 @@ int ew_setup_set_repo_id(struct ew_setup *s, const char *value,
 			 struct ew_error *err)
 {
 	return set_id(s, &s->repo_id, "GitHub repository ID", value, err);
+}
+
+int ew_setup_set_github_ids(struct ew_setup *s, const char *value,
+			    struct ew_error *err)
+{
+	char q[256], owner_id[24];
+	const char *slash;
+	int rc;
+
+	begin(s);
+	rc = check_text("GitHub IDs", value, 64, err);
+	if (rc)
+		return rc;
+	slash = strchr(value, '/');
+	if (!slash || slash == value || !slash[1] ||
+	    (size_t)(slash - value) >= sizeof(owner_id))
+		return ew_error_set(err, EW_EINVAL,
+				    "GitHub IDs '%s' are not valid: use "
+				    "OWNER_ID/REPO_ID, the numbers `gh api "
+				    "repos/OWNER/REPO --jq '.owner.id, .id'` "
+				    "prints, like 123456/456789",
+				    shown(q, sizeof(q), value));
+	memcpy(owner_id, value, (size_t)(slash - value));
+	owner_id[slash - value] = '\0';
+	rc = valid_numeric_id("GitHub owner ID", owner_id, err);
+	if (!rc)
+		rc = valid_numeric_id("GitHub repository ID", slash + 1, err);
+	if (!rc)
+		rc = store(&s->owner_id, owner_id, err);
+	if (!rc)
+		rc = store(&s->repo_id, slash + 1, err);
+	return rc;
+}
+
+int ew_setup_set_sub_claim_keys(struct ew_setup *s, const char *const *keys,
+				size_t n, struct ew_error *err)
+{
+	char q[256];
+	char **copy = NULL;
+	int rc = 0;
+
+	begin(s);
+	if (n > 32)
+		return ew_error_set(err, EW_EINVAL,
+				    "OIDC subject template has %zu claim keys: "
+				    "at most 32",
+				    n);
+	for (size_t i = 0; i < n; i++) {
+		rc = check_text("OIDC claim key", keys[i], 64, err);
+		if (rc)
+			return rc;
+		if (strspn(keys[i], "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+		    strlen(keys[i]))
+			return ew_error_set(err, EW_EINVAL,
+					    "OIDC claim key '%s' is not valid: "
+					    "letters, digits and '_' only",
+					    shown(q, sizeof(q), keys[i]));
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(keys[i], keys[j]) == 0)
+				return ew_error_set(err, EW_EINVAL,
+						    "OIDC claim key '%s' is "
+						    "given twice",
+						    keys[i]);
+	}
+	if (n && !(copy = calloc(n, sizeof(*copy))))
+		return ew_error_set(err, EW_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!(copy[i] = ew_strdup(keys[i])))
+			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			free(copy[i]);
+		free(copy);
+		return rc;
+	}
+	for (size_t i = 0; i < s->nsub_claim_keys; i++)
+		free(s->sub_claim_keys[i]);
+	free(s->sub_claim_keys);
+	s->sub_claim_keys = copy;
+	s->nsub_claim_keys = n;
+	return 0;
+}
+
+int ew_setup_set_github_visibility(struct ew_setup *s, const char *value,
+				   struct ew_error *err)
+{
+	char q[256];
+
+	begin(s);
+	if (!value || !value[0]) {
+		free(s->github_visibility);
+		s->github_visibility = NULL;
+		return 0;
+	}
+	if (strcmp(value, "public") != 0 && strcmp(value, "private") != 0 &&
+	    strcmp(value, "internal") != 0)
+		return ew_error_set(err, EW_EINVAL,
+				    "repository visibility '%s' is not valid: "
+				    "public, private or internal",
+				    shown(q, sizeof(q), value));
+	return store(&s->github_visibility, value, err);
 }
 
 int ew_setup_set_github_host(struct ew_setup *s, const char *value,

@@ -51,7 +51,7 @@
 #define EW_MAX_KEEP_IMAGES     1000
 #define EW_MAX_TAG_EXCLUSIONS  5
 
-/* Which GitHub OIDC subjects the trust policy admits (field-notes 2.1). */
+/* Which GitHub OIDC subjects the trust policy admits (docs/github-oidc.md). */
 enum ew_scope_kind {
 	EW_SCOPE_ANY,	       /* repo:O/R:*  (the guide's default) */
 	EW_SCOPE_BRANCH,       /* repo:O/R:ref:refs/heads/NAME */
@@ -93,6 +93,11 @@ struct ew_setup {
 	char *owner_id;	      /* numeric, NULL when unknown */
 	char *repo_id;	      /* numeric, NULL when unknown */
 	char *default_branch; /* default "main" */
+	/* The OIDC subject template's include_claim_keys, in order (see
+	 * oidc_subject.h); none: GitHub's default subject. */
+	char **sub_claim_keys;
+	size_t nsub_claim_keys;
+	char *github_visibility; /* public/private/internal, NULL unknown */
 
 	/* AWS */
 	char *account;	 /* 12 digits, NULL until set */
@@ -156,6 +161,17 @@ int ew_setup_set_owner_id(struct ew_setup *s, const char *value,
 			  struct ew_error *err);
 int ew_setup_set_repo_id(struct ew_setup *s, const char *value,
 			 struct ew_error *err);
+/* "OWNER_ID/REPO_ID" (--github-ids): both IDs by the rule above, stored
+ * only if both pass. */
+int ew_setup_set_github_ids(struct ew_setup *s, const char *value,
+			    struct ew_error *err);
+/* The OIDC subject template: 1-32 claim keys of [A-Za-z0-9_], no
+ * duplicates; n == 0 restores GitHub's default subject. */
+int ew_setup_set_sub_claim_keys(struct ew_setup *s, const char *const *keys,
+				size_t n, struct ew_error *err);
+/* public, private or internal; NULL or "" clears. */
+int ew_setup_set_github_visibility(struct ew_setup *s, const char *value,
+				   struct ew_error *err);
 /* A host name, e.g. "github.example.com". */
 int ew_setup_set_github_host(struct ew_setup *s, const char *value,
 			     struct ew_error *err);

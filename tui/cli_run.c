@@ -9,6 +9,7 @@
 #include "lazy_curl.h"
 #include "github_api.h"
 #include "http.h"
+#include "oidc_subject.h"
 #include "pipeline.h"
 
 #include <fcntl.h>
@@ -243,34 +244,61 @@ static int detect_github(struct ew_cli_run *r, struct ew_error *err)
 				 "--github OWNER/REPO");
 }
 
-static void github_ids(struct ew_cli_run *r)
+/* What the GitHub API says (casing, IDs, subject template): best effort,
+ * except a custom template that cannot be read or satisfied, which stops
+ * the command before any AWS call (exit 2). */
+static int github_ids(struct ew_cli_run *r, struct ew_error *err)
 {
 	struct ew_setup *s = &r->opt.setup;
 	const char *off = ew_context_getenv(&r->ctx, "EW_NO_GITHUB_API");
-	struct ew_github_ids ids;
-	struct ew_error err;
-	char num[32];
+	struct ew_buf notes;
+	int rc = 0;
 
+	ew_buf_init(&notes);
 	if (r->opt.demo || r->opt.no_github_api || (off && strcmp(off, "0"))) {
-		ew_cli_run_note(r, "GitHub API not asked: the trust policy "
-				   "uses the OWNER/REPO subject form only");
-		return;
+		if (!r->opt.has_github_ids)
+			ew_cli_run_note(r, "GitHub API not asked: the trust "
+					   "policy uses the OWNER/REPO subject "
+					   "form only; give --github-ids "
+					   "OWNER_ID/REPO_ID to add the "
+					   "immutable form");
+	} else {
+		rc = ew_oidc_subject_learn(s, &r->ctx, r->opt.has_github_ids,
+					   &notes, err);
 	}
-	ew_error_clear(&err);
-	if (ew_github_repo_ids(&ids, &r->ctx, s->owner, s->repo, &err) != 0) {
-		ew_cli_run_note(r,
-				"cannot read the repository IDs from the "
-				"GitHub API (%s): the trust policy uses the "
-				"OWNER/REPO subject form only",
-				err.message);
-		return;
+	if (!rc)
+		rc = ew_oidc_subject_notes(&notes, s);
+	for (char *p = notes.ptr, *nl; !rc && p && *p; p = nl + 1) {
+		if (!(nl = strchr(p, '\n')))
+			break;
+		*nl = '\0';
+		ew_cli_run_note(r, "%s", p);
 	}
-	snprintf(num, sizeof(num), "%lld", (long long)ids.owner_id);
-	if (ew_setup_set_owner_id(s, num, NULL) == 0) {
-		snprintf(num, sizeof(num), "%lld", (long long)ids.repo_id);
-		if (ew_setup_set_repo_id(s, num, NULL) != 0)
-			ew_setup_set_owner_id(s, NULL, NULL);
+	/* A template the trust policy cannot follow: say so now. */
+	if (!rc) {
+		struct ew_setup tmp = *s;
+		char account[] = "000000000000";
+		struct ew_buf doc;
+
+		ew_buf_init(&doc);
+		if (!tmp.account)
+			tmp.account = account;
+		for (size_t i = 0; i < ew_setup_target_count(s) && !rc; i++)
+			rc = ew_doc_trust_policy(
+			    &doc, &tmp, ew_setup_target_env(s, i), err);
+		ew_buf_release(&doc);
 	}
+	/* doctor and teardown look at what exists: a template the wizard
+	 * cannot write a policy for is a finding there, not a stop. */
+	if (rc == EW_EINVAL && strcmp(r->command, "plan") != 0 &&
+	    strcmp(r->command, "apply") != 0) {
+		ew_cli_run_note(r, "%s", err->message);
+		ew_setup_set_sub_claim_keys(s, NULL, 0, NULL);
+		ew_error_clear(err);
+		rc = 0;
+	}
+	ew_buf_release(&notes);
+	return rc;
 }
 
 static int make_transport(struct ew_cli_run *r, struct ew_error *err)
@@ -452,7 +480,9 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		fprintf(stderr, "ecr-wizard %s: %s\n", command, err.message);
 		return 1;
 	}
-	github_ids(r);
+	rc = github_ids(r, &err);
+	if (rc)
+		return usage_error(command, &err);
 	rc = credentials(r, flags, &err);
 	if (rc == EW_EINVAL || rc == EW_EPARSE || rc == EW_EIO)
 		return usage_error(command, &err);

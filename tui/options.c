@@ -47,6 +47,7 @@ enum opt_id {
 	O_DEMO,
 	O_DEMO_SCENARIO,
 	O_NO_GITHUB_API,
+	O_GITHUB_IDS,
 	O_HELP,
 	O_VERSION,
 };
@@ -112,6 +113,9 @@ static const struct opt opts[] = {
      "log every HTTP exchange, credentials redacted (default stderr)"},
     {"no-github-api", ARG_NONE, O_NO_GITHUB_API, NULL,
      "do not ask the GitHub API for the repository IDs"},
+    {"github-ids", ARG_REQUIRED, O_GITHUB_IDS, "OWNER_ID/REPO_ID",
+     "the numeric GitHub IDs, for the immutable sub form when the "
+     "GitHub API cannot be asked"},
     {"demo", ARG_NONE, O_DEMO, NULL,
      "use the built-in simulated account (no credentials, no network)"},
     {"demo-scenario", ARG_REQUIRED, O_DEMO_SCENARIO, "NAME",
@@ -328,6 +332,10 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		return set_str(&o->demo_scenario, v, err);
 	case O_NO_GITHUB_API:
 		o->no_github_api = true;
+		break;
+	case O_GITHUB_IDS:
+		rc = ew_setup_set_github_ids(s, v, err);
+		o->has_github_ids = o->has_github_ids || rc == 0;
 		break;
 	case O_HELP:
 		o->help = true;

@@ -44,6 +44,8 @@ struct ew_options {
 	bool no_workflow;  /* --no-workflow */
 	bool has_trust;	   /* --trust */
 	bool has_env;	   /* --env */
+	/* --github-ids */
+	bool has_github_ids;
 
 	char *profile; /* --profile, or NULL */
 	char *region;  /* --region as validated (also in setup), or NULL */

@@ -8,6 +8,7 @@
 #include "draw.h"
 #include "github_api.h"
 #include "http.h"
+#include "oidc_subject.h"
 #include "options.h"
 #include "test_hooks.h"
 
@@ -63,6 +64,11 @@ static struct {
 	char region[64];
 	char owner[64], repo[128];
 	struct ew_github_ids ids;
+	/* The OIDC subject template (after the IDs, same job). */
+	struct ew_github_sub_template tmpl;
+	int tmpl_rc;
+	struct ew_error tmpl_err;
+	struct ew_buf tmpl_notes;
 	bool ids_again;
 	double last_event; /* ew_wizard_clock() of the last engine event */
 } jobin;
@@ -344,8 +350,19 @@ static int start_job(struct ew_wizard *w, struct ew_error *err)
 
 static int github_job(struct ew_wizard *w, struct ew_error *err)
 {
-	return ew_github_repo_ids(&jobin.ids, &w->ctx, jobin.owner, jobin.repo,
-				  err);
+	int rc = ew_github_repo_ids(&jobin.ids, &w->ctx, jobin.owner,
+				    jobin.repo, err);
+
+	ew_github_sub_template_release(&jobin.tmpl);
+	ew_buf_clear(&jobin.tmpl_notes);
+	ew_error_clear(&jobin.tmpl_err);
+	jobin.tmpl.use_default = true;
+	jobin.tmpl_rc = 0;
+	if (rc == 0)
+		jobin.tmpl_rc = ew_oidc_subject_template(
+		    &jobin.tmpl, &w->ctx, jobin.ids.owner_login,
+		    jobin.ids.repo_name, &jobin.tmpl_notes, &jobin.tmpl_err);
+	return rc;
 }
 
 static void *job_main(void *arg)
@@ -715,8 +732,11 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 {
 	struct ew_error err;
 
-	ew_setup_set_owner_id(&w->setup, NULL, &err);
-	ew_setup_set_repo_id(&w->setup, NULL, &err);
+	if (!w->ids_given) {
+		ew_setup_set_owner_id(&w->setup, NULL, &err);
+		ew_setup_set_repo_id(&w->setup, NULL, &err);
+	}
+	ew_setup_set_sub_claim_keys(&w->setup, NULL, 0, &err);
 	if (!w->setup.owner || !w->setup.repo)
 		return;
 	if (w->demo) {
@@ -730,10 +750,13 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 		return;
 	}
 	if (w->no_github_api) {
-		w->ids = EW_PROBE_FAILED;
-		snprintf(w->ids_note, sizeof(w->ids_note),
-			 "not asked (--no-github-api): the trust policy names "
-			 "the repository by name only");
+		w->ids = w->ids_given ? EW_PROBE_OK : EW_PROBE_FAILED;
+		snprintf(w->ids_note, sizeof(w->ids_note), "%s",
+			 w->ids_given ? "given with --github-ids (GitHub API "
+					"not asked)"
+				      : "not asked (--no-github-api): "
+					"subjects by name only; --github-ids "
+					"OWNER_ID/REPO_ID adds the IDs");
 		return;
 	}
 	if (w->thread_live[EW_JOB_GITHUB]) {
@@ -831,6 +854,7 @@ static void on_github_done(struct ew_wizard *w, int rc,
 {
 	struct ew_error e2;
 	char id[32];
+	int n;
 
 	if (jobin.ids_again) {
 		jobin.ids_again = false;
@@ -838,12 +862,13 @@ static void on_github_done(struct ew_wizard *w, int rc,
 		return;
 	}
 	if (rc != 0) {
-		w->ids = EW_PROBE_FAILED;
-		snprintf(
-		    w->ids_note, sizeof(w->ids_note),
-		    "%.180s; the trust policy names the repository by name "
-		    "only",
-		    err->message);
+		w->ids = w->ids_given ? EW_PROBE_OK : EW_PROBE_FAILED;
+		snprintf(w->ids_note, sizeof(w->ids_note), "%.180s; %s",
+			 err->message,
+			 w->ids_given ? "using the IDs given with --github-ids"
+				      : "the trust policy names the repository "
+					"by name only (--github-ids "
+					"OWNER_ID/REPO_ID adds the IDs)");
 		return;
 	}
 	/* The OIDC sub matches case-sensitively: use GitHub's spelling. */
@@ -856,15 +881,51 @@ static void on_github_done(struct ew_wizard *w, int rc,
 			 jobin.ids.repo_name);
 		ew_setup_set_github(&w->setup, slug, &e2);
 	}
-	snprintf(id, sizeof(id), "%" PRId64, jobin.ids.owner_id);
-	ew_setup_set_owner_id(&w->setup, id, &e2);
-	snprintf(id, sizeof(id), "%" PRId64, jobin.ids.repo_id);
-	ew_setup_set_repo_id(&w->setup, id, &e2);
+	if (!w->ids_given) {
+		snprintf(id, sizeof(id), "%" PRId64, jobin.ids.owner_id);
+		ew_setup_set_owner_id(&w->setup, id, &e2);
+		snprintf(id, sizeof(id), "%" PRId64, jobin.ids.repo_id);
+		ew_setup_set_repo_id(&w->setup, id, &e2);
+	}
+	if (jobin.ids.visibility[0])
+		ew_setup_set_github_visibility(&w->setup, jobin.ids.visibility,
+					       &e2);
+	if (jobin.tmpl_rc == 0 && ew_github_sub_template_is_custom(&jobin.tmpl))
+		ew_setup_set_sub_claim_keys(
+		    &w->setup, (const char *const *)jobin.tmpl.keys,
+		    jobin.tmpl.nkeys, &e2);
 	w->ids = EW_PROBE_OK;
-	snprintf(w->ids_note, sizeof(w->ids_note),
-		 "owner ID %" PRId64 ", repository ID %" PRId64
-		 " (from the GitHub API)",
-		 jobin.ids.owner_id, jobin.ids.repo_id);
+	n = snprintf(w->ids_note, sizeof(w->ids_note),
+		     "owner ID %s, repository ID %s (%s)",
+		     w->setup.owner_id ? w->setup.owner_id : "?",
+		     w->setup.repo_id ? w->setup.repo_id : "?",
+		     w->ids_given ? "given with --github-ids"
+				  : "from the GitHub API");
+	/* The subject's shape: the preview's trust policy follows it. */
+	if (n > 0 && (size_t)n < sizeof(w->ids_note)) {
+		if (jobin.tmpl_rc != 0) {
+			w->ids = EW_PROBE_FAILED;
+			snprintf(w->ids_note + n,
+				 sizeof(w->ids_note) - (size_t)n, "; %.300s",
+				 jobin.tmpl_err.message);
+		} else if (w->setup.nsub_claim_keys) {
+			struct ew_buf t;
+
+			ew_buf_init(&t);
+			for (size_t i = 0; i < w->setup.nsub_claim_keys; i++)
+				ew_buf_printf(&t, "%s%s", i ? ", " : "",
+					      w->setup.sub_claim_keys[i]);
+			snprintf(
+			    w->ids_note + n, sizeof(w->ids_note) - (size_t)n,
+			    "; OIDC subject template: %s", t.ptr ? t.ptr : "");
+			ew_buf_release(&t);
+		} else if (jobin.tmpl_notes.len) {
+			snprintf(w->ids_note + n,
+				 sizeof(w->ids_note) - (size_t)n, "; %.*s",
+				 (int)strcspn(jobin.tmpl_notes.ptr, "\n"),
+				 jobin.tmpl_notes.ptr);
+		}
+	}
 }
 
 static void on_plan_done(struct ew_wizard *w, int rc,
@@ -1365,6 +1426,7 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 
 	memset(w, 0, sizeof(*w));
 	memset(&jobin, 0, sizeof(jobin));
+	ew_buf_init(&jobin.tmpl_notes);
 	ew_context_init_default(&w->ctx);
 	ew_credentials_init(&w->creds);
 	ew_buf_init(&w->log);
@@ -1386,6 +1448,7 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 	w->region_given = o->has_region;
 	w->github_given = o->has_github;
 	w->account_given = o->has_account;
+	w->ids_given = o->has_github_ids;
 	if (w->github_given)
 		snprintf(w->github_origin, sizeof(w->github_origin),
 			 "--github");
@@ -1430,6 +1493,8 @@ void ew_wizard_release(struct ew_wizard *w)
 	ew_transport_free(w->transport);
 	ew_setup_release(&w->setup);
 	ew_buf_release(&w->log);
+	ew_github_sub_template_release(&jobin.tmpl);
+	ew_buf_release(&jobin.tmpl_notes);
 	free(w->profile);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);

@@ -127,6 +127,8 @@ struct ew_wizard {
 	bool github_given;	/* --github */
 	bool account_given;	/* --account */
 	char github_origin[64]; /* "detected", "--github", "typed", "sample" */
+	/* --github-ids: the API's IDs do not replace them */
+	bool ids_given;
 
 	struct ew_context ctx;
 	struct ew_transport *transport;
@@ -139,7 +141,7 @@ struct ew_wizard {
 
 	/* GitHub IDs (EW_JOB_GITHUB). */
 	enum ew_probe ids;
-	char ids_note[256];
+	char ids_note[512];
 	char owner_id[24], repo_id[24];
 
 	/* Account (EW_JOB_START / EW_JOB_ACCOUNT). */

@@ -103,6 +103,7 @@ generic --env prod:eu-west-1:app
 generic --scan-on-push true
 generic --tag-mutability MUTABLE
 generic --github octo-org/app
+generic --github-ids 123456/456789
 
 # Wrong characters and unicode, field by field.
 bad --github "octo org/app" "not valid"
@@ -179,6 +180,16 @@ bad --profile "" "not valid"
 bad --profile "a b" "not valid"
 bad --profile "[evil]" "not valid"
 bad --tag-exclusion "\$x" "not valid" --tag-mutability IMMUTABLE_WITH_EXCLUSION
+bad --github-ids "123456" "OWNER_ID/REPO_ID"
+bad --github-ids "123456/" "OWNER_ID/REPO_ID"
+bad --github-ids "/456789" "OWNER_ID/REPO_ID"
+bad --github-ids "123456/456789/1" "numeric ID"
+bad --github-ids "octo-org/app" "numeric ID"
+bad --github-ids "12a/456789" "numeric ID"
+bad --github-ids "0123/456789" "numeric ID"
+bad --github-ids "-1/456789" "numeric ID"
+bad --github-ids "123456/１２３" "numeric ID"
+bad --github-ids "123456/99999999999999999999" "numeric ID"
 
 # The separate-argument form goes through the same setters.
 FORM=split bad --role-name "role name" "not valid"

@@ -67,14 +67,37 @@ stub=$!
 i=0
 while [ ! -s "$W/stub.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 GITHUB_API_URL=http://127.0.0.1:$(head -1 "$W/stub.port") ew ids plan --github octo-org/public-repo --account 123456789012 --output json
+rc_ids=$rc
+GH=http://127.0.0.1:$(head -1 "$W/stub.port")
+# GitHub's casing (full_name) for the subjects, the ECR name lower case
+GITHUB_API_URL=$GH ew casing plan --github OCTO-ORG/Widgets --account 123456789012
+check "casing: exit 0" [ "$rc" -eq 0 ]
+check "casing: subjects in GitHub's casing" grep -q '"repo:octo-org/widgets:\*"' "$W/casing.out"
+check "casing: not in the remote's" sh -c "! grep -q 'repo:OCTO-ORG' '$W/casing.out'"
+check "casing: a note says so" grep -q "note: GitHub spells the repository octo-org/widgets, not OCTO-ORG/Widgets" "$W/casing.out"
+check "casing: ECR repository lower case" grep -q "repository/widgets\"" "$W/casing.out"
+# a custom subject template: the subjects follow it, the note shows it
+GITHUB_API_URL=$GH ew tmpl plan --github octo-org/custom-repo --account 123456789012 --trust branch:main
+check "template: exit 0" [ "$rc" -eq 0 ]
+check "template: subject in the template" grep -q '"repo:octo-org/custom-repo:ref:refs/heads/main:job_workflow_ref:octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/main"' "$W/tmpl.out"
+check "template: the note shows it" grep -q "note: the OIDC subject template of octo-org/custom-repo is custom (include_claim_keys: repo, context, job_workflow_ref)" "$W/tmpl.out"
+# a template that cannot be satisfied: exit 2 naming the claim and the fix
+GITHUB_API_URL=$GH ew badtmpl plan --github octo-org/env-template --account 123456789012
+check "unsatisfiable template: exit 2" [ "$rc" -eq 2 ]
+check "unsatisfiable template: names the claim and the fix" grep -q "names 'environment'.*use_default=true" "$W/badtmpl.err"
 kill $stub 2>/dev/null
-check "github ids: exit 0" [ "$rc" -eq 0 ]
+check "github ids: exit 0" [ "$rc_ids" -eq 0 ]
 check "github ids: immutable subject in the trust policy" grep -q 'repo:octo-org@123456/public-repo@456789:\*' "$W/ids.out"
 check "github ids: legacy subject too" grep -q 'repo:octo-org/public-repo:\*' "$W/ids.out"
 ew noapi plan --github octo-org/app --account 123456789012
 check "github API unreachable: plan still made" [ "$rc" -eq 0 ]
 check "github API unreachable: the plan says so" grep -q "note: cannot read the repository IDs" "$W/noapi.out"
 check "github API unreachable: legacy subject only" sh -c "! grep -q 'octo-org@' '$W/noapi.out'"
+check "github API unreachable: the note names --github-ids" grep -q "note: .*--github-ids OWNER_ID/REPO_ID" "$W/noapi.out"
+ew byhand plan --github octo-org/app --account 123456789012 --github-ids 111/222
+check "--github-ids: exit 0" [ "$rc" -eq 0 ]
+check "--github-ids: immutable subject" grep -q '"repo:octo-org@111/app@222:\*"' "$W/byhand.out"
+check "--github-ids: legacy subject too" grep -q '"repo:octo-org/app:\*"' "$W/byhand.out"
 
 # --- live plan against moto: reads only ---------------------------------
 with_moto

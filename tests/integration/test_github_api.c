@@ -1,6 +1,8 @@
 /*
  * Integration tests: repository IDs and the OIDC sub template through the
- * real libcurl transport against tests/tools/github_stub.py on 127.0.0.1.
+ * real libcurl transport against tests/tools/github_stub.py on 127.0.0.1,
+ * and the trust subjects the setup gets from them (GitHub's casing, the
+ * IDs, the repository's or organization's subject template).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,8 +21,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "doctor.h"
+#include "documents.h"
 #include "github_api.h"
 #include "http.h"
+#include "model.h"
+#include "oidc_subject.h"
 
 /* Must match github_stub.py. */
 #define GOOD_TOKEN "stub-good-token-0123456789"
@@ -348,6 +354,283 @@ static void test_sub_template(void **state)
 	ew_github_sub_template_release(&t);
 }
 
+/* GitHub answers for any casing and names the repository in full_name. */
+static void test_full_name_casing(void **state)
+{
+	struct fake_env env = {0};
+	struct ew_context ctx;
+	struct ew_github_ids ids;
+	struct ew_error err;
+
+	(void)state;
+	make_ctx(&ctx, &env);
+	ew_error_clear(&err);
+	if (ew_github_repo_ids(&ids, &ctx, "OCTO-ORG", "Widgets", &err))
+		fail_msg("%s", err.message);
+	assert_string_equal(ids.owner_login, "octo-org");
+	assert_string_equal(ids.repo_name, "widgets");
+	assert_string_equal(ids.visibility, "public");
+}
+
+static void test_org_template(void **state)
+{
+	struct fake_env env = {0};
+	struct ew_context ctx;
+	struct ew_github_sub_template t;
+	struct ew_error err;
+
+	(void)state;
+	make_ctx(&ctx, &env);
+	ew_error_clear(&err);
+	if (ew_github_org_sub_template(&t, &ctx, "octo-org", &err))
+		fail_msg("%s", err.message);
+	assert_false(t.use_default);
+	assert_int_equal(t.nkeys, 3);
+	assert_string_equal(t.keys[2], "event_name");
+	ew_github_sub_template_release(&t);
+	/* a user account has no organization template: the default */
+	assert_int_equal(
+	    ew_github_org_sub_template(&t, &ctx, "lone-user", &err), 0);
+	assert_true(t.use_default);
+	ew_github_sub_template_release(&t);
+	assert_int_equal(
+	    ew_github_org_sub_template(&t, &ctx, "locked-org", &err), EW_EAWS);
+	expect_fragment(&err, "read:org");
+	ew_github_sub_template_release(&t);
+}
+
+static int add_subject(const char *subject, bool is_pattern, void *payload)
+{
+	struct ew_buf *b = payload;
+
+	(void)is_pattern;
+	return ew_buf_printf(b, "%s\n", subject);
+}
+
+/* What the setup learns from the API for github (OWNER/REPO), and its
+ * trust subjects, one per line, in subjects; the notes in notes.  Returns
+ * ew_oidc_subject_learn's code. */
+static int learn(struct ew_setup *s, const char *github, const char *ids,
+		 const char *api_url, struct ew_buf *subjects,
+		 struct ew_buf *notes, struct ew_error *err)
+{
+	struct fake_env env = {.api_url = api_url};
+	struct ew_context ctx;
+	int rc;
+
+	make_ctx(&ctx, &env);
+	ew_error_clear(err);
+	assert_int_equal(ew_setup_init(s), 0);
+	assert_int_equal(ew_setup_set_github(s, github, err), 0);
+	assert_int_equal(ew_setup_set_account(s, "123456789012", err), 0);
+	if (ids)
+		assert_int_equal(ew_setup_set_github_ids(s, ids, err), 0);
+	ew_buf_init(subjects);
+	ew_buf_init(notes);
+	rc = ew_oidc_subject_learn(s, &ctx, ids != NULL, notes, err);
+	if (rc == 0)
+		rc = ew_doc_trust_subjects(s, NULL, add_subject, subjects, err);
+	if (!subjects->ptr)
+		ew_buf_puts(subjects, "");
+	if (!notes->ptr)
+		ew_buf_puts(notes, "");
+	return rc;
+}
+
+static void expect_text(const struct ew_buf *b, const char *frag)
+{
+	if (!strstr(b->ptr, frag))
+		fail_msg("'%s' lacks '%s'", b->ptr, frag);
+}
+
+/* The remote's casing differs from GitHub's: the subjects use GitHub's,
+ * a note says so, the ECR repository name stays lower case. */
+static void test_learn_casing(void **state)
+{
+	struct ew_setup s;
+	struct ew_buf subj, notes;
+	struct ew_error err;
+
+	(void)state;
+	assert_int_equal(
+	    learn(&s, "OCTO-ORG/Widgets", NULL, NULL, &subj, &notes, &err), 0);
+	assert_string_equal(subj.ptr,
+			    "repo:octo-org/widgets:*\n"
+			    "repo:octo-org@123456/widgets@456790:*\n");
+	expect_text(&notes, "GitHub spells the repository octo-org/widgets, "
+			    "not OCTO-ORG/Widgets");
+	assert_string_equal(s.repo_name, "widgets");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+}
+
+/* The repository's custom template: subjects in it, and the token GitHub
+ * documents for it admitted by the trust policy built from them, another
+ * repository's refused. */
+static void test_learn_custom_template(void **state)
+{
+	struct ew_setup s;
+	struct ew_buf subj, notes, trust;
+	struct ew_error err;
+
+	(void)state;
+	assert_int_equal(
+	    learn(&s, "octo-org/custom-repo", NULL, NULL, &subj, &notes, &err),
+	    0);
+	assert_string_equal(
+	    subj.ptr,
+	    "repo:octo-org/custom-repo:*:job_workflow_ref:octo-org/custom-repo/"
+	    ".github/workflows/ecr-push.yml@*\n"
+	    "repo:octo-org@123456/custom-repo@456801:*:job_workflow_ref:"
+	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@*\n");
+	ew_buf_init(&trust);
+	assert_int_equal(ew_oidc_subject_notes(&trust, &s), 0);
+	expect_text(&trust, "include_claim_keys: repo, context, "
+			    "job_workflow_ref");
+	ew_buf_clear(&trust);
+	if (ew_doc_trust_policy(&trust, &s, NULL, &err))
+		fail_msg("%s", err.message);
+	assert_true(ew_doctor_trust_admits(
+	    trust.ptr,
+	    "arn:aws:iam::123456789012:oidc-provider/"
+	    "token.actions.githubusercontent.com",
+	    "token.actions.githubusercontent.com",
+	    "repo:octo-org/custom-repo:environment:prod:job_workflow_ref:"
+	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/"
+	    "main",
+	    "sts.amazonaws.com", false));
+	assert_false(ew_doctor_trust_admits(
+	    trust.ptr,
+	    "arn:aws:iam::123456789012:oidc-provider/"
+	    "token.actions.githubusercontent.com",
+	    "token.actions.githubusercontent.com",
+	    "repo:octo-org/public-repo:environment:prod:job_workflow_ref:"
+	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/"
+	    "main",
+	    "sts.amazonaws.com", false));
+	ew_buf_release(&trust);
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+}
+
+/* use_default false without keys: the organization's template; for a user
+ * (no organization template) GitHub's default; an organization template
+ * the token cannot read stops with the way out. */
+static void test_learn_org_template(void **state)
+{
+	struct ew_setup s;
+	struct ew_buf subj, notes;
+	struct ew_error err;
+
+	(void)state;
+	assert_int_equal(
+	    learn(&s, "octo-org/org-template", NULL, NULL, &subj, &notes, &err),
+	    0);
+	expect_text(&subj, "repo:octo-org/org-template:*:event_name:*\n");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+
+	assert_int_equal(
+	    learn(&s, "lone-user/thing", NULL, NULL, &subj, &notes, &err), 0);
+	assert_string_equal(subj.ptr, "repo:lone-user/thing:*\n"
+				      "repo:lone-user@654321/thing@456790:*\n");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+
+	assert_int_equal(
+	    learn(&s, "locked-org/app", NULL, NULL, &subj, &notes, &err),
+	    EW_EINVAL);
+	expect_fragment(&err, "uses its organization's OIDC subject template");
+	expect_fragment(&err, "read:org");
+	expect_fragment(&err, "use_default=true");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+}
+
+/* 404 is "no customisation"; a 5xx leaves the default with a note. */
+static void test_learn_template_failures(void **state)
+{
+	struct ew_setup s;
+	struct ew_buf subj, notes;
+	struct ew_error err;
+
+	(void)state;
+	assert_int_equal(
+	    learn(&s, "octo-org/tmpl-404", NULL, NULL, &subj, &notes, &err), 0);
+	assert_string_equal(subj.ptr,
+			    "repo:octo-org/tmpl-404:*\n"
+			    "repo:octo-org@123456/tmpl-404@456807:*\n");
+	assert_null(strstr(notes.ptr, "template"));
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+
+	assert_int_equal(
+	    learn(&s, "octo-org/tmpl-500", NULL, NULL, &subj, &notes, &err), 0);
+	assert_string_equal(subj.ptr,
+			    "repo:octo-org/tmpl-500:*\n"
+			    "repo:octo-org@123456/tmpl-500@456808:*\n");
+	expect_text(&notes, "answered 500");
+	expect_text(&notes, "assumes GitHub's default subject");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+
+	/* a template the wizard cannot satisfy: no subjects, a reason */
+	assert_int_equal(
+	    learn(&s, "octo-org/actor-first", NULL, NULL, &subj, &notes, &err),
+	    EW_EINVAL);
+	expect_fragment(&err, "'actor'");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+}
+
+/* The API unreachable: with --github-ids the immutable form is there, and
+ * the note says where the IDs came from; without, the note names the
+ * flag. */
+static void test_learn_ids_by_hand(void **state)
+{
+	struct ew_setup s;
+	struct ew_buf subj, notes;
+	struct ew_error err;
+
+	(void)state;
+	assert_int_equal(learn(&s, "octo-org/app", "111/222",
+			       "http://127.0.0.1:9", &subj, &notes, &err),
+			 0);
+	assert_string_equal(subj.ptr, "repo:octo-org/app:*\n"
+				      "repo:octo-org@111/app@222:*\n");
+	expect_text(&notes, "using the IDs given with --github-ids");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+
+	assert_int_equal(learn(&s, "octo-org/app", NULL, "http://127.0.0.1:9",
+			       &subj, &notes, &err),
+			 0);
+	assert_string_equal(subj.ptr, "repo:octo-org/app:*\n");
+	expect_text(&notes, "--github-ids OWNER_ID/REPO_ID");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+
+	/* the API answers: the given IDs still win, a note shows both */
+	assert_int_equal(learn(&s, "octo-org/public-repo", "111/222", NULL,
+			       &subj, &notes, &err),
+			 0);
+	expect_text(&subj, "repo:octo-org@111/public-repo@222:*\n");
+	expect_text(&notes, "123456/456789");
+	ew_buf_release(&subj);
+	ew_buf_release(&notes);
+	ew_setup_release(&s);
+}
+
 /* The trace the transport wrote must not hold the token either. */
 static void test_trace_has_no_token(void **state)
 {
@@ -441,6 +724,13 @@ int main(void)
 	    cmocka_unit_test(test_unreachable_and_timeout),
 	    cmocka_unit_test(test_invalid_input),
 	    cmocka_unit_test(test_sub_template),
+	    cmocka_unit_test(test_full_name_casing),
+	    cmocka_unit_test(test_org_template),
+	    cmocka_unit_test(test_learn_casing),
+	    cmocka_unit_test(test_learn_custom_template),
+	    cmocka_unit_test(test_learn_org_template),
+	    cmocka_unit_test(test_learn_template_failures),
+	    cmocka_unit_test(test_learn_ids_by_hand),
 	    cmocka_unit_test(test_trace_has_no_token),
 	};
 	return cmocka_run_group_tests(tests, start_stub, stop_stub);

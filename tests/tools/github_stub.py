@@ -20,10 +20,24 @@ bearer token other than GOOD_TOKEN gets 401 "Bad credentials", like GitHub.
   /repos/octo-org/not-json             200 with a body that is not JSON
   /repos/octo-org/no-ids               200 JSON without id
   /repos/octo-org/hang                 never answers (sleeps)
+  /repos/OCTO-ORG/Widgets (any casing)  200, full_name octo-org/widgets:
+                                       GitHub's casing differs from the ask
+  /repos/octo-org/<name> for the template cases below: 200 (ids 123456 /
+      456800 + n), so the wizard reads the template after the IDs
   /repos/O/R/actions/oidc/customization/sub
-      public-repo: use_default true; custom-repo: include_claim_keys;
-      org-template: use_default false without keys;
+      public-repo, widgets: use_default true; custom-repo:
+      repo, context, job_workflow_ref; ids-first: repository_owner_id,
+      repository_id, context; env-template: repo, environment;
+      actor-first: actor, repo; owner-only: repository_owner;
+      org-template: use_default false without keys (the organization's
+      template applies); tmpl-404: 404 (no customisation); tmpl-500: 500;
       private-repo: as the repository (token needed)
+  /orgs/octo-org/actions/oidc/customization/sub
+                                       200 repo, context, event_name
+  /orgs/lone-user/...                  404 (a user: no template)
+  /orgs/locked-org/...                 403 (the token lacks read:org)
+  /repos/lone-user/<any>, /repos/locked-org/<any>
+                                       200; template use_default false
   anything else                        404
 """
 import argparse
@@ -40,16 +54,44 @@ NOT_FOUND = {"message": "Not Found",
              "status": "404"}
 
 
-def repo_json(name, private, base):
+# Template cases: name -> the repository's customization answer (None: 404,
+# an int: that status).
+TEMPLATES = {
+    "public-repo": {"use_default": True},
+    "widgets": {"use_default": True},
+    "custom-repo": {"use_default": False, "include_claim_keys":
+                    ["repo", "context", "job_workflow_ref"]},
+    "ids-first": {"use_default": False, "include_claim_keys":
+                  ["repository_owner_id", "repository_id", "context"]},
+    "env-template": {"use_default": False, "include_claim_keys":
+                     ["repo", "environment"]},
+    "actor-first": {"use_default": False, "include_claim_keys":
+                    ["actor", "repo"]},
+    "owner-only": {"use_default": False, "include_claim_keys":
+                   ["repository_owner"]},
+    "org-template": {"use_default": False},
+    "tmpl-404": None,
+    "tmpl-500": 500,
+}
+ORG_TEMPLATE = {"include_claim_keys": ["repo", "context", "event_name"]}
+
+
+def repo_json(name, private, base, owner="octo-org"):
+    rid = 456789 if name == "public-repo" else 456790
+    if name in TEMPLATES and name not in ("public-repo", "widgets"):
+        rid = 456800 + sorted(TEMPLATES).index(name)
     return {
-        "id": 456789 if name == "public-repo" else 456790,
+        "id": rid,
         "node_id": "R_kgDOAAAAAA",
         "name": name,
-        "full_name": "octo-org/" + name,
+        "full_name": owner + "/" + name,
         "private": private,
-        "owner": {"login": "octo-org", "id": 123456, "type": "Organization"},
-        "html_url": "https://github.com/octo-org/" + name,
-        "url": base + "/repos/octo-org/" + name,
+        "visibility": "private" if private else "public",
+        "owner": {"login": owner, "id": 123456 if owner == "octo-org"
+                  else 654321,
+                  "type": "Organization" if owner == "octo-org" else "User"},
+        "html_url": "https://github.com/" + owner + "/" + name,
+        "url": base + "/repos/" + owner + "/" + name,
         "default_branch": "trunk" if private else "main",
     }
 
@@ -90,6 +132,32 @@ class Handler(BaseHTTPRequestHandler):
         parts = path.strip("/").split("/")
         if parts[:1] == ["repositories"] and parts[1:] == ["456789"]:
             return self.send_json(200, repo_json("public-repo", False, base))
+        if parts[:1] == ["orgs"] and parts[2:] == ["actions", "oidc",
+                                                   "customization", "sub"]:
+            if parts[1] == "octo-org":
+                return self.send_json(200, ORG_TEMPLATE)
+            if parts[1] == "locked-org":
+                return self.send_json(403, {"message": "Resource not "
+                                            "accessible by integration"})
+            return self.send_json(404, {"message": "No Actions OIDC custom "
+                                        "sub claim template found for the "
+                                        "organization " + parts[1]})
+        # GitHub answers for any casing of the names, with its own in
+        # full_name: the OIDC sub uses that one.
+        if (len(parts) >= 3 and parts[0] == "repos"
+                and parts[1].lower() == "octo-org"
+                and parts[2].lower() == "widgets"):
+            if parts[3:] == ["actions", "oidc", "customization", "sub"]:
+                return self.sub_template("widgets", authed)
+            if not parts[3:]:
+                return self.send_json(200, repo_json("widgets", False, base))
+        if (parts[:1] == ["repos"] and len(parts) >= 3
+                and parts[1] in ("lone-user", "locked-org")):
+            if parts[3:] == ["actions", "oidc", "customization", "sub"]:
+                return self.send_json(200, {"use_default": False})
+            if not parts[3:]:
+                return self.send_json(200, repo_json(parts[2], False, base,
+                                                     parts[1]))
         if len(parts) < 3 or parts[:2] != ["repos", "octo-org"]:
             return self.send_json(404, NOT_FOUND)
         name, rest = parts[2], parts[3:]
@@ -97,7 +165,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.sub_template(name, authed)
         if rest:
             return self.send_json(404, NOT_FOUND)
-        if name == "public-repo":
+        if name == "public-repo" or name in TEMPLATES:
             return self.send_json(200, repo_json(name, False, base))
         if name == "private-repo" and authed:
             return self.send_json(200, repo_json(name, True, base))
@@ -126,14 +194,13 @@ class Handler(BaseHTTPRequestHandler):
         return self.send_json(404, NOT_FOUND)
 
     def sub_template(self, name, authed):
-        if name == "public-repo":
-            return self.send_json(200, {"use_default": True})
-        if name == "custom-repo":
-            return self.send_json(200, {"use_default": False,
-                                        "include_claim_keys":
-                                        ["repo", "context", "job_workflow_ref"]})
-        if name == "org-template":
-            return self.send_json(200, {"use_default": False})
+        if name in TEMPLATES:
+            t = TEMPLATES[name]
+            if t is None:
+                return self.send_json(404, NOT_FOUND)
+            if isinstance(t, int):
+                return self.send_json(t, {"message": "Server Error"})
+            return self.send_json(200, t)
         if name == "private-repo" and authed:
             return self.send_json(200, {"use_default": True})
         return self.send_json(404, NOT_FOUND)

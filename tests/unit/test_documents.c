@@ -25,6 +25,7 @@
 #include "error.h"
 #include "json_doc.h"
 #include "model.h"
+#include "oidc_subject.h"
 #include "outputs.h"
 #include "workflow_scan.h"
 
@@ -850,6 +851,358 @@ static void test_incomplete_setup(void **state)
 	ew_setup_release(&s);
 }
 
+/* ----------------------------------------------- OIDC subject templates */
+
+#define T_PROVIDER                                                             \
+	"arn:aws:iam::123456789012:oidc-provider/"                             \
+	"token.actions.githubusercontent.com"
+#define T_ISSUER "token.actions.githubusercontent.com"
+#define T_WF	 "/.github/workflows/ecr-push.yml@"
+
+/* A setup for octo-org/octo-repo with the template keys (NULL-ended),
+ * the scopes (NULL-ended) and, when ids, the numeric IDs. */
+static void template_setup(struct ew_setup *s, const char *const *keys,
+			   const char *const *scopes, bool ids)
+{
+	struct ew_error err;
+	size_t n = 0;
+
+	ew_error_clear(&err);
+	assert_int_equal(ew_setup_init(s), 0);
+	assert_int_equal(ew_setup_set_github(s, "octo-org/octo-repo", &err), 0);
+	assert_int_equal(ew_setup_set_account(s, "123456789012", &err), 0);
+	if (ids)
+		assert_int_equal(
+		    ew_setup_set_github_ids(s, "123456/456789", &err), 0);
+	while (keys && keys[n])
+		n++;
+	assert_int_equal(ew_setup_set_sub_claim_keys(s, keys, n, &err), 0);
+	for (size_t i = 0; scopes && scopes[i]; i++)
+		assert_int_equal(ew_setup_add_scope(s, scopes[i], &err), 0);
+}
+
+static char *trust_of(const struct ew_setup *s)
+{
+	struct ew_buf b;
+	struct ew_error err;
+
+	ew_buf_init(&b);
+	ew_error_clear(&err);
+	if (ew_doc_trust_policy(&b, s, NULL, &err) != 0)
+		fail_msg("trust policy: %s", err.message);
+	return b.ptr;
+}
+
+static bool admits(const char *trust, const char *sub)
+{
+	return ew_doctor_trust_admits(trust, T_PROVIDER, T_ISSUER, sub,
+				      "sts.amazonaws.com", false);
+}
+
+/* GitHub's documented example template (repo, context, job_workflow_ref):
+ * the token a push to main mints is admitted; the same token from another
+ * repository, a lookalike, other casing, and the default-format subject
+ * (which this repository no longer gets) are refused. */
+static void test_template_job_workflow_ref(void **state)
+{
+	static const char *const keys[] = {"repo", "context",
+					   "job_workflow_ref", NULL};
+	static const char *const scopes[] = {"branch:main", NULL};
+	struct ew_setup s;
+	char *t;
+
+	(void)state;
+	template_setup(&s, keys, scopes, false);
+	t = trust_of(&s);
+	assert_true(admits(t, "repo:octo-org/octo-repo:ref:refs/heads/main:"
+			      "job_workflow_ref:octo-org/octo-repo" T_WF
+			      "refs/heads/main"));
+	assert_false(admits(t, "repo:octo-org/other:ref:refs/heads/main:"
+			       "job_workflow_ref:octo-org/other" T_WF
+			       "refs/heads/main"));
+	assert_false(admits(t,
+			    "repo:octo-org/octo-repo-evil:ref:refs/heads/"
+			    "main:job_workflow_ref:octo-org/octo-repo-evil" T_WF
+			    "refs/heads/main"));
+	assert_false(admits(t, "repo:Octo-Org/octo-repo:ref:refs/heads/main:"
+			       "job_workflow_ref:Octo-Org/octo-repo" T_WF
+			       "refs/heads/main"));
+	assert_false(admits(t, "repo:octo-org/octo-repo:ref:refs/heads/dev:"
+			       "job_workflow_ref:octo-org/octo-repo" T_WF
+			       "refs/heads/dev"));
+	assert_false(admits(t, "repo:octo-org/octo-repo:ref:refs/heads/main"));
+	free(t);
+	ew_setup_release(&s);
+}
+
+/* The default scope (any) in a template: every context of this
+ * repository, still only this repository; with the IDs, the immutable
+ * form of the repo part is admitted too (GitHub keeps the IDs in it even
+ * in a custom template). */
+static void test_template_any_and_immutable(void **state)
+{
+	static const char *const keys[] = {"repo", "context",
+					   "job_workflow_ref", NULL};
+	struct ew_setup s;
+	char *t;
+
+	(void)state;
+	template_setup(&s, keys, NULL, true);
+	t = trust_of(&s);
+	assert_true(admits(t, "repo:octo-org/octo-repo:ref:refs/tags/v1.0.0:"
+			      "job_workflow_ref:octo-org/octo-repo" T_WF
+			      "refs/tags/v1.0.0"));
+	assert_true(admits(t, "repo:octo-org@123456/octo-repo@456789:"
+			      "environment:prod:job_workflow_ref:"
+			      "octo-org/octo-repo" T_WF "refs/heads/main"));
+	assert_false(
+	    admits(t, "repo:octo-org@123456/octo-repo@999:ref:refs/"
+		      "heads/main:job_workflow_ref:octo-org/octo-repo" T_WF
+		      "refs/heads/main"));
+	assert_false(admits(t, "repo:evil-org/octo-repo:ref:refs/heads/main:"
+			       "job_workflow_ref:octo-org/octo-repo" T_WF
+			       "refs/heads/main"));
+	free(t);
+	ew_setup_release(&s);
+}
+
+/* A template of IDs only: exact IDs admit, another repository's ID does
+ * not; without the IDs the wizard refuses and names --github-ids. */
+static void test_template_ids(void **state)
+{
+	static const char *const keys[] = {"repository_owner_id",
+					   "repository_id", "context", NULL};
+	static const char *const scopes[] = {"env:Production:V1",
+					     "pull_request", NULL};
+	struct ew_setup s;
+	struct ew_buf b;
+	struct ew_error err;
+	char *t;
+
+	(void)state;
+	template_setup(&s, keys, scopes, true);
+	t = trust_of(&s);
+	assert_true(admits(t, "repository_owner_id:123456:repository_id:"
+			      "456789:environment:Production%3AV1"));
+	assert_true(admits(t, "repository_owner_id:123456:repository_id:"
+			      "456789:pull_request"));
+	assert_false(admits(t, "repository_owner_id:123456:repository_id:"
+			       "456790:pull_request"));
+	assert_false(admits(t, "repository_owner_id:123456:repository_id:"
+			       "456789:ref:refs/heads/main"));
+	free(t);
+	ew_setup_release(&s);
+
+	template_setup(&s, keys, scopes, false);
+	ew_buf_init(&b);
+	assert_int_equal(ew_doc_trust_policy(&b, &s, NULL, &err), EW_EINVAL);
+	assert_non_null(strstr(err.message, "--github-ids"));
+	assert_non_null(strstr(err.message, "use_default=true"));
+	ew_buf_release(&b);
+	ew_setup_release(&s);
+}
+
+/* Templates the wizard cannot satisfy: a message naming the claim and a
+ * way out, and no document. */
+static void test_template_refused(void **state)
+{
+	static const struct {
+		const char *keys[4];
+		const char *scope;
+		const char *why;
+	} tcases[] = {
+	    {{"actor", "repo"}, NULL, "'actor'"},
+	    {{"repository_owner", "repository_visibility"},
+	     NULL,
+	     "names no claim that identifies the repository"},
+	    {{"repo", "environment"}, "branch:main", "'environment'"},
+	};
+	struct ew_setup s;
+	struct ew_buf b;
+	struct ew_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++) {
+		const char *scopes[] = {tcases[i].scope, NULL};
+
+		template_setup(&s, tcases[i].keys, scopes, true);
+		ew_buf_init(&b);
+		ew_error_clear(&err);
+		assert_int_equal(ew_doc_trust_policy(&b, &s, NULL, &err),
+				 EW_EINVAL);
+		if (!strstr(err.message, tcases[i].why) ||
+		    !strstr(err.message,
+			    "gh api -X PUT repos/octo-org/octo-repo/actions/"
+			    "oidc/customization/sub -F use_default=true"))
+			fail_msg("case %zu: %s", i, err.message);
+		assert_int_equal(b.len, 0);
+		ew_buf_release(&b);
+		ew_setup_release(&s);
+	}
+	/* environment in the template is fine for environment scopes */
+	{
+		static const char *const keys[] = {"repo", "environment", NULL};
+		static const char *const scopes[] = {"env:prod", NULL};
+		char *t;
+
+		template_setup(&s, keys, scopes, false);
+		t = trust_of(&s);
+		assert_true(
+		    admits(t, "repo:octo-org/octo-repo:environment:prod"));
+		assert_false(
+		    admits(t, "repo:octo-org/octo-repo:environment:dev"));
+		free(t);
+		ew_setup_release(&s);
+	}
+}
+
+/* A template without the scope's claims: one subject for every scope,
+ * listed once, and a note that the scopes cannot be told apart. */
+static void test_template_without_context(void **state)
+{
+	static const char *const keys[] = {"repo", NULL};
+	static const char *const scopes[] = {"branch:main", "tag:v*", NULL};
+	struct ew_setup s;
+	struct ew_buf notes;
+	char *t;
+
+	(void)state;
+	template_setup(&s, keys, scopes, false);
+	t = trust_of(&s);
+	assert_non_null(strstr(t, "\"repo:octo-org/octo-repo\"\n"));
+	assert_null(strstr(t, "ref:"));
+	assert_true(admits(t, "repo:octo-org/octo-repo"));
+	assert_false(admits(t, "repo:octo-org/octo-repo2"));
+	ew_buf_init(&notes);
+	assert_int_equal(ew_oidc_subject_notes(&notes, &s), 0);
+	assert_non_null(strstr(notes.ptr, "include_claim_keys: repo)"));
+	assert_non_null(strstr(notes.ptr, "cannot limit the role"));
+	ew_buf_release(&notes);
+	free(t);
+	ew_setup_release(&s);
+}
+
+/* The subject of one job's token in the repository's template, decided
+ * against the trust policy built for the scopes: what a pipeline check
+ * does for each trigger. */
+static void test_subject_token_against_policy(void **state)
+{
+	static const char *const keys[] = {"repo", "context", "event_name",
+					   "job_workflow_ref", NULL};
+	static const char *const scopes[] = {"branch:main", "env:prod", NULL};
+	struct ew_setup s;
+	struct ew_buf b;
+	struct ew_error err;
+	char *t;
+
+	(void)state;
+	template_setup(&s, keys, scopes, true);
+	t = trust_of(&s);
+	ew_buf_init(&b);
+	/* a push to main, both forms: admitted */
+	assert_int_equal(ew_oidc_subject_token(&b, &s, NULL, "push",
+					       "refs/heads/main", false, &err),
+			 0);
+	assert_string_equal(b.ptr,
+			    "repo:octo-org/octo-repo:ref:refs/heads/main:"
+			    "event_name:push:job_workflow_ref:octo-org/"
+			    "octo-repo" T_WF "refs/heads/main");
+	assert_true(admits(t, b.ptr));
+	ew_buf_clear(&b);
+	assert_int_equal(ew_oidc_subject_token(&b, &s, NULL, "push",
+					       "refs/heads/main", true, &err),
+			 0);
+	assert_true(admits(t, b.ptr));
+	/* a job in the prod environment, whatever the trigger: admitted */
+	ew_buf_clear(&b);
+	assert_int_equal(ew_oidc_subject_token(&b, &s, "prod", "release",
+					       "refs/tags/v1.0.0", false, &err),
+			 0);
+	assert_true(admits(t, b.ptr));
+	/* a published release outside an environment: refused */
+	ew_buf_clear(&b);
+	assert_int_equal(ew_oidc_subject_token(&b, &s, NULL, "release",
+					       "refs/tags/v1.0.0", false, &err),
+			 0);
+	assert_false(admits(t, b.ptr));
+	ew_buf_release(&b);
+	free(t);
+	ew_setup_release(&s);
+}
+
+/* The exact subject of one token (what a pipeline check decides): every
+ * claim given, ':' inside values encoded, no wildcard. */
+static void test_subject_format_token(void **state)
+{
+	static const char *const keys[] = {"repo",	 "context",  "actor",
+					   "event_name", "ref_type", NULL};
+	static const struct ew_oidc_extra_claim actor[] = {
+	    {"actor", "octocat"}};
+	struct ew_oidc_claims c = {
+	    .owner = "octo-org",
+	    .repo = "octo-repo",
+	    .owner_id = "123456",
+	    .repo_id = "456789",
+	    .environment = "Production:V1",
+	    .event_name = "release",
+	    .ref = "refs/tags/v1.0.0",
+	    .ref_type = "tag",
+	    .extra = actor,
+	    .nextra = 1,
+	};
+	struct ew_buf b;
+	struct ew_error err;
+	bool pattern = true;
+
+	(void)state;
+	ew_buf_init(&b);
+	assert_int_equal(
+	    ew_oidc_subject_format(&b, keys, 5, &c, true, &pattern, &err), 0);
+	assert_string_equal(b.ptr,
+			    "repo:octo-org@123456/octo-repo@456789:environment:"
+			    "Production%3AV1:actor:octocat:event_name:release:"
+			    "ref_type:tag");
+	assert_false(pattern);
+	ew_buf_clear(&b);
+	c.environment = NULL;
+	assert_int_equal(
+	    ew_oidc_subject_format(&b, NULL, 0, &c, false, &pattern, &err), 0);
+	assert_string_equal(b.ptr,
+			    "repo:octo-org/octo-repo:ref:refs/tags/v1.0.0");
+	ew_buf_release(&b);
+}
+
+/* --github-ids: digits only, both parts, a message that names the rule. */
+static void test_github_ids_setter(void **state)
+{
+	static const struct {
+		const char *v, *why;
+	} bad[] = {
+	    {"123456", "OWNER_ID/REPO_ID"},
+	    {"123456/", "OWNER_ID/REPO_ID"},
+	    {"/456789", "OWNER_ID/REPO_ID"},
+	    {"12a/456789", "numeric ID"},
+	    {"123456/0456789", "numeric ID"},
+	    {"123456/45678901234567890123", "numeric ID"},
+	};
+	struct ew_setup s;
+	struct ew_error err;
+
+	(void)state;
+	assert_int_equal(ew_setup_init(&s), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(ew_setup_set_github_ids(&s, bad[i].v, &err),
+				 EW_EINVAL);
+		if (!strstr(err.message, bad[i].why))
+			fail_msg("'%s': %s", bad[i].v, err.message);
+		assert_null(s.owner_id);
+	}
+	assert_int_equal(ew_setup_set_github_ids(&s, "123456/456789", &err), 0);
+	assert_string_equal(s.owner_id, "123456");
+	assert_string_equal(s.repo_id, "456789");
+	ew_setup_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -860,6 +1213,14 @@ int main(void)
 	    cmocka_unit_test(test_outputs_values),
 	    cmocka_unit_test(test_shell_quote_roundtrip),
 	    cmocka_unit_test(test_incomplete_setup),
+	    cmocka_unit_test(test_template_job_workflow_ref),
+	    cmocka_unit_test(test_template_any_and_immutable),
+	    cmocka_unit_test(test_template_ids),
+	    cmocka_unit_test(test_template_refused),
+	    cmocka_unit_test(test_template_without_context),
+	    cmocka_unit_test(test_subject_format_token),
+	    cmocka_unit_test(test_subject_token_against_policy),
+	    cmocka_unit_test(test_github_ids_setter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
