@@ -2,6 +2,7 @@
 #include "pipeline.h"
 
 #include "documents.h"
+#include "oidc_subject.h"
 #include "partition.h"
 
 #include <stdlib.h>
@@ -55,11 +56,36 @@ bool ew_pipeline_ok(const struct ew_pipeline *p)
 	return p->nrefused == 0 && p->ndenied == 0;
 }
 
+/* The subject in the repository's custom OIDC template: the scan's
+ * context ("ref:refs/heads/main", "environment:prod", "pull_request")
+ * gives the claims a job fixes; the rest are written '*'. */
+static int template_subject(struct ew_buf *out, const struct ew_setup *s,
+			    bool immutable, const char *context)
+{
+	struct ew_error err;
+	const char *env = NULL, *event = NULL, *ref = NULL;
+	int rc;
+
+	if (immutable && (!s->owner_id || !s->repo_id))
+		return EW_ENOTFOUND;
+	ew_error_clear(&err);
+	if (strncmp(context, "environment:", 12) == 0)
+		env = context + 12;
+	else if (strcmp(context, "pull_request") == 0)
+		event = "pull_request";
+	else if (strncmp(context, "ref:", 4) == 0)
+		ref = context + 4;
+	rc = ew_oidc_subject_token(out, s, env, event, ref, immutable, &err);
+	return rc;
+}
+
 int ew_pipeline_subject(struct ew_buf *out, const struct ew_setup *s,
 			bool immutable, const char *context)
 {
 	if (!s->owner || !s->repo)
 		return EW_EINVAL;
+	if (s->nsub_claim_keys > 0 && context[0])
+		return template_subject(out, s, immutable, context);
 	if (!immutable)
 		return ew_buf_printf(out, "repo:%s/%s:%s", s->owner, s->repo,
 				     context);

@@ -449,6 +449,45 @@ static void test_immutable_ids(void **state)
 	ew_setup_release(&s);
 }
 
+/* A repository with a custom OIDC subject template: the tokens are
+ * spelled in it, and the trust written in the same template admits them;
+ * the default-form trust refuses them. */
+static void test_custom_subject_template(void **state)
+{
+	static const char *const scopes[] = {"branch:main", "tag:v*", NULL};
+	static const char *const keys[] = {"repo", "context",
+					   "job_workflow_ref"};
+	struct ew_setup s, plain;
+	struct ew_pipeline p;
+	struct ew_buf wf, trust;
+	struct ew_error e;
+	const struct ew_pipeline_run *r;
+
+	(void)state;
+	setup_make(&s, "acme/widgets", scopes, NULL);
+	setup_make(&plain, "acme/widgets", scopes, NULL);
+	assert_int_equal(ew_setup_set_sub_claim_keys(&s, keys, 3, &e), 0);
+	check_own(&p, &s, NULL);
+	assert_int_equal(p.nrefused, 0);
+	r = find(&p, "push to main");
+	assert_non_null(r);
+	assert_true(r->admitted);
+	assert_non_null(strstr(r->subject, "job_workflow_ref:"));
+	ew_pipeline_release(&p);
+
+	ew_buf_init(&wf);
+	ew_buf_init(&trust);
+	assert_int_equal(ew_doc_workflow(&wf, &s, &e), 0);
+	assert_int_equal(ew_doc_trust_policy(&trust, &plain, NULL, &e), 0);
+	check_against(&p, &s, trust.ptr, wf.ptr);
+	assert_false(find(&p, "push to main")->admitted);
+	ew_pipeline_release(&p);
+	ew_buf_release(&wf);
+	ew_buf_release(&trust);
+	ew_setup_release(&plain);
+	ew_setup_release(&s);
+}
+
 static void test_push_grants(void **state)
 {
 	static const char narrow[] =
@@ -533,6 +572,7 @@ int main(void)
 	    cmocka_unit_test(test_other_repositories_refused),
 	    cmocka_unit_test(test_audience),
 	    cmocka_unit_test(test_immutable_ids),
+	    cmocka_unit_test(test_custom_subject_template),
 	    cmocka_unit_test(test_push_grants),
 	    cmocka_unit_test(test_notes_and_errors),
 	};
