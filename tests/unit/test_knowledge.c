@@ -440,6 +440,136 @@ static const struct sample samples[] = {
      "ConcurrentModification",
      "UpdateAssumeRolePolicy",
      {0}},
+    /* added with issue 10 */
+    {"explicit-deny",
+     "User: arn:aws:sts::123456789012:assumed-role/gha/GitHubActions is not "
+     "authorized to perform: ecr:InitiateLayerUpload on resource: "
+     "arn:aws:ecr:eu-west-1:123456789012:repository/app with an explicit "
+     "deny in a service control policy",
+     NULL,
+     NULL,
+     {0}},
+    {"explicit-deny",
+     "An error occurred (AccessDenied) when calling the CreateRole "
+     "operation: User: arn:aws:iam::123456789012:user/dev is not "
+     "authorized to perform: iam:CreateRole on resource: "
+     "arn:aws:iam::123456789012:role/gha with an explicit deny in a "
+     "permissions boundary",
+     NULL,
+     NULL,
+     {0}},
+    {"explicit-deny",
+     "User: arn:aws:sts::123456789012:assumed-role/gha/s is not authorized "
+     "to perform: ecr:PutImage on resource: "
+     "arn:aws:ecr:eu-west-1:123456789012:repository/app with an explicit "
+     "deny in a session policy",
+     NULL,
+     NULL,
+     {0}},
+    {"chained-assume-role-denied",
+     "User: arn:aws:sts::123456789012:assumed-role/gha-base/GitHubActions "
+     "is not authorized to perform: sts:AssumeRole on resource: "
+     "arn:aws:iam::210987654321:role/deploy",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-token-expired-mid-build",
+     "ERROR: failed to solve: failed to push "
+     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0: no basic auth "
+     "credentials",
+     NULL,
+     NULL,
+     {.login_seen = true}},
+    {"ecr-token-expired-mid-build",
+     "denied: Your authorization token has expired. Reauthenticate and try "
+     "again.",
+     NULL,
+     NULL,
+     {.login_seen = true}},
+    {"ecr-login-missing-anonymous-token",
+     "buildx failed with: error: failed to solve: failed to authorize: rpc "
+     "error: code = Unknown desc = failed to fetch anonymous token: "
+     "unexpected status: 401 Unauthorized",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-cache-manifest-rejected",
+     "ERROR: failed to solve: error writing manifest blob: failed commit on "
+     "ref \"sha256:0a1b2c\": unexpected status from PUT request to "
+     "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/app/"
+     "manifests/cache: 400 Bad Request",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-400",
+     "failed to push: failed to do request: Put "
+     "\"https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/chatgpt-web/"
+     "manifests/latest\": unexpected status: 400 Bad Request",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-400",
+     "failed to copy: failed to do request: Put "
+     "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/app/blobs/"
+     "uploads/abc?digest=sha256:00: unexpected status: 400 Bad Request",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-403",
+     "ERROR: failed to push "
+     "720541322708.dkr.ecr.eu-west-2.amazonaws.com/medic/api:4.9.0: failed "
+     "commit on ref \"manifest-sha256:fd\": unexpected status from PUT "
+     "request to https://720541322708.dkr.ecr.eu-west-2.amazonaws.com/v2/"
+     "medic/api/manifests/sha256:fd: 403 Forbidden",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-403",
+     "error parsing HTTP 403 response body: unexpected end of JSON input: "
+     "\"\"",
+     NULL,
+     NULL,
+     {0}},
+    {"docker-io-push",
+     "ERROR: failed to solve: failed to push docker.io/library/app:latest: "
+     "push access denied, repository does not exist or may require "
+     "authorization: server message: insufficient_scope: authorization "
+     "failed",
+     NULL,
+     NULL,
+     {0}},
+    {"docker-io-push-denied",
+     "denied: requested access to the resource is denied",
+     NULL,
+     NULL,
+     {.docker_io_push = true}},
+    {"docker-login-non-tty",
+     "Error: Cannot perform an interactive login from a non TTY device",
+     NULL,
+     NULL,
+     {0}},
+    {"docker-hub-pull-rate-limit",
+     "ERROR: failed to solve: node:20: failed to copy: httpReadSeeker: "
+     "failed open: unexpected status code "
+     "https://registry-1.docker.io/v2/library/node/manifests/sha256:ab: 429 "
+     "Too Many Requests - Server message: toomanyrequests: You have "
+     "reached your pull rate limit.",
+     NULL,
+     NULL,
+     {0}},
+    {"clock-skew",
+     "An error occurred (InvalidSignatureException) when calling the "
+     "GetAuthorizationToken operation: Signature expired: 20260115T120000Z "
+     "is now earlier than 20260115T121500Z (20260115T122000Z - 5 min.)",
+     NULL,
+     NULL,
+     {0}},
+    {"clock-skew",
+     "Signature expired: 20260115T120000Z is now earlier than "
+     "20260115T121500Z",
+     "InvalidSignatureException",
+     "GetCallerIdentity",
+     {0}},
     /* last resorts */
     {"access-denied",
      "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: "
@@ -826,6 +956,10 @@ static void test_render_every_entry(void **state)
 	    .job_sub = "repo:acme/app:environment:prod",
 	    .trusted_sub = "repo:acme/app:ref:refs/heads/main",
 	    .principal_arn = "arn:aws:iam::123456789012:user/dev",
+	    .repo_account = "210987654321",
+	    .duration = "7200",
+	    .chained_role_arn = "arn:aws:iam::123456789012:role/deploy",
+	    .tag = "v1",
 	};
 
 	(void)state;
