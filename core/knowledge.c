@@ -346,7 +346,7 @@ static const struct ew_knowledge_entry table[] = {
 	.cause = "configure-aws-credentials tags the session when it assumes a "
 		 "second role ({chained_role_arn}); that role's trust policy "
 		 "must allow sts:TagSession as well as sts:AssumeRole.",
-	.fix_steps = L("Add \"sts:TagSession\" to the Action list of the chained role's trust statement.",
+	.fix_steps = L("Add \"sts:TagSession\" to the Action list of the trust statement of {chained_role}.",
 		       "Or set role-skip-session-tagging: true on the configure-aws-credentials step."),
 	.check_command = "aws iam get-role --role-name {chained_role} --query Role.AssumeRolePolicyDocument",
 },
