@@ -1909,8 +1909,8 @@ static void check_job_tags(struct run *r, const struct ew_wf_aws_job *j,
 		add(r, "workflow-tags", EW_DOCTOR_PASS, NULL,
 		    ew_aprintf("job '%s' pushes tags the repository accepts",
 			       j->job),
-		    ew_aprintf("%s: no image tag found to compare with %s", j->file,
-			       mode),
+		    ew_aprintf("%s: no image tag found to compare with %s",
+			       j->file, mode),
 		    NULL);
 	else if (!immutable || !moving.len)
 		add(r, "workflow-tags", EW_DOCTOR_PASS, NULL,
@@ -1925,24 +1925,26 @@ static void check_job_tags(struct run *r, const struct ew_wf_aws_job *j,
 		add(r, "workflow-tags", EW_DOCTOR_FAIL, "immutable-tag",
 		    ew_aprintf("job '%s' pushes tags the repository accepts",
 			       j->job),
-		    ew_aprintf("%s: the repository %s is %s%s but the job pushes "
-			       "moving tags: %s; the second run's push fails "
-			       "with \"tag invalid: ... cannot be overwritten "
-			       "because the repository is immutable\"",
-			       j->file, repo, mode,
-			       live ? "" : " (as configured)", moving.ptr),
-		    ew_aprintf("push only tags that are new on every run: the "
-			       "commit SHA (type=sha, or "
-			       ":${{ github.sha }}) and version tags "
-			       "(type=semver,pattern={{version}}), with "
-			       "`flavor: latest=false` on "
-			       "docker/metadata-action; or keep moving tags and "
-			       "exclude them: aws ecr put-image-tag-mutability "
-			       "--repository-name %s --region %s "
-			       "--image-tag-mutability IMMUTABLE_WITH_EXCLUSION "
-			       "--image-tag-mutability-exclusion-filters "
-			       "filterType=WILDCARD,filter=latest",
-			       repo, region));
+		    ew_aprintf(
+			"%s: the repository %s is %s%s but the job pushes "
+			"moving tags: %s; the second run's push fails "
+			"with \"tag invalid: ... cannot be overwritten "
+			"because the repository is immutable\"",
+			j->file, repo, mode, live ? "" : " (as configured)",
+			moving.ptr),
+		    ew_aprintf(
+			"push only tags that are new on every run: the "
+			"commit SHA (type=sha, or "
+			":${{ github.sha }}) and version tags "
+			"(type=semver,pattern={{version}}), with "
+			"`flavor: latest=false` on "
+			"docker/metadata-action; or keep moving tags and "
+			"exclude them: aws ecr put-image-tag-mutability "
+			"--repository-name %s --region %s "
+			"--image-tag-mutability IMMUTABLE_WITH_EXCLUSION "
+			"--image-tag-mutability-exclusion-filters "
+			"filterType=WILDCARD,filter=latest",
+			repo, region));
 	ew_buf_release(&moving);
 }
 
@@ -2036,17 +2038,17 @@ static void check_secrets(struct run *r)
 				continue;
 			}
 			near = near_name(&o, n);
-			ew_buf_printf(&bad, "%ssecrets.%s%s", bad.len ? ", " : "",
-				      n,
-				      login ? (j->role.secret &&
-					       strcmp(j->role.secret, n) == 0
-						   ? " (role-to-assume)"
-						   : " (aws-region)")
-					    : "");
+			ew_buf_printf(
+			    &bad, "%ssecrets.%s%s", bad.len ? ", " : "", n,
+			    login ? (j->role.secret &&
+					     strcmp(j->role.secret, n) == 0
+					 ? " (role-to-assume)"
+					 : " (aws-region)")
+				  : "");
 			if (near)
-				ew_buf_printf(&fix,
-					      "%schange secrets.%s to secrets.%s",
-					      fix.len ? "; " : "", n, near);
+				ew_buf_printf(
+				    &fix, "%schange secrets.%s to secrets.%s",
+				    fix.len ? "; " : "", n, near);
 			else
 				ew_buf_printf(&fix,
 					      "%sstore %s (gh secret set %s) "
@@ -2061,12 +2063,13 @@ static void check_secrets(struct run *r)
 			    ew_aprintf("job '%s' reads the secrets the setup "
 				       "produces",
 				       j->job),
-			    ew_aprintf("%s: %s %s not among the setup's secrets "
-				       "(AWS_REGION, ECR_REPOSITORY, "
-				       "ECR_REGISTRY, AWS_ROLE_ARN); an unset "
-				       "secret is an empty string",
-				       j->file, bad.ptr,
-				       strchr(bad.ptr, ',') ? "are" : "is"),
+			    ew_aprintf(
+				"%s: %s %s not among the setup's secrets "
+				"(AWS_REGION, ECR_REPOSITORY, "
+				"ECR_REGISTRY, AWS_ROLE_ARN); an unset "
+				"secret is an empty string",
+				j->file, bad.ptr,
+				strchr(bad.ptr, ',') ? "are" : "is"),
 			    ew_aprintf("%s", fix.ptr));
 		else
 			add(r, "workflow-secrets", EW_DOCTOR_PASS, NULL,

@@ -42,9 +42,9 @@ struct ew_explain {
 	char *repo_account, *duration, *chained_role_arn, *tag;
 	unsigned long login_line; /* first "Login Succeeded", 0: none */
 	bool docker_io;		  /* an image went to docker.io */
-	bool role_explicit; /* role_arn came from role-to-assume */
-	bool pr;	    /* a pull_request event was seen */
-	bool in_sub_list;   /* inside a multi-line "...:sub": [ list */
+	bool role_explicit;	  /* role_arn came from role-to-assume */
+	bool pr;		  /* a pull_request event was seen */
+	bool in_sub_list;	  /* inside a multi-line "...:sub": [ list */
 	struct ew_buf trusted;
 
 	const struct ew_knowledge_values *defaults; /* borrowed, or NULL */
@@ -1102,9 +1102,8 @@ static void drop_fallbacks(struct ew_explain *ex)
 		     (m->entry->flags & EW_KN_F_FALLBACK) && j < ex->nmatches;
 		     j++) {
 			const struct ew_explain_match *o = &ex->matches[j];
-			unsigned long d = o->line > m->line
-					      ? o->line - m->line
-					      : m->line - o->line;
+			unsigned long d = o->line > m->line ? o->line - m->line
+							    : m->line - o->line;
 			near = near || (!(o->entry->flags & EW_KN_F_FALLBACK) &&
 					d <= FALLBACK_NEAR);
 		}

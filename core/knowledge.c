@@ -1590,8 +1590,8 @@ static int put_value(struct ew_buf *out, const char *name, size_t len,
 		    "{repo}",
 		    v);
 	if (IS("repo_account"))
-		return VAL(repo_account, known(v->account) ? v->account
-							   : "<ACCOUNT_ID>");
+		return VAL(repo_account,
+			   known(v->account) ? v->account : "<ACCOUNT_ID>");
 	if (IS("duration"))
 		return VAL(duration, "<ROLE_DURATION_SECONDS>");
 	if (IS("tag"))
@@ -1602,7 +1602,8 @@ static int put_value(struct ew_buf *out, const char *name, size_t len,
 		const char *r = known(v->chained_role_arn)
 				    ? strrchr(v->chained_role_arn, '/')
 				    : NULL;
-		return ew_buf_puts(out, r && r[1] ? r + 1 : "<SECOND_ROLE_NAME>");
+		return ew_buf_puts(out,
+				   r && r[1] ? r + 1 : "<SECOND_ROLE_NAME>");
 	}
 	if (IS("registry")) {
 		int rc = ew_knowledge_render(

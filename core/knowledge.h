@@ -120,7 +120,7 @@ struct ew_knowledge_values {
 	/* The account that owns the repository when it differs from the
 	 * role's (a cross-account push); {repo_arn} and {registry} use it. */
 	const char *repo_account;
-	const char *duration;	 /* role-duration-seconds the job asked for */
+	const char *duration; /* role-duration-seconds the job asked for */
 	const char *chained_role_arn; /* the second role of a role chain */
 	const char *tag;	      /* the image tag the push used */
 	bool login_seen;	      /* a registry login succeeded earlier */

@@ -1087,11 +1087,23 @@ static int collect_prefixed(char ***v, size_t *n, const char *text,
 /* Expressions whose value differs on every run. */
 static bool unique_expr(const char *s)
 {
-	static const char *const u[] = {
-	    "github.sha", "github_sha", "github.run_id", "github.run_number",
-	    "github_run_id", "github_run_number", "{{sha}}", "{{version}}",
-	    "{{raw}}", "{{patch}}", "{{date", "steps.", "needs.", "inputs.",
-	    "env.", "${", "$("};
+	static const char *const u[] = {"github.sha",
+					"github_sha",
+					"github.run_id",
+					"github.run_number",
+					"github_run_id",
+					"github_run_number",
+					"{{sha}}",
+					"{{version}}",
+					"{{raw}}",
+					"{{patch}}",
+					"{{date",
+					"steps.",
+					"needs.",
+					"inputs.",
+					"env.",
+					"${",
+					"$("};
 
 	for (size_t i = 0; i < sizeof(u) / sizeof(*u); i++)
 		if (strstr(s, u[i]))
@@ -1228,8 +1240,7 @@ static int image_tag(struct ew_wf_aws_job *j, const char *ref, size_t len,
 }
 
 /* `docker push REF`, `docker tag SRC REF`, `docker build -t REF` lines. */
-static int run_tags(struct ew_wf_aws_job *j, const char *run,
-		    const char *where)
+static int run_tags(struct ew_wf_aws_job *j, const char *run, const char *where)
 {
 	static const char *const cmds[] = {"docker push ", "docker tag ",
 					   "docker image push ",
@@ -1291,7 +1302,9 @@ static int find_tags(struct ew_wf_aws_job *j, yaml_document_t *d,
 		const char *run = map_str(d, st, "run");
 		const char *name = map_str(d, st, "name");
 		char *where = ew_aprintf("step '%s' (line %ld)",
-					 name ? name : uses ? uses : "run",
+					 name	? name
+					 : uses ? uses
+						: "run",
 					 line_of(st));
 
 		if (!where)
@@ -1317,9 +1330,9 @@ static int find_tags(struct ew_wf_aws_job *j, yaml_document_t *d,
 					     strstr(tags, "type=match") ||
 					     strstr(tags, "event=tag"));
 			/* latest=auto adds `latest` for version tags */
-			if (!rc && (strncmp(latest, "true", 4) == 0 ||
-				    (strncmp(latest, "auto", 4) == 0 &&
-				     versioned)))
+			if (!rc &&
+			    (strncmp(latest, "true", 4) == 0 ||
+			     (strncmp(latest, "auto", 4) == 0 && versioned)))
 				rc = tag_add(j, auto_latest,
 					     strlen(auto_latest), where, true);
 		} else if (starts_with_ci(uses, "docker/build-push-action")) {

@@ -429,14 +429,15 @@ static bool add_match(cJSON *list, const struct ew_explain *ex,
 		unknown_of(&names, ex, e);
 		ok = true;
 		if (names.len)
-			ok = (u = cJSON_AddObjectToObject(o, "unknown")) != NULL;
+			ok =
+			    (u = cJSON_AddObjectToObject(o, "unknown")) != NULL;
 		for (const char *p = names.ptr; ok && p && *p;) {
 			const char *nl = strchr(p, '\n');
 			char name[64];
 			snprintf(name, sizeof(name), "%.*s", (int)(nl - p), p);
 			ok = cJSON_AddStringToObject(
-				 u, name, ew_knowledge_placeholder_hint(name)) !=
-			     NULL;
+				 u, name,
+				 ew_knowledge_placeholder_hint(name)) != NULL;
 			p = nl + 1;
 		}
 		ew_buf_release(&names);

@@ -417,8 +417,9 @@ static void test_tags_against_mutability(void **state)
 				fail_msg("case %zu: '%s' not in: %s", i,
 					 cases[i].names, c->detail);
 			assert_non_null(strstr(c->fix, "latest=false"));
-			assert_non_null(strstr(
-			    c->fix, "--repository-name app --region eu-west-1"));
+			assert_non_null(
+			    strstr(c->fix,
+				   "--repository-name app --region eu-west-1"));
 			assert_string_equal(c->knowledge_id, "immutable-tag");
 		}
 		ew_doctor_report_release(&rep);
@@ -434,7 +435,8 @@ static void test_secrets_against_setup(void **state)
 
 	(void)state;
 	/* the table says AWS_ROLE_ARN; the hand-edited workflow AWS_ROLE */
-	w = workflow("AWS_ROLE", "      - run: echo ${{ secrets.SLACK_HOOK }}\n");
+	w = workflow("AWS_ROLE",
+		     "      - run: echo ${{ secrets.SLACK_HOOK }}\n");
 	doctor_on(&rep, "MUTABLE", w);
 	c = find_check(&rep, "workflow-secrets");
 	assert_int_equal(c->status, EW_DOCTOR_FAIL);
@@ -456,12 +458,13 @@ static void test_secrets_against_setup(void **state)
 	free(w);
 
 	/* an ECR_ name the setup does not write */
-	w = workflow("AWS_ROLE_ARN", "      - run: echo ${{ secrets.ECR_REPO }}\n");
+	w = workflow("AWS_ROLE_ARN",
+		     "      - run: echo ${{ secrets.ECR_REPO }}\n");
 	doctor_on(&rep, "MUTABLE", w);
 	c = find_check(&rep, "workflow-secrets");
 	assert_int_equal(c->status, EW_DOCTOR_FAIL);
-	assert_non_null(
-	    strstr(c->fix, "change secrets.ECR_REPO to secrets.ECR_REPOSITORY"));
+	assert_non_null(strstr(
+	    c->fix, "change secrets.ECR_REPO to secrets.ECR_REPOSITORY"));
 	ew_doctor_report_release(&rep);
 	free(w);
 }

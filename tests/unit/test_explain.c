@@ -441,7 +441,6 @@ static void test_defaults(void **state)
 	ew_explain_free(ex);
 }
 
-
 /* The whole answer of the first match, every text rendered, in one string. */
 static char *answer(const struct ew_explain *ex)
 {
@@ -622,7 +621,8 @@ static void test_values_from_the_log(void **state)
 	     "denied: User: arn:aws:sts::%1$s:assumed-role/gha/GitHubActions "
 	     "is not authorized to perform: ecr:InitiateLayerUpload on "
 	     "resource: arn:aws:ecr:us-east-1:%2$s:repository/%3$s because no "
-	     "resource-based policy allows the ecr:InitiateLayerUpload action\n",
+	     "resource-based policy allows the ecr:InitiateLayerUpload "
+	     "action\n",
 	     {{"111122223333", "444455556666", "app"},
 	      {"999988887777", "222233334444", "shop/api"}},
 	     {"belongs to account %2$s, the role to account %1$s",
@@ -671,8 +671,7 @@ static void test_values_from_the_log(void **state)
 	     {{"123456789012", "us-east-1", "chatgpt-web", "latest"},
 	      {"210987654321", "eu-west-3", "team/api", "v2.0.1"}},
 	     {"repository %3$s does not exist in account %1$s, region %2$s",
-	      "the tag %4$s already exists",
-	      "--image-ids imageTag=%4$s",
+	      "the tag %4$s already exists", "--image-ids imageTag=%4$s",
 	      "--registry-id %1$s --repository-names %3$s --region %2$s"},
 	     {NULL, NULL}},
 	    /* explicit deny: the account and the role in the fix */

@@ -988,7 +988,6 @@ static void test_render_every_entry(void **state)
 	}
 }
 
-
 /* Lines that carry two diagnoses at once, as real logs do. */
 #define CLI_ASSUME                                                             \
 	"An error occurred (AccessDenied) when calling the "                   \
@@ -1146,8 +1145,7 @@ struct overlap_state {
 };
 
 static void note_overlaps(struct overlap_state *st,
-			  const struct ew_knowledge_query *q,
-			  const char *where)
+			  const struct ew_knowledge_query *q, const char *where)
 {
 	const struct ew_knowledge_entry *got[32];
 	size_t n = ew_knowledge_match(got, 32, q);
@@ -1181,8 +1179,7 @@ static void overlaps_in_logs(struct overlap_state *st)
 	struct dirent *d;
 	DIR *dp;
 
-	snprintf(dir, sizeof(dir), "%s/tests/fixtures/logs",
-		 top ? top : ".");
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/logs", top ? top : ".");
 	dp = opendir(dir);
 	if (!dp)
 		fail_msg("cannot read '%s'", dir);
