@@ -1272,6 +1272,88 @@ static void test_specificity_order(void **state)
 	(void)index_of;
 }
 
+/*
+ * Values come from the log, per entry: every sample message is explained
+ * twice inside a log whose header gives the role, region, ECR repository
+ * and GitHub repository, with two different sets of those values.  Each
+ * placeholder an entry uses must render as this log's value and never as
+ * the other log's.
+ */
+static void test_values_per_entry(void **state)
+{
+	static const char *const sets[2][4] = {
+	    {"gha-push", "eu-west-3", "team/api", "acme/shop"},
+	    {"ci-builder", "ap-south-1", "web", "octo/site"},
+	};
+	static const char *const names[4] = {"{role}", "{region}", "{repo}",
+					     "{github_repo}"};
+	size_t checked = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		const struct sample *sm = &samples[i];
+		const struct ew_knowledge_entry *e = ew_knowledge_find(sm->id);
+		bool ok = true;
+
+		if (sm->code || memcmp(&sm->v, &(struct ew_knowledge_values){0},
+				       sizeof(sm->v)) != 0)
+			continue; /* needs facts a log header does not give */
+		for (size_t k = 0; k < 2 && ok; k++) {
+			const char *const *v = sets[k], *const *o = sets[1 - k];
+			struct ew_explain *ex = NULL;
+			struct ew_error err;
+			struct ew_buf log, out;
+
+			ew_buf_init(&log);
+			ew_buf_init(&out);
+			ew_buf_printf(&log,
+				      "role-to-assume: "
+				      "arn:aws:iam::123456789012:role/%s\n"
+				      "aws-region: %s\nECR_REPOSITORY: %s\n"
+				      "GITHUB_REPOSITORY: %s\n%s\n",
+				      v[0], v[1], v[2], v[3], sm->text);
+			assert_int_equal(ew_explain_text(&ex, log.ptr, &err),
+					 0);
+			if (!ew_explain_count(ex) ||
+			    ew_explain_get(ex, 0)->entry != e) {
+				ok = false; /* the header changed the verdict */
+			} else {
+				const char *texts[16];
+				size_t n = 0;
+				texts[n++] = e->cause;
+				texts[n++] = e->check_command;
+				for (size_t j = 0; e->fix_steps[j] && n < 16;
+				     j++)
+					texts[n++] = e->fix_steps[j];
+				for (size_t j = 0; j < n; j++) {
+					ew_buf_clear(&out);
+					assert_int_equal(
+					    ew_explain_render(&out, ex,
+							      texts[j]),
+					    0);
+					for (size_t f = 0; f < 4; f++) {
+						if (!strstr(texts[j], names[f]))
+							continue;
+						if (!strstr(out.ptr, v[f]) ||
+						    strstr(out.ptr, o[f]))
+							fail_msg(
+							    "%s: %s is not "
+							    "'%s' in \"%s\"",
+							    e->id, names[f],
+							    v[f], out.ptr);
+					}
+				}
+			}
+			ew_explain_free(ex);
+			ew_buf_release(&log);
+			ew_buf_release(&out);
+		}
+		checked += ok;
+	}
+	print_message("values checked for %zu sample messages\n", checked);
+	assert_true(checked >= 30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1286,6 +1368,7 @@ int main(void)
 	    cmocka_unit_test(test_render),
 	    cmocka_unit_test(test_render_every_entry),
 	    cmocka_unit_test(test_specificity_order),
+	    cmocka_unit_test(test_values_per_entry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
