@@ -805,6 +805,7 @@ DENIED_ACTIONS(DENIED_ENTRY)
 },
 {
 	.id = "docker-login-non-tty",
+	.flags = EW_KN_F_FALLBACK,
 	.title = "docker login got no password (\"Cannot perform an interactive login from a non TTY device\")",
 	.patterns = L("Cannot perform an interactive login from a non TTY device"),
 	.cause = "docker login --password-stdin read an empty password, so it "

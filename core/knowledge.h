@@ -76,8 +76,9 @@ enum ew_knowledge_flag {
 	 * and the job's subject side by side when known. */
 	EW_KN_F_SUBJECT = 1 << 0,
 	/* A fallback by host, path and status (a bare 400/403 from the
-	 * registry): explain drops it when a precise entry matched a line
-	 * next to it, which is the same failure told better. */
+	 * registry), or a failure that only follows another (docker login
+	 * after get-login-password failed): explain drops it when a precise
+	 * entry matched a line next to it, the same failure told better. */
 	EW_KN_F_FALLBACK = 1 << 1,
 };
 

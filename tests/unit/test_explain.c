@@ -543,6 +543,11 @@ static void test_new_logs(void **state)
 			fail_msg("%s: want %s, got %s", cases[i].file,
 				 cases[i].id, ew_explain_get(ex, 0)->entry->id);
 		assert_int_equal(ew_explain_get(ex, 0)->line, cases[i].line);
+		/* one failure, one answer: follow-on lines are not repeated */
+		if (ew_explain_count(ex) != 1)
+			fail_msg("%s: %zu answers, the second %s",
+				 cases[i].file, ew_explain_count(ex),
+				 ew_explain_get(ex, 1)->entry->id);
 		ew_explain_free(ex);
 	}
 }
