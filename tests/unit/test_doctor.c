@@ -292,6 +292,7 @@ static void doctor_on(struct ew_doctor_report *rep, const char *mutability,
 	assert_int_equal(ew_setup_set_account(&s, "123456789012", &err), 0);
 	assert_int_equal(ew_setup_set_repo_name(&s, "app", &err), 0);
 	assert_int_equal(ew_setup_set_tag_mutability(&s, mutability, &err), 0);
+	ew_error_clear(&why);
 	ew_error_set(&why, EW_ENOCREDS, "no AWS credentials found");
 	memset(&in, 0, sizeof(in));
 	in.setup = &s;
