@@ -532,6 +532,11 @@ static void test_new_logs(void **state)
 	    {"token-expired-mid-build.log", "ecr-token-expired-mid-build", 11},
 	    {"docker-io-push.log", "docker-io-push-denied", 11},
 	    {"signature-expired.log", "clock-skew", 3},
+	    {"chained-role.log", "chained-assume-role-denied", 14},
+	    {"cache-to-registry.log", "ecr-cache-manifest-rejected", 12},
+	    {"registry-403.log", "ecr-registry-403", 9},
+	    {"pull-rate-limit.log", "docker-hub-pull-rate-limit", 4},
+	    {"buildx-docker-io.log", "docker-io-push", 8},
 	};
 
 	(void)state;
