@@ -6,11 +6,13 @@
 #include "iam.h"
 #include "fsutil.h"
 #include "knowledge.h"
+#include "outputs.h"
 #include "partition.h"
 #include "pipeline.h"
 #include "sts.h"
 
 #include <cjson/cJSON.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,6 +498,9 @@ struct run {
 	struct ew_knowledge_values kv;
 	const char *target; /* the current target's environment name */
 	int oom;
+	/* The first target's repository tag mutability as ECR reports it
+	 * ("" when it could not be read), for the workflow-tags check. */
+	char repo_mutability[48];
 };
 
 /* Add a check; takes over title, detail and fix (heap strings). */
@@ -1581,6 +1586,9 @@ static void check_repository(struct run *r, const char *region,
 	add(r, "repository", EW_DOCTOR_PASS, NULL,
 	    ew_aprintf("the ECR repository %s exists in %s", repo_name, region),
 	    ew_aprintf("%s", repo.uri ? repo.uri : repo_arn), NULL);
+	if (!r->repo_mutability[0] && repo.tag_mutability)
+		snprintf(r->repo_mutability, sizeof(r->repo_mutability), "%s",
+			 repo.tag_mutability);
 	if (ew_ecr_get_lifecycle_policy(&lc, &c, repo_name, &e) != 0) {
 		if (ew_error_is_aws(&e, "LifecyclePolicyNotFoundException"))
 			add(r, "lifecycle", EW_DOCTOR_WARN, NULL,
@@ -1993,6 +2001,234 @@ done:
 	ew_buf_release(&registry);
 }
 
+/* ------------------------------------------------ tags and secrets */
+
+/* Whether a moving tag is let through by an exclusion filter ('*'
+ * wildcards, as ECR's WILDCARD filters). */
+static bool excluded(const struct ew_setup *s, const char *tag)
+{
+	for (size_t i = 0; i < s->ntag_exclusions; i++) {
+		const char *f = s->tag_exclusions[i];
+		size_t n = strcspn(tag, " ");
+		char t[128];
+
+		if (n >= sizeof(t))
+			continue;
+		memcpy(t, tag, n);
+		t[n] = '\0';
+		if (fnmatch(f, t, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An IMMUTABLE repository refuses a tag that already names an image, so a
+ * workflow that pushes `latest`, a branch or pull request name or a fixed
+ * raw value fails from its second run on (docs/troubleshooting.md).
+ */
+static void check_job_tags(struct run *r, const struct ew_wf_aws_job *j,
+			   const char *mode, bool live)
+{
+	struct ew_buf moving;
+	bool immutable = strncmp(mode, "IMMUTABLE", 9) == 0;
+	bool exclusions = strstr(mode, "WITH_EXCLUSION") != NULL;
+	const char *repo = r->kv.repo ? r->kv.repo : "REPOSITORY";
+	const char *region = r->kv.region ? r->kv.region : "REGION";
+
+	ew_buf_init(&moving);
+	for (size_t i = 0; i < j->ntags; i++) {
+		const struct ew_wf_tag *t = &j->tags[i];
+		if (!t->moving || (exclusions && excluded(r->s, t->spec)))
+			continue;
+		ew_buf_printf(&moving, "%s'%s' (%s)", moving.len ? ", " : "",
+			      t->spec, t->where);
+	}
+	if (!j->ntags)
+		add(r, "workflow-tags", EW_DOCTOR_PASS, NULL,
+		    ew_aprintf("job '%s' pushes tags the repository accepts",
+			       j->job),
+		    ew_aprintf("%s: no image tag found to compare with %s",
+			       j->file, mode),
+		    NULL);
+	else if (!immutable || !moving.len)
+		add(r, "workflow-tags", EW_DOCTOR_PASS, NULL,
+		    ew_aprintf("job '%s' pushes tags the repository accepts",
+			       j->job),
+		    ew_aprintf("%zu tag(s); the repository is %s%s%s", j->ntags,
+			       mode, live ? "" : " (as configured)",
+			       immutable ? " and every tag is unique per run"
+					 : ""),
+		    NULL);
+	else
+		add(r, "workflow-tags", EW_DOCTOR_FAIL, "immutable-tag",
+		    ew_aprintf("job '%s' pushes tags the repository accepts",
+			       j->job),
+		    ew_aprintf(
+			"%s: the repository %s is %s%s but the job pushes "
+			"moving tags: %s; the second run's push fails "
+			"with \"tag invalid: ... cannot be overwritten "
+			"because the repository is immutable\"",
+			j->file, repo, mode, live ? "" : " (as configured)",
+			moving.ptr),
+		    ew_aprintf(
+			"push only tags that are new on every run: the "
+			"commit SHA (type=sha, or "
+			":${{ github.sha }}) and version tags "
+			"(type=semver,pattern={{version}}), with "
+			"`flavor: latest=false` on "
+			"docker/metadata-action; or keep moving tags and "
+			"exclude them: aws ecr put-image-tag-mutability "
+			"--repository-name %s --region %s "
+			"--image-tag-mutability IMMUTABLE_WITH_EXCLUSION "
+			"--image-tag-mutability-exclusion-filters "
+			"filterType=WILDCARD,filter=latest",
+			repo, region));
+	ew_buf_release(&moving);
+}
+
+static void check_tags(struct run *r)
+{
+	const struct ew_workflow_scan *w = &r->rep->workflows;
+	bool live = r->repo_mutability[0] != '\0';
+	const char *mode = live ? r->repo_mutability
+				: ew_tag_mutability_name(r->s->tag_mutability);
+
+	r->target = NULL;
+	r->kv.repo = ew_setup_target_repo_name(r->s, NULL);
+	r->kv.region = r->s->region;
+	for (size_t i = 0; i < w->njobs; i++)
+		check_job_tags(r, &w->jobs[i], mode, live);
+}
+
+/* The produced name closest to a read one: a shared prefix of at least
+ * four characters ("AWS_ROLE" -> "AWS_ROLE_ARN"), or NULL. */
+static const char *near_name(const struct ew_outputs *o, const char *name)
+{
+	const char *best = NULL;
+	size_t best_n = 3;
+
+	for (size_t i = 0; i < o->nrows; i++) {
+		const char *p = o->rows[i].name;
+		size_t n = 0;
+		while (p[n] && name[n] && p[n] == name[n])
+			n++;
+		if (n > best_n) {
+			best = p;
+			best_n = n;
+		}
+	}
+	return best;
+}
+
+static bool produced(const struct ew_outputs *o, const char *name)
+{
+	for (size_t i = 0; i < o->nrows; i++)
+		if (strcmp(o->rows[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The secrets a job reads against those the setup tells the user to store
+ * (ew_outputs_build): a name the setup does not produce fails when the AWS
+ * login depends on it (role-to-assume, aws-region) or when it looks like
+ * one of ours (AWS_*, ECR_*); other secrets (a chat webhook, a Docker Hub
+ * token) are the workflow's own business and only listed.
+ */
+static void check_secrets(struct run *r)
+{
+	const struct ew_workflow_scan *w = &r->rep->workflows;
+	struct ew_outputs o;
+	struct ew_error e;
+
+	memset(&o, 0, sizeof(o));
+	ew_error_clear(&e);
+	r->target = NULL;
+	if (ew_outputs_build(&o, r->s, &e) != 0) {
+		if (e.code == EW_ENOMEM)
+			r->oom = 1;
+		else
+			add(r, "workflow-secrets", EW_DOCTOR_SKIP, NULL,
+			    ew_aprintf("the workflow reads the secrets the "
+				       "setup produces"),
+			    ew_aprintf("skipped: %s", e.message), NULL);
+		return;
+	}
+	for (size_t i = 0; i < w->njobs; i++) {
+		const struct ew_wf_aws_job *j = &w->jobs[i];
+		struct ew_buf bad, other, fix;
+
+		ew_buf_init(&bad);
+		ew_buf_init(&other);
+		ew_buf_init(&fix);
+		for (size_t k = 0; k < j->njob_secrets; k++) {
+			const char *n = j->job_secrets[k], *near;
+			bool login = (j->role.secret &&
+				      strcmp(j->role.secret, n) == 0) ||
+				     (j->region.secret &&
+				      strcmp(j->region.secret, n) == 0);
+			if (produced(&o, n))
+				continue;
+			if (!login && strncmp(n, "AWS_", 4) != 0 &&
+			    strncmp(n, "ECR_", 4) != 0) {
+				ew_buf_printf(&other, "%s%s",
+					      other.len ? ", " : "", n);
+				continue;
+			}
+			near = near_name(&o, n);
+			ew_buf_printf(
+			    &bad, "%ssecrets.%s%s", bad.len ? ", " : "", n,
+			    login ? (j->role.secret &&
+					     strcmp(j->role.secret, n) == 0
+					 ? " (role-to-assume)"
+					 : " (aws-region)")
+				  : "");
+			if (near)
+				ew_buf_printf(
+				    &fix, "%schange secrets.%s to secrets.%s",
+				    fix.len ? "; " : "", n, near);
+			else
+				ew_buf_printf(&fix,
+					      "%sstore %s (gh secret set %s) "
+					      "or stop reading it",
+					      fix.len ? "; " : "", n, n);
+		}
+		if (bad.len)
+			add(r, "workflow-secrets", EW_DOCTOR_FAIL,
+			    j->role.secret && strstr(bad.ptr, "role-to-assume")
+				? "no-credentials"
+				: NULL,
+			    ew_aprintf("job '%s' reads the secrets the setup "
+				       "produces",
+				       j->job),
+			    ew_aprintf(
+				"%s: %s %s not among the setup's secrets "
+				"(AWS_REGION, ECR_REPOSITORY, "
+				"ECR_REGISTRY, AWS_ROLE_ARN); an unset "
+				"secret is an empty string",
+				j->file, bad.ptr,
+				strchr(bad.ptr, ',') ? "are" : "is"),
+			    ew_aprintf("%s", fix.ptr));
+		else
+			add(r, "workflow-secrets", EW_DOCTOR_PASS, NULL,
+			    ew_aprintf("job '%s' reads the secrets the setup "
+				       "produces",
+				       j->job),
+			    other.len ? ew_aprintf("also reads %s (not from "
+						   "this setup)",
+						   other.ptr)
+				      : ew_aprintf("%zu secret(s), all from "
+						   "the setup",
+						   j->njob_secrets),
+			    NULL);
+		ew_buf_release(&bad);
+		ew_buf_release(&other);
+		ew_buf_release(&fix);
+	}
+	ew_outputs_release(&o);
+}
+
 static void check_workflows(struct run *r, int scan_rc,
 			    const struct ew_error *scan_err)
 {
@@ -2031,6 +2267,8 @@ static void check_workflows(struct run *r, int scan_rc,
 	    NULL);
 	for (size_t i = 0; i < w->njobs; i++)
 		check_job(r, &w->jobs[i]);
+	check_tags(r);
+	check_secrets(r);
 	{
 		struct ew_buf names;
 

@@ -47,6 +47,10 @@
  *   workflow-ecr-login  the job runs amazon-ecr-login
  *   workflow-registry   images are tagged with the login step's
  *                       `steps.<id>.outputs.registry`
+ *   workflow-tags       an IMMUTABLE repository gets no moving tag
+ *                       (latest, branch, pull request, fixed raw value)
+ *   workflow-secrets    the secrets the job reads are those the setup
+ *                       produces (docs/troubleshooting.md)
  *   workflow-names      the secrets and variables the workflows use (pass;
  *                       compare with `gh secret list` / `gh variable list`)
  *

@@ -39,9 +39,12 @@ struct ew_explain {
 	char *policy, *repo, *github_repo, *claimed_sub, *principal_arn;
 	char *actor, *assumed_role_arn, *environment, *ref, *tag_ref;
 	char *branch;
-	bool role_explicit; /* role_arn came from role-to-assume */
-	bool pr;	    /* a pull_request event was seen */
-	bool in_sub_list;   /* inside a multi-line "...:sub": [ list */
+	char *repo_account, *duration, *chained_role_arn, *tag;
+	unsigned long login_line; /* first "Login Succeeded", 0: none */
+	bool docker_io;		  /* an image went to docker.io */
+	bool role_explicit;	  /* role_arn came from role-to-assume */
+	bool pr;		  /* a pull_request event was seen */
+	bool in_sub_list;	  /* inside a multi-line "...:sub": [ list */
 	struct ew_buf trusted;
 
 	const struct ew_knowledge_values *defaults; /* borrowed, or NULL */
@@ -409,12 +412,19 @@ static int take_arn(struct ew_explain *ex, const char *line, const char *a,
 	if (flen[4] != 12 || !is_digit_run(f[4], 12))
 		return 0;
 	rc = set_value(&ex->partition, f[1], flen[1], false);
-	if (!rc)
+	/* A repository's ARN names the account that owns the repository,
+	 * which in a cross-account push is not the role's. */
+	if (!rc && flen[2] == 3 && memcmp(f[2], "ecr", 3) == 0)
+		rc = set_value(&ex->repo_account, f[4], 12, false);
+	else if (!rc)
 		rc = set_value(&ex->account, f[4], 12, false);
 	if (rc)
 		return rc;
 	if (flen[2] == 3 && memcmp(f[2], "iam", 3) == 0) {
-		if (starts(f[5], flen[5], "role/"))
+		bool chained = ex->chained_role_arn &&
+			       strlen(ex->chained_role_arn) == n &&
+			       memcmp(ex->chained_role_arn, a, n) == 0;
+		if (starts(f[5], flen[5], "role/") && !chained)
 			rc = set_value(&ex->role_arn, a, n, false);
 		else if (starts(f[5], flen[5], "policy/")) {
 			const char *name = end;
@@ -457,6 +467,36 @@ static int take_arn(struct ew_explain *ex, const char *line, const char *a,
 	return rc;
 }
 
+/*
+ * The registry API path after "/v2/": REPO/manifests/REF or
+ * REPO/blobs/...; a REF that is not a digest is the tag.
+ */
+static int take_api_path(struct ew_explain *ex, const char *p, const char *end)
+{
+	static const char *const kinds[] = {"/manifests/", "/blobs/"};
+	int rc = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		size_t kl = strlen(kinds[k]);
+		for (const char *q = p; q + kl <= end; q++) {
+			const char *r = q + kl, *e = r;
+			if (memcmp(q, kinds[k], kl) != 0)
+				continue;
+			if (valid_ecr_repo(p, (size_t)(q - p)))
+				rc = set_value(&ex->repo, p, (size_t)(q - p),
+					       false);
+			while (e < end && *e != '?' && *e != '"')
+				e++;
+			if (!rc && k == 0 && e > r &&
+			    !starts(r, (size_t)(e - r), "sha256:"))
+				rc = set_value(&ex->tag, r, (size_t)(e - r),
+					       false);
+			return rc;
+		}
+	}
+	return rc;
+}
+
 /* ACCOUNT.dkr.ecr.REGION.amazonaws.com[/REPO[:TAG]] */
 static int take_registry(struct ew_explain *ex, const char *line,
 			 const char *dkr)
@@ -466,12 +506,14 @@ static int take_registry(struct ew_explain *ex, const char *line,
 
 	if (dkr - line >= 12 && is_digit_run(dkr - 12, 12) &&
 	    (dkr - line == 12 || !isdigit((unsigned char)dkr[-13])))
-		rc = set_value(&ex->account, dkr - 12, 12, false);
+		rc = set_value(&ex->repo_account, dkr - 12, 12, false);
 	dot = memchr(reg, '.', (size_t)(end - reg));
 	if (!rc && dot && valid_region(reg, (size_t)(dot - reg)))
 		rc = set_value(&ex->region, reg, (size_t)(dot - reg), false);
 	if (!rc && dot) {
 		const char *slash = memchr(dot, '/', (size_t)(end - dot));
+		if (slash && starts(slash, (size_t)(end - slash), "/v2/"))
+			return take_api_path(ex, slash + 4, end);
 		if (slash) {
 			const char *r = slash + 1, *e = r;
 			while (e < end && *e != ':' && *e != '@')
@@ -640,6 +682,14 @@ static int take_refs(struct ew_explain *ex, const char *line)
 	return rc;
 }
 
+static bool has_role_path(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 6 <= n; i++)
+		if (memcmp(s + i, ":role/", 6) == 0)
+			return true;
+	return false;
+}
+
 static int extract(struct ew_explain *ex, const char *line)
 {
 	const char *p, *v;
@@ -669,6 +719,18 @@ static int extract(struct ew_explain *ex, const char *line)
 		return rc;
 	}
 
+	/* the second role of a chain: what sts:AssumeRole was denied on */
+	if ((p = strstr(line, "sts:AssumeRole on resource: ")) ||
+	    (p = strstr(line, "sts:TagSession on resource: "))) {
+		p = strstr(p, "arn:");
+		if (p && has_role_path(p, tok_len(p)))
+			rc = set_value(&ex->chained_role_arn, p, tok_len(p),
+				       false);
+	}
+	if (!ex->login_line && ci_find(line, "login succeeded"))
+		ex->login_line = ex->line_no;
+	if (ci_find(line, "docker.io/") && ci_find(line, "push"))
+		ex->docker_io = true;
 	for (p = line; !rc && (p = strstr(p, "arn:aws")) != NULL;) {
 		n = tok_len(p);
 		rc = take_arn(ex, line, p, n);
@@ -680,7 +742,7 @@ static int extract(struct ew_explain *ex, const char *line)
 		rc = take_quoted(&ex->repo, line, "repository with name '",
 				 valid_ecr_repo);
 	if (!rc)
-		rc = take_quoted(&ex->account, line, "registry with id '",
+		rc = take_quoted(&ex->repo_account, line, "registry with id '",
 				 twelve_digits);
 	if (!rc && strstr(line, "already exists in the '"))
 		rc = take_quoted(&ex->repo, line, "already exists in the '",
@@ -706,6 +768,9 @@ static int extract(struct ew_explain *ex, const char *line)
 			ex->role_explicit = true;
 		}
 	}
+	if (!rc && keyed(line, "role-duration-seconds", &v, &n) &&
+	    is_digit_run(v, n))
+		rc = set_value(&ex->duration, v, n, false);
 	if (!rc &&
 	    (keyed(line, "aws-region", &v, &n) ||
 	     keyed(line, "AWS_REGION", &v, &n) ||
@@ -776,6 +841,8 @@ static int store_candidate(struct ew_explain *ex,
 static int process_line(struct ew_explain *ex)
 {
 	const struct ew_knowledge_entry *e = NULL;
+	struct ew_knowledge_values v;
+	struct ew_knowledge_query q;
 	size_t len;
 	int rc;
 
@@ -789,7 +856,16 @@ static int process_line(struct ew_explain *ex)
 	rc = extract(ex, ex->line.ptr);
 	if (rc)
 		return rc;
-	if (ew_knowledge_match_text(&e, 1, ex->line.ptr) && e)
+	/* The facts seen so far that decide whether a line is an error at
+	 * all (a "denied" after a push to docker.io); the rest waits for
+	 * the settling pass. */
+	memset(&v, 0, sizeof(v));
+	v.docker_io_push = ex->docker_io;
+	v.login_seen = ex->login_line && ex->login_line < ex->line_no;
+	memset(&q, 0, sizeof(q));
+	q.text = ex->line.ptr;
+	q.values = &v;
+	if (ew_knowledge_match(&e, 1, &q) && e)
 		rc = store_candidate(ex, e, ex->line.ptr);
 	return rc;
 }
@@ -957,6 +1033,10 @@ static void fill_defaults(struct ew_knowledge_values *v,
 	FILL(trusted_sub)
 	FILL(principal_arn)
 	FILL(actor)
+	FILL(repo_account)
+	FILL(duration)
+	FILL(chained_role_arn)
+	FILL(tag)
 #undef FILL
 	if (!v->role_arn && !v->role) {
 		v->role_arn = d->role_arn;
@@ -991,9 +1071,53 @@ static int settle_values(struct ew_explain *ex)
 	v->trusted_sub = ex->trusted.len ? ex->trusted.ptr : NULL;
 	v->principal_arn = ex->principal_arn;
 	v->actor = ex->actor;
+	v->repo_account = ex->repo_account;
+	v->duration = ex->duration;
+	v->chained_role_arn = ex->chained_role_arn;
+	v->tag = ex->tag;
+	v->docker_io_push = ex->docker_io;
 	if (ex->defaults)
 		fill_defaults(v, ex->defaults);
+	/* A log that shows only the registry: it is the account too. */
+	if ((!v->account || !*v->account) && v->repo_account)
+		v->account = v->repo_account;
 	return rc;
+}
+
+/* Lines apart within which a precise match explains a fallback's line. */
+#define FALLBACK_NEAR 5
+
+/* Drop a fallback match when a precise one is within FALLBACK_NEAR lines:
+ * a bare "403 Forbidden" next to the "not authorized to perform" that
+ * says why is one failure, not two. */
+static void drop_fallbacks(struct ew_explain *ex)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < ex->nmatches; i++) {
+		const struct ew_explain_match *m = &ex->matches[i];
+		bool near = false;
+
+		for (size_t j = 0;
+		     (m->entry->flags & EW_KN_F_FALLBACK) && j < ex->nmatches;
+		     j++) {
+			const struct ew_explain_match *o = &ex->matches[j];
+			unsigned long d = o->line > m->line ? o->line - m->line
+							    : m->line - o->line;
+			near = near || (!(o->entry->flags & EW_KN_F_FALLBACK) &&
+					d <= FALLBACK_NEAR);
+		}
+		if (near) {
+			free(ex->details[i]);
+			ex->details[i] = NULL;
+			continue;
+		}
+		ex->details[w] = ex->details[i];
+		ex->matches[w++] = ex->matches[i];
+	}
+	for (size_t i = w; i < ex->nmatches; i++)
+		ex->details[i] = NULL;
+	ex->nmatches = w;
 }
 
 /* Match the kept lines again, now with the whole log's values. */
@@ -1014,6 +1138,9 @@ static int settle_matches(struct ew_explain *ex)
 
 		memset(&q, 0, sizeof(q));
 		q.text = ex->cand[i].text;
+		/* only a login before this line says it had worked */
+		ex->vals.login_seen =
+		    ex->login_line && ex->login_line < ex->cand[i].line;
 		q.values = &ex->vals;
 		if (!ew_knowledge_match(&e, 1, &q) || !e)
 			e = ex->cand[i].first;
@@ -1032,6 +1159,7 @@ static int settle_matches(struct ew_explain *ex)
 		}
 		ex->nmatches++;
 	}
+	drop_fallbacks(ex);
 	return 0;
 }
 
@@ -1138,6 +1266,10 @@ void ew_explain_free(struct ew_explain *ex)
 	free(ex->ref);
 	free(ex->tag_ref);
 	free(ex->branch);
+	free(ex->repo_account);
+	free(ex->duration);
+	free(ex->chained_role_arn);
+	free(ex->tag);
 	free(ex->job_sub);
 	free(ex);
 }

@@ -86,7 +86,10 @@ unsigned long ew_explain_lines(const struct ew_explain *ex);
  * What the log showed (after finish): account, region, role, role ARN,
  * repository, GitHub repository, the job's `sub` (claimed, or inferred
  * from the environment / event / ref in the log), the trusted subjects,
- * the denied principal, the actor.  Members are NULL when not seen.
+ * the denied principal, the actor, the repository's own account (registry
+ * hosts and repository ARNs; the role's account comes from IAM/STS ARNs),
+ * role-duration-seconds, the second role of a chain, the pushed tag, and
+ * whether an image went to docker.io.  Members are NULL when not seen.
  */
 const struct ew_knowledge_values *
 ew_explain_values(const struct ew_explain *ex);

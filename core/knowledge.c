@@ -151,6 +151,24 @@ static const char *const denied_codes[] = {"AccessDenied",
 
 /* clang-format off */
 static const struct ew_knowledge_entry table[] = {
+/* ---- an explicit deny: no Allow anywhere can fix it, so it comes first */
+{
+	.id = "explicit-deny",
+	.title = "Denied by an explicit Deny (service control policy, permissions boundary or session policy)",
+	.patterns = L("with an explicit deny in a", "with an explicit deny"),
+	.cause = "AWS names an explicit Deny as the reason: a service control "
+		 "policy of the organization, the role's permissions boundary, "
+		 "a session policy, or a Deny statement in an identity or "
+		 "resource policy. A Deny always wins over any Allow, so adding "
+		 "permissions to {principal_arn} changes nothing.",
+	.fix_steps = L("Read which kind of policy the message names after \"explicit deny in a\" (service control policy, permissions boundary, session policy, identity-based or resource-based policy).",
+		       "Service control policy: ask the administrator of the AWS organization which SCP on account {account} denies the action (aws organizations list-policies-for-target --target-id {account} --filter SERVICE_CONTROL_POLICY, run from the management account).",
+		       "Permissions boundary: aws iam get-role --role-name {role} --query Role.PermissionsBoundary shows it; the boundary's owner must allow the action.",
+		       "Session policy: remove the inline-session-policy / managed-session-policies inputs from configure-aws-credentials, or allow the action there.",
+		       "Identity or resource policy: find the Deny statement (aws iam list-attached-role-policies --role-name {role}; aws ecr get-repository-policy --repository-name {repo} --region {region})."),
+	.check_command = "aws iam get-role --role-name {role} --query Role.PermissionsBoundary",
+},
+
 /* ---- the sub-mismatch family: most specific diagnosis first ---------- */
 {
 	.id = "sub-mismatch-org-template",
@@ -307,16 +325,30 @@ static const struct ew_knowledge_entry table[] = {
 
 /* ---- other denied actions seen in pipelines ------------------------- */
 {
+	.id = "chained-assume-role-denied",
+	.title = "Role chaining denied: the second role does not trust the first",
+	.codes = denied_codes,
+	.actions = L("sts:AssumeRole"),
+	.cause = "The job assumed its first role, then could not assume "
+		 "{chained_role_arn}: that second role's trust policy does not "
+		 "name the first role ({principal_arn}) as a principal, or the "
+		 "first role's policy does not allow sts:AssumeRole on it.",
+	.fix_steps = L("In the trust policy of {chained_role}, allow the first role ({principal_arn}) as an AWS principal with the actions sts:AssumeRole and sts:TagSession.",
+		       "Allow sts:AssumeRole on {chained_role_arn} in the first role's permissions policy.",
+		       "Re-run the workflow."),
+	.check_command = "aws iam get-role --role-name {chained_role} --query Role.AssumeRolePolicyDocument",
+},
+{
 	.id = "sts-tag-session",
 	.title = "Role chaining denied: sts:TagSession is not allowed",
 	.codes = denied_codes,
 	.actions = L("sts:TagSession"),
 	.cause = "configure-aws-credentials tags the session when it assumes a "
-		 "second role; that role's trust policy must allow "
-		 "sts:TagSession as well as sts:AssumeRole.",
-	.fix_steps = L("Add \"sts:TagSession\" to the Action list of the chained role's trust statement.",
+		 "second role ({chained_role_arn}); that role's trust policy "
+		 "must allow sts:TagSession as well as sts:AssumeRole.",
+	.fix_steps = L("Add \"sts:TagSession\" to the Action list of the trust statement of {chained_role}.",
 		       "Or set role-skip-session-tagging: true on the configure-aws-credentials step."),
-	.check_command = TRUST_CHECK,
+	.check_command = "aws iam get-role --role-name {chained_role} --query Role.AssumeRolePolicyDocument",
 },
 {
 	.id = "ecr-get-authorization-token-scoped",
@@ -335,13 +367,14 @@ static const struct ew_knowledge_entry table[] = {
 	.codes = denied_codes,
 	.patterns = L("no resource-based policy allows"),
 	.actions = PUSH_ACTIONS,
-	.cause = "The repository belongs to a different account than the "
-		 "role; a cross-account push needs the repository's own policy "
-		 "to allow the role as well as the role's identity policy.",
-	.fix_steps = L("Push to a repository in the role's account ({registry}), or",
-		       "add a repository policy in the owning account that allows {role_arn} the push actions (aws ecr set-repository-policy).",
-		       "Keep the role's policy on that exact repository ARN."),
-	.check_command = "aws ecr get-repository-policy --repository-name {repo} --region {region}",
+	.cause = "The repository belongs to account {repo_account}, the role "
+		 "to account {account}; a cross-account push needs the "
+		 "repository's own policy (in account {repo_account}) to allow "
+		 "the role as well as the role's identity policy.",
+	.fix_steps = L("In account {repo_account}, add a repository policy to {repo} that allows {role_arn} ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchGetImage (aws ecr set-repository-policy --registry-id {repo_account} --repository-name {repo} --region {region} --policy-text file://repo-policy.json).",
+		       "In account {account}, keep the role's policy on that exact repository ARN ({repo_arn}) and ecr:GetAuthorizationToken on \"*\".",
+		       "Or push to a repository in the role's own account instead."),
+	.check_command = "aws ecr get-repository-policy --registry-id {repo_account} --repository-name {repo} --region {region}",
 },
 {
 	.id = "push-denied",
@@ -466,10 +499,10 @@ DENIED_ACTIONS(DENIED_ENTRY)
 	.id = "duration-exceeds-max-session",
 	.title = "Requested session duration exceeds the role's maximum",
 	.patterns = L("DurationSeconds exceeds the MaxSessionDuration"),
-	.cause = "role-duration-seconds asks for a longer session than the "
-		 "role's MaxSessionDuration (3600 s by default).",
-	.fix_steps = L("Lower role-duration-seconds in the workflow (or remove it; the default is 3600).",
-		       "Or raise the role's limit: aws iam update-role --role-name {role} --max-session-duration 7200"),
+	.cause = "role-duration-seconds asks for {duration} seconds, longer "
+		 "than the role's MaxSessionDuration (3600 s by default).",
+	.fix_steps = L("Raise the role's limit to at least what the job asks for (at most 43200): aws iam update-role --role-name {role} --max-session-duration {duration}",
+		       "Or lower role-duration-seconds in the workflow to the role's maximum (or remove it; the default is 3600)."),
 	.check_command = "aws iam get-role --role-name {role} --query Role.MaxSessionDuration",
 },
 
@@ -514,18 +547,6 @@ DENIED_ACTIONS(DENIED_ENTRY)
 	.check_command = "aws sts get-caller-identity",
 },
 {
-	.id = "signature-does-not-match",
-	.title = "Request signature does not match",
-	.codes = L("SignatureDoesNotMatch", "InvalidSignatureException"),
-	.patterns = L("SignatureDoesNotMatch", "InvalidSignatureException",
-		      "request signature we calculated does not match"),
-	.cause = "The secret access key does not belong to the access key ID "
-		 "(copied wrong, with a trailing space), or the clock is far off.",
-	.fix_steps = L("Re-enter the secret key (aws configure) or use aws sso login.",
-		       "Check the system clock is synchronised (timedatectl)."),
-	.check_command = "aws sts get-caller-identity",
-},
-{
 	.id = "clock-skew",
 	.title = "Request expired: the clock is off",
 	.codes = L("RequestExpired", "RequestTimeTooSkewed"),
@@ -536,6 +557,18 @@ DENIED_ACTIONS(DENIED_ENTRY)
 	.fix_steps = L("Synchronise the clock (timedatectl set-ntp true, or the VM's time sync).",
 		       "Run the command again."),
 	.check_command = "date -u",
+},
+{
+	.id = "signature-does-not-match",
+	.title = "Request signature does not match",
+	.codes = L("SignatureDoesNotMatch", "InvalidSignatureException"),
+	.patterns = L("SignatureDoesNotMatch", "InvalidSignatureException",
+		      "request signature we calculated does not match"),
+	.cause = "The secret access key does not belong to the access key ID "
+		 "(copied wrong, with a trailing space), or the clock is far off.",
+	.fix_steps = L("Re-enter the secret key (aws configure) or use aws sso login.",
+		       "Check the system clock is synchronised (timedatectl)."),
+	.check_command = "aws sts get-caller-identity",
 },
 {
 	.id = "no-credentials",
@@ -579,6 +612,43 @@ DENIED_ACTIONS(DENIED_ENTRY)
 	.fix_steps = L("Create it: aws ecr create-repository --repository-name {repo} --region {region} (or ecr-wizard apply --repo {repo} --region {region})",
 		       "Check AWS_REGION and the registry in the tag ({registry}) match where the repository is."),
 	.check_command = "aws ecr describe-repositories --repository-names {repo} --region {region}",
+},
+{
+	.id = "ecr-token-expired-mid-build",
+	.title = "Registry login expired during the build (the login succeeded earlier)",
+	.patterns = L("no basic auth credentials",
+		      "authorization token has expired",
+		      "failed to fetch anonymous token",
+		      "*.dkr.ecr.*401 Unauthorized"),
+	.needs = EW_KN_LOGIN_SEEN,
+	.cause = "The log shows a successful registry login before this "
+		 "failure, so the login step ran: by the time the image was "
+		 "pushed its credentials no longer worked. A credential helper "
+		 "or a buildx builder re-reads AWS credentials that last only "
+		 "role-duration-seconds (1 hour by default), ECR's docker token "
+		 "lasts 12 hours, or the push goes to another host than the one "
+		 "logged in ({registry}).",
+	.fix_steps = L("Log in again right before the push: add a second aws-actions/amazon-ecr-login step (after the long build, before docker/build-push-action pushes or docker push).",
+		       "Or give the session more time: role-duration-seconds within the role's MaxSessionDuration (aws iam get-role --role-name {role} --query Role.MaxSessionDuration).",
+		       "Or split the build and the push so the push starts soon after the login; check the tag's host is the one logged in ({registry})."),
+	.check_command = "aws ecr get-login-password --region {region} | docker login --username AWS --password-stdin {registry}",
+},
+{
+	.id = "ecr-login-missing-anonymous-token",
+	.title = "failed to fetch anonymous token (401): buildx has no ECR login for this registry",
+	.patterns = L("failed to fetch anonymous token",
+		      "*.dkr.ecr.*401 Unauthorized"),
+	.cause = "buildx found no credentials for the registry host and asked "
+		 "ECR for an anonymous token, which ECR refuses with 401. The "
+		 "guide calls this \"No basic auth credentials\": the ECR login "
+		 "did not happen (or ecr:GetAuthorizationToken was denied). "
+		 "Also common: the login ran for another account or region than "
+		 "the host in the tag, or before docker/setup-buildx-action "
+		 "created a builder that cannot see it.",
+	.fix_steps = L("Run aws-actions/amazon-ecr-login (id: login-ecr) after configure-aws-credentials and before docker/build-push-action, and read its log for an error.",
+		       "Tag with ${{ steps.login-ecr.outputs.registry }} so the host is the one logged in ({registry}), in the same region ({region}).",
+		       "Make sure the role may call ecr:GetAuthorizationToken on \"*\": aws iam simulate-principal-policy --policy-source-arn {role_arn} --action-names ecr:GetAuthorizationToken"),
+	.check_command = "aws ecr get-login-password --region {region} | docker login --username AWS --password-stdin {registry}",
 },
 {
 	.id = "no-basic-auth-credentials",
@@ -647,6 +717,118 @@ DENIED_ACTIONS(DENIED_ENTRY)
 	.fix_steps = L("Set provenance: false and sbom: false on docker/build-push-action.",
 		       "Push again and update the function's image URI."),
 	.check_command = "aws ecr batch-get-image --repository-name {repo} --region {region} --image-ids imageTag=latest --query 'images[0].imageManifestMediaType'",
+},
+{
+	.id = "ecr-cache-manifest-rejected",
+	.title = "ECR rejected the build cache manifest (cache-to type=registry)",
+	.patterns = L("error writing manifest blob*400 Bad Request",
+		      "exporting cache to registry*400 Bad Request"),
+	.cause = "buildx exports a registry cache as a cache manifest type "
+		 "ECR does not store, and ECR answers 400 Bad Request.",
+	.fix_steps = L("Write the cache as an image manifest: cache-to: type=registry,ref={registry}/{repo}:cache,mode=max,image-manifest=true,oci-mediatypes=true",
+		       "Or use the GitHub cache instead: cache-from: type=gha and cache-to: type=gha,mode=max (what ecr-wizard's workflow does)."),
+	.check_command = "aws ecr describe-images --repository-name {repo} --region {region} --image-ids imageTag=cache",
+},
+{
+	.id = "ecr-registry-400",
+	.flags = EW_KN_F_FALLBACK,
+	.title = "ECR refused the push with 400 Bad Request (repository missing, immutable tag, or refused manifest)",
+	.patterns = L("*.dkr.ecr.*/v2/*/manifests/*400 Bad Request",
+		      "*.dkr.ecr.*/v2/*/blobs/*400 Bad Request"),
+	.cause = "ECR answered the image upload with a bare 400 Bad Request. "
+		 "The guide's cause is that repository {repo} does not exist in "
+		 "account {repo_account}, region {region} (never created, or a "
+		 "typo or wrong region in the tag). Other causes, in order of "
+		 "frequency: the tag {tag} already exists and the repository's "
+		 "tags are IMMUTABLE (buildx drops ECR's \"tag invalid\" text), "
+		 "or ECR refused the manifest itself.",
+	.fix_steps = L("Tell the causes apart: aws ecr describe-repositories --registry-id {repo_account} --repository-names {repo} --region {region} --query 'repositories[0].imageTagMutability' (RepositoryNotFoundException: create it; IMMUTABLE: see the next steps).",
+		       "Repository missing: aws ecr create-repository --repository-name {repo} --region {region} (or ecr-wizard apply --repo {repo} --region {region}), and tag with ${{ steps.login-ecr.outputs.registry }}/{repo}.",
+		       "IMMUTABLE and the tag exists (aws ecr describe-images --repository-name {repo} --region {region} --image-ids imageTag={tag}): push only unique tags (the commit SHA), or exclude moving tags with IMMUTABLE_WITH_EXCLUSION.",
+		       "Neither: set provenance: false on docker/build-push-action and push again."),
+	.check_command = "aws ecr describe-repositories --registry-id {repo_account} --repository-names {repo} --region {region} --query 'repositories[0].imageTagMutability'",
+},
+{
+	.id = "ecr-registry-403",
+	.flags = EW_KN_F_FALLBACK,
+	.title = "ECR refused the push with 403 Forbidden (permissions, repository policy, or image limit)",
+	.patterns = L("*.dkr.ecr.*/v2/*/manifests/*403 Forbidden",
+		      "*.dkr.ecr.*/v2/*/blobs/*403 Forbidden",
+		      "error parsing HTTP 403 response body"),
+	.cause = "The login worked but ECR refused an upload on repository "
+		 "{repo} with a bare 403. In order of frequency: the role lacks "
+		 "a push action on this repository ARN (ecr:BatchCheckLayerAvailability, "
+		 "ecr:InitiateLayerUpload, ecr:UploadLayerPart, "
+		 "ecr:CompleteLayerUpload, ecr:PutImage), the repository's "
+		 "policy or an explicit Deny refuses it (or the repository is in "
+		 "another account, {repo_account}), or the repository reached "
+		 "its limit of images.",
+	.fix_steps = L("Check the role's permissions on the exact repository ARN: aws iam simulate-principal-policy --policy-source-arn {role_arn} --action-names ecr:InitiateLayerUpload ecr:PutImage ecr:BatchCheckLayerAvailability --resource-arns {repo_arn}",
+		       "Read the repository policy: aws ecr get-repository-policy --registry-id {repo_account} --repository-name {repo} --region {region}",
+		       "Count the images (the limit is 10,000 per repository; a lifecycle policy keeps it down): aws ecr describe-images --repository-name {repo} --region {region} --query 'length(imageDetails)'",
+		       "AWS CloudTrail shows the denied call with its reason: aws cloudtrail lookup-events --region {region} --lookup-attributes AttributeKey=EventName,AttributeValue=InitiateLayerUpload --max-results 5"),
+	.check_command = "aws iam simulate-principal-policy --policy-source-arn {role_arn} --action-names ecr:InitiateLayerUpload ecr:PutImage --resource-arns {repo_arn}",
+},
+{
+	.id = "docker-io-push",
+	.title = "The image was pushed to Docker Hub instead of ECR (no registry host in the tag)",
+	.patterns = L("failed to push docker.io/",
+		      "push access denied for docker.io/"),
+	.cause = "The image name has no registry host, so docker pushed to "
+		 "Docker Hub (docker.io), which refuses it; the image was "
+		 "meant for ECR. The tag must start with the ECR host "
+		 "({registry}/{repo}:TAG): an empty registry variable or output "
+		 "(a masked secret, a login step in another job), or a tag "
+		 "written as {repo}:TAG, leaves it out.",
+	.fix_steps = L("Tag with the login step's output: tags: ${{ steps.login-ecr.outputs.registry }}/{repo}:${{ github.sha }}",
+		       "If the registry comes from another job, pass the account ID and region as variables (not secrets, which GitHub masks) and build the host there.",
+		       "Check the push step's log line \"The push refers to repository [...]\": it must name {registry}."),
+	.check_command = "aws ecr describe-repositories --repository-names {repo} --region {region} --query 'repositories[0].repositoryUri'",
+},
+{
+	.id = "docker-io-push-denied",
+	.title = "Push denied by Docker Hub: the image was meant for ECR",
+	.patterns = L("requested access to the resource is denied",
+		      "insufficient_scope: authorization failed",
+		      "push access denied, repository does not exist or may require authorization"),
+	.needs = EW_KN_DOCKER_IO,
+	.cause = "The image name has no registry host, so docker pushed to "
+		 "Docker Hub (docker.io), which refuses it; the image was "
+		 "meant for ECR. The tag must start with the ECR host "
+		 "({registry}/{repo}:TAG): an empty registry variable or output "
+		 "(a masked secret, a login step in another job), or a tag "
+		 "written as {repo}:TAG, leaves it out.",
+	.fix_steps = L("Tag with the login step's output: tags: ${{ steps.login-ecr.outputs.registry }}/{repo}:${{ github.sha }}",
+		       "If the registry comes from another job, pass the account ID and region as variables (not secrets, which GitHub masks) and build the host there.",
+		       "Check the push step's log line \"The push refers to repository [...]\": it must name {registry}."),
+	.check_command = "aws ecr describe-repositories --repository-names {repo} --region {region} --query 'repositories[0].repositoryUri'",
+},
+{
+	.id = "docker-login-non-tty",
+	.flags = EW_KN_F_FALLBACK,
+	.title = "docker login got no password (\"Cannot perform an interactive login from a non TTY device\")",
+	.patterns = L("Cannot perform an interactive login from a non TTY device"),
+	.cause = "docker login --password-stdin read an empty password, so it "
+		 "tried to prompt: the aws ecr get-login-password before the "
+		 "pipe failed (no credentials, no region, or "
+		 "ecr:GetAuthorizationToken denied; its own error is on the line "
+		 "above), or a username/password secret is empty.",
+	.fix_steps = L("Read the error printed just before this line and fix that first (paste the whole step log into ecr-wizard explain).",
+		       "Prefer aws-actions/amazon-ecr-login after configure-aws-credentials over a hand-written docker login.",
+		       "By hand: aws ecr get-login-password --region {region} | docker login --username AWS --password-stdin {registry}"),
+	.check_command = "aws ecr get-login-password --region {region} >/dev/null && echo ok",
+},
+{
+	.id = "docker-hub-pull-rate-limit",
+	.title = "Docker Hub pull rate limit reached while pulling a base image",
+	.patterns = L("You have reached your pull rate limit",
+		      "toomanyrequests: *pull rate limit"),
+	.cause = "A base image in the Dockerfile comes from Docker Hub, which "
+		 "limits anonymous pulls per IP address; shared GitHub runners "
+		 "hit it. Nothing is wrong with the ECR setup.",
+	.fix_steps = L("Log in to Docker Hub before the build (docker/login-action with a Docker Hub token), or",
+		       "pull the base image from ECR Public (public.ecr.aws/docker/library/NAME:TAG) or an ECR pull-through cache in {region}."),
+	.check_command = "aws ecr describe-pull-through-cache-rules --region {region}",
 },
 
 /* ---- conflicts and limits ------------------------------------------- */
@@ -1115,6 +1297,10 @@ unsigned ew_knowledge_needs_met(const struct ew_knowledge_values *v)
 		met |= EW_KN_ROLE_GITHUB;
 	if (v->actor && ew_knowledge_glob_search("dependabot", v->actor))
 		met |= EW_KN_DEPENDABOT;
+	if (v->login_seen)
+		met |= EW_KN_LOGIN_SEEN;
+	if (v->docker_io_push)
+		met |= EW_KN_DOCKER_IO;
 	sub = v->job_sub;
 	if (!sub || !*sub)
 		return met;
@@ -1401,11 +1587,28 @@ static int put_value(struct ew_buf *out, const char *name, size_t len,
 	if (IS("repo_arn"))
 		return ew_knowledge_render(
 		    out,
-		    "arn:{partition}:ecr:{region}:{account}:repository/{repo}",
+		    "arn:{partition}:ecr:{region}:{repo_account}:repository/"
+		    "{repo}",
 		    v);
+	if (IS("repo_account"))
+		return VAL(repo_account,
+			   known(v->account) ? v->account : "<ACCOUNT_ID>");
+	if (IS("duration"))
+		return VAL(duration, "<ROLE_DURATION_SECONDS>");
+	if (IS("tag"))
+		return VAL(tag, "<TAG>");
+	if (IS("chained_role_arn"))
+		return VAL(chained_role_arn, "<SECOND_ROLE_ARN>");
+	if (IS("chained_role")) {
+		const char *r = known(v->chained_role_arn)
+				    ? strrchr(v->chained_role_arn, '/')
+				    : NULL;
+		return ew_buf_puts(out,
+				   r && r[1] ? r + 1 : "<SECOND_ROLE_NAME>");
+	}
 	if (IS("registry")) {
-		int rc =
-		    ew_knowledge_render(out, "{account}.dkr.ecr.{region}.", v);
+		int rc = ew_knowledge_render(
+		    out, "{repo_account}.dkr.ecr.{region}.", v);
 		return rc ? rc
 			  : ew_buf_puts(out, part ? part->dns_suffix
 						  : "amazonaws.com");
@@ -1426,6 +1629,56 @@ static int put_value(struct ew_buf *out, const char *name, size_t len,
 #undef IS
 #undef VAL
 	return 1;
+}
+
+const char *ew_knowledge_placeholder_hint(const char *name)
+{
+	static const struct {
+		const char *name, *hint;
+	} hints[] = {
+	    {"PRINCIPAL_ARN", "aws sts get-caller-identity --query Arn "
+			      "--output text"},
+	    {"ACCOUNT_ID", "aws sts get-caller-identity --query Account "
+			   "--output text"},
+	    {"REGION", "the aws-region input of configure-aws-credentials, "
+		       "or aws configure get region"},
+	    {"ROLE_NAME", "the name after :role/ in the role-to-assume "
+			  "secret (gh secret list; aws iam list-roles --query "
+			  "'Roles[].RoleName')"},
+	    {"POLICY_NAME", "aws iam list-attached-role-policies "
+			    "--role-name ROLE"},
+	    {"REPOSITORY", "aws ecr describe-repositories --query "
+			   "'repositories[].repositoryName'"},
+	    {"OWNER", "gh repo view --json nameWithOwner --jq "
+		      ".nameWithOwner (or git remote get-url origin)"},
+	    {"REPO", "gh repo view --json nameWithOwner --jq .nameWithOwner "
+		     "(or git remote get-url origin)"},
+	    {"JOB_SUBJECT", "run github/actions-oidc-debugger in the job, or "
+			    "ecr-wizard doctor"},
+	    {"TRUSTED_SUBJECT", "aws iam get-role --role-name ROLE --query "
+				"Role.AssumeRolePolicyDocument"},
+	    {"ROLE_DURATION_SECONDS", "the role-duration-seconds input of "
+				      "configure-aws-credentials"},
+	    {"TAG", "the tag after the last ':' in the image name the push "
+		    "step printed"},
+	    {"SECOND_ROLE_ARN", "the role-to-assume of the second "
+				"configure-aws-credentials step"},
+	    {"SECOND_ROLE_NAME", "the name after :role/ in the role-to-assume "
+				 "of the second configure-aws-credentials "
+				 "step"},
+	};
+	size_t n;
+
+	if (!name)
+		return NULL;
+	if (*name == '<')
+		name++;
+	n = strcspn(name, ">");
+	for (size_t i = 0; i < ARRAY_SIZE(hints); i++)
+		if (strlen(hints[i].name) == n &&
+		    memcmp(hints[i].name, name, n) == 0)
+			return hints[i].hint;
+	return NULL;
 }
 
 int ew_knowledge_render(struct ew_buf *out, const char *tmpl,

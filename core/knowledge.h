@@ -32,8 +32,10 @@
  * ew_knowledge_render() fills from struct ew_knowledge_values: {account},
  * {region}, {partition}, {role}, {role_arn}, {policy}, {policy_arn},
  * {repo}, {repo_arn}, {registry}, {github_repo}, {sub}, {trusted_sub},
- * {principal_arn}, {audience}.  An unknown value renders as an upper-case
- * placeholder such as <ROLE_NAME>, so the text stays copy-pasteable.
+ * {principal_arn}, {audience}, {repo_account}, {duration},
+ * {chained_role}, {chained_role_arn}, {tag}.  An unknown value renders as an
+ * upper-case placeholder such as <ROLE_NAME>, so the text stays
+ * copy-pasteable; ew_knowledge_placeholder_hint() says how to find it.
  */
 #ifndef EW_KNOWLEDGE_H
 #define EW_KNOWLEDGE_H
@@ -64,6 +66,8 @@ enum ew_knowledge_need {
 	EW_KN_JOB_PR = 1 << 8,	   /* job ran for a pull request (any trust) */
 	EW_KN_DEPENDABOT = 1 << 9, /* the run was started by Dependabot */
 	EW_KN_SUB_WILDCARD = 1 << 10, /* only a wildcard pattern admits it */
+	EW_KN_LOGIN_SEEN = 1 << 11,   /* a registry login succeeded earlier */
+	EW_KN_DOCKER_IO = 1 << 12,    /* the push went to docker.io */
 };
 
 /* Entry flags. */
@@ -71,6 +75,11 @@ enum ew_knowledge_flag {
 	/* The diagnosis is about the job's `sub`: front-ends show the trusted
 	 * and the job's subject side by side when known. */
 	EW_KN_F_SUBJECT = 1 << 0,
+	/* A fallback by host, path and status (a bare 400/403 from the
+	 * registry), or a failure that only follows another (docker login
+	 * after get-login-password failed): explain drops it when a precise
+	 * entry matched a line next to it, the same failure told better. */
+	EW_KN_F_FALLBACK = 1 << 1,
 };
 
 struct ew_knowledge_entry {
@@ -109,6 +118,14 @@ struct ew_knowledge_values {
 	const char *trusted_sub;   /* trusted sub patterns, '\n'-separated */
 	const char *principal_arn; /* the identity that was denied */
 	const char *actor; /* who started the run, e.g. dependabot[bot] */
+	/* The account that owns the repository when it differs from the
+	 * role's (a cross-account push); {repo_arn} and {registry} use it. */
+	const char *repo_account;
+	const char *duration; /* role-duration-seconds the job asked for */
+	const char *chained_role_arn; /* the second role of a role chain */
+	const char *tag;	      /* the image tag the push used */
+	bool login_seen;	      /* a registry login succeeded earlier */
+	bool docker_io_push;	      /* an image was pushed to docker.io */
 };
 
 /* One question to the table; any member may be NULL/0. */
@@ -173,6 +190,14 @@ unsigned ew_knowledge_needs_met(const struct ew_knowledge_values *v);
  */
 int ew_knowledge_render(struct ew_buf *out, const char *tmpl,
 			const struct ew_knowledge_values *v);
+
+/*
+ * How to find the value an unknown placeholder stands for, e.g. for
+ * "<PRINCIPAL_ARN>": "aws sts get-caller-identity --query Arn --output
+ * text".  name may carry the angle brackets or not.  NULL when the name is
+ * not one ew_knowledge_render() writes.  The string is static.
+ */
+const char *ew_knowledge_placeholder_hint(const char *name);
 
 /* Case-insensitive glob search: whether pattern occurs anywhere in text. */
 bool ew_knowledge_glob_search(const char *pattern, const char *text);

@@ -207,6 +207,12 @@ static void job_release(struct ew_wf_aws_job *j)
 	value_release(&j->audience);
 	free(j->ecr_login_id);
 	free(j->registry_text);
+	for (size_t i = 0; i < j->ntags; i++) {
+		free(j->tags[i].spec);
+		free(j->tags[i].where);
+	}
+	free(j->tags);
+	strv_free(j->job_secrets, j->njob_secrets);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -1073,6 +1079,312 @@ static int find_registry(struct ew_wf_aws_job *j, yaml_document_t *d)
 	return rc;
 }
 
+/* ------------------------------------------------------ tags, secrets */
+
+static int collect_prefixed(char ***v, size_t *n, const char *text,
+			    const char *prefix);
+
+/* Expressions whose value differs on every run. */
+static bool unique_expr(const char *s)
+{
+	static const char *const u[] = {"github.sha",
+					"github_sha",
+					"github.run_id",
+					"github.run_number",
+					"github_run_id",
+					"github_run_number",
+					"{{sha}}",
+					"{{version}}",
+					"{{raw}}",
+					"{{patch}}",
+					"{{date",
+					"steps.",
+					"needs.",
+					"inputs.",
+					"env.",
+					"${",
+					"$("};
+
+	for (size_t i = 0; i < sizeof(u) / sizeof(*u); i++)
+		if (strstr(s, u[i]))
+			return true;
+	return false;
+}
+
+static bool moving_expr(const char *s)
+{
+	static const char *const m[] = {"github.ref_name", "github.head_ref",
+					"github.base_ref", "{{branch}}",
+					"github_ref_name", "github_head_ref"};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
+		if (strstr(s, m[i]))
+			return true;
+	return false;
+}
+
+/* The value of key=VALUE in a metadata-action line ("type=raw,value=x"). */
+static bool attr(const char *spec, const char *key, char *out, size_t size)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = spec; p && *p; p = strchr(p, ',')) {
+		size_t n;
+		if (*p == ',')
+			p++;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, key, k) != 0 || p[k] != '=')
+			continue;
+		p += k + 1;
+		n = strcspn(p, ",");
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n >= size)
+			n = size - 1;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+bool ew_workflow_tag_is_moving(const char *spec)
+{
+	char type[32] = "", v[256] = "";
+
+	if (!spec || !*spec)
+		return false;
+	if (!strchr(spec, '=')) { /* a plain tag */
+		if (moving_expr(spec))
+			return true;
+		return !unique_expr(spec);
+	}
+	attr(spec, "type", type, sizeof(type));
+	if (strcmp(type, "ref") == 0) {
+		attr(spec, "event", v, sizeof(v));
+		return strcmp(v, "branch") == 0 || strcmp(v, "pr") == 0;
+	}
+	if (strcmp(type, "edge") == 0 || strcmp(type, "schedule") == 0)
+		return true;
+	if (strcmp(type, "semver") == 0 || strcmp(type, "pep440") == 0) {
+		/* {{major}}.{{minor}} names every patch release */
+		attr(spec, "pattern", v, sizeof(v));
+		return !strstr(v, "{{version}}") && !strstr(v, "{{raw}}") &&
+		       !strstr(v, "{{patch}}");
+	}
+	if (strcmp(type, "raw") == 0 || !*type) {
+		if (!attr(spec, "value", v, sizeof(v)))
+			return false;
+		return moving_expr(v) || !unique_expr(v);
+	}
+	return false; /* sha, match and the rest: per commit or per tag */
+}
+
+static int tag_add(struct ew_wf_aws_job *j, const char *spec, size_t len,
+		   const char *where, bool moving)
+{
+	struct ew_wf_tag *g;
+
+	while (len && (*spec == ' ' || *spec == '\t')) {
+		spec++;
+		len--;
+	}
+	while (len && (spec[len - 1] == ' ' || spec[len - 1] == '\r'))
+		len--;
+	if (!len || spec[0] == '#')
+		return 0;
+	g = realloc(j->tags, (j->ntags + 1) * sizeof(*g));
+	if (!g)
+		return EW_ENOMEM;
+	j->tags = g;
+	g = &j->tags[j->ntags];
+	g->spec = ew_aprintf("%.*s", (int)len, spec);
+	g->where = ew_strdup(where);
+	if (!g->spec || !g->where) {
+		free(g->spec);
+		free(g->where);
+		return EW_ENOMEM;
+	}
+	g->moving = moving || ew_workflow_tag_is_moving(g->spec);
+	j->ntags++;
+	return 0;
+}
+
+/* The tag of an image reference ("reg/app:v1" -> "v1"; none: latest). */
+static int image_tag(struct ew_wf_aws_job *j, const char *ref, size_t len,
+		     const char *where)
+{
+	const char *slash = ref, *colon = NULL;
+
+	for (size_t i = 0; i < len; i++) {
+		if (ref[i] == '/')
+			slash = ref + i, colon = NULL;
+		else if (ref[i] == ':' && !(i + 1 < len && ref[i + 1] == '/'))
+			colon = ref + i;
+		if (ref[i] == '$' && i + 2 < len && ref[i + 1] == '{' &&
+		    ref[i + 2] == '{') { /* skip ${{ ... }} whole */
+			const char *e = strstr(ref + i, "}}");
+			if (!e || e >= ref + len)
+				break;
+			i = (size_t)(e - ref) + 1;
+		}
+	}
+	(void)slash;
+	if (memchr(ref, '@', len))
+		return 0; /* by digest */
+	if (!colon)
+		return tag_add(j, "latest", 6, where, true);
+	return tag_add(j, colon + 1, (size_t)(ref + len - colon - 1), where,
+		       false);
+}
+
+/* `docker push REF`, `docker tag SRC REF`, `docker build -t REF` lines. */
+static int run_tags(struct ew_wf_aws_job *j, const char *run, const char *where)
+{
+	static const char *const cmds[] = {"docker push ", "docker tag ",
+					   "docker image push ",
+					   "docker image tag "};
+	int rc = 0;
+
+	for (size_t k = 0; k < sizeof(cmds) / sizeof(*cmds) && !rc; k++)
+		for (const char *p = strstr(run, cmds[k]); p && !rc;
+		     p = strstr(p + 1, cmds[k])) {
+			const char *a = p + strlen(cmds[k]), *e;
+			while (*a == ' ')
+				a++;
+			while (*a == '-') /* options */
+				a += strcspn(a, " \n"), a += strspn(a, " ");
+			if (k % 2 == 1) /* tag: the second argument */
+				a += strcspn(a, " \n"), a += strspn(a, " ");
+			e = a + strcspn(a, " \n;&|");
+			if (e > a && *a != '\\')
+				rc = image_tag(j, a, (size_t)(e - a), where);
+		}
+	return rc;
+}
+
+static int split_tags(struct ew_wf_aws_job *j, const char *text,
+		      const char *where, bool by_comma)
+{
+	int rc = 0;
+
+	for (const char *p = text; *p && !rc;) {
+		size_t n = strcspn(p, by_comma ? ",\n" : "\n");
+		const char *e = p + n;
+		if (by_comma) {
+			rc = image_tag(j, p, n, where);
+			while (n && (p[n - 1] == ' '))
+				n--;
+		} else {
+			rc = tag_add(j, p, n, where, false);
+		}
+		p = *e ? e + 1 : e;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	return rc;
+}
+
+/* The tags a job pushes, step by step. */
+static int find_tags(struct ew_wf_aws_job *j, yaml_document_t *d,
+		     yaml_node_t *job)
+{
+	yaml_node_t *steps = map_get(d, job, "steps");
+	int rc = 0;
+
+	if (!steps || steps->type != YAML_SEQUENCE_NODE)
+		return 0;
+	for (yaml_node_item_t *it = steps->data.sequence.items.start;
+	     it < steps->data.sequence.items.top && !rc; it++) {
+		yaml_node_t *st = get(d, *it), *with = map_get(d, st, "with");
+		const char *uses = map_str(d, st, "uses");
+		const char *run = map_str(d, st, "run");
+		const char *name = map_str(d, st, "name");
+		char *where = ew_aprintf("step '%s' (line %ld)",
+					 name	? name
+					 : uses ? uses
+						: "run",
+					 line_of(st));
+
+		if (!where)
+			return EW_ENOMEM;
+		if (starts_with_ci(uses, "docker/metadata-action")) {
+			const char *tags = map_str(d, with, "tags");
+			const char *flavor = map_str(d, with, "flavor");
+			static const char auto_latest[] =
+			    "latest (metadata-action flavor latest=auto/true)";
+			char latest[16] = "auto";
+			bool versioned = false;
+
+			if (tags)
+				rc = split_tags(j, tags, where, false);
+			for (const char *f = flavor; f && *f;
+			     f += strcspn(f, "\n"), f += strspn(f, "\n"))
+				if (strncmp(f + strspn(f, " "), "latest=", 7) ==
+				    0)
+					attr(f + strspn(f, " "), "latest",
+					     latest, sizeof(latest));
+			versioned = tags && (strstr(tags, "type=semver") ||
+					     strstr(tags, "type=pep440") ||
+					     strstr(tags, "type=match") ||
+					     strstr(tags, "event=tag"));
+			/* latest=auto adds `latest` for version tags */
+			if (!rc &&
+			    (strncmp(latest, "true", 4) == 0 ||
+			     (strncmp(latest, "auto", 4) == 0 && versioned)))
+				rc = tag_add(j, auto_latest,
+					     strlen(auto_latest), where, true);
+		} else if (starts_with_ci(uses, "docker/build-push-action")) {
+			const char *tags = map_str(d, with, "tags");
+			const char *push = map_str(d, with, "push");
+			/* tags from metadata-action were counted there */
+			if (tags && push && strcmp(push, "false") != 0 &&
+			    !strstr(tags, ".outputs.tags"))
+				rc = split_tags(j, tags, where, true);
+		} else if (run) {
+			rc = run_tags(j, run, where);
+		}
+		free(where);
+	}
+	return rc;
+}
+
+/* Every secrets.X under node n. */
+static int secrets_under(struct ew_wf_aws_job *j, yaml_document_t *d,
+			 yaml_node_t *n, int depth)
+{
+	int rc = 0;
+
+	if (!n || depth > 32)
+		return 0;
+	if (n->type == YAML_SCALAR_NODE)
+		return collect_prefixed(&j->job_secrets, &j->njob_secrets,
+					scalar(n), "secrets.");
+	if (n->type == YAML_SEQUENCE_NODE)
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top && !rc; it++)
+			rc = secrets_under(j, d, get(d, *it), depth + 1);
+	if (n->type == YAML_MAPPING_NODE)
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top && !rc; p++)
+			rc = secrets_under(j, d, get(d, p->value), depth + 1);
+	return rc;
+}
+
+static int find_job_secrets(struct ew_wf_aws_job *j, yaml_document_t *d,
+			    yaml_node_t *job)
+{
+	int rc = secrets_under(j, d, job, 0);
+
+	if (!rc)
+		rc = secrets_under(
+		    j, d, map_get(d, yaml_document_get_root_node(d), "env"), 0);
+	if (!rc && j->njob_secrets > 1)
+		qsort(j->job_secrets, j->njob_secrets, sizeof(char *), cmp_str);
+	return rc;
+}
+
 /* Everything needed to describe one AWS job. */
 struct job_src {
 	struct wf_doc *file;	    /* the job's workflow */
@@ -1219,7 +1531,9 @@ static int add_job(struct ew_workflow_scan *s, const struct job_src *src,
 		if (id && !(j->ecr_login_id = ew_strdup(id)))
 			return EW_ENOMEM;
 	}
-	if ((rc = find_registry(j, d)) != 0)
+	if ((rc = find_registry(j, d)) != 0 ||
+	    (rc = find_tags(j, d, src->job)) != 0 ||
+	    (rc = find_job_secrets(j, d, src->job)) != 0)
 		return rc;
 
 	/* The subject: environment wins, then the event's. */

@@ -89,6 +89,18 @@ enum ew_wf_registry {
 	EW_WF_REGISTRY_HARDCODED, /* ACCOUNT.dkr.ecr.REGION... written out */
 };
 
+/* One image tag a job pushes, as the workflow writes it. */
+struct ew_wf_tag {
+	/* "latest", "type=ref,event=branch", "app:${{ github.sha }}",
+	 * "latest (metadata-action flavor latest=auto)" */
+	char *spec;
+	char *where; /* "step 'Docker meta' (line 40)" */
+	/* The same tag names another image on a later run (latest, a
+	 * branch or pull request name, a fixed raw value, a major.minor
+	 * version): a push to an IMMUTABLE repository fails then. */
+	bool moving;
+};
+
 struct ew_wf_aws_job {
 	char *file;   /* workflow the job is in, e.g. .github/workflows/x.yml */
 	char *job;    /* "build", or "build (environment=prod)" per matrix */
@@ -117,6 +129,16 @@ struct ew_wf_aws_job {
 	char *ecr_login_id; /* the login step's id, NULL when it has none */
 	enum ew_wf_registry registry;
 	char *registry_text; /* the hard-coded host, or NULL */
+
+	/* The tags the job pushes: docker/metadata-action's tags and
+	 * flavor, docker/build-push-action's tags (when it pushes), and
+	 * `docker push` / `docker tag` / `docker build -t` in run steps. */
+	struct ew_wf_tag *tags;
+	size_t ntags;
+	/* Every secrets.NAME the job reads (its steps, env and with, and
+	 * the workflow's env), sorted, unique; GITHUB_TOKEN left out. */
+	char **job_secrets;
+	size_t njob_secrets;
 };
 
 struct ew_wf_problem {
@@ -182,5 +204,12 @@ int ew_workflow_scan_finish(struct ew_workflow_scan *s,
 bool ew_workflow_filter_to_glob(char **out, const char *filter);
 
 const char *ew_wf_subject_kind_name(enum ew_wf_subject_kind k);
+
+/*
+ * Whether a docker/metadata-action `tags:` line, or the tag part of an
+ * image reference, names a tag that repeats across runs (see struct
+ * ew_wf_tag).  An expression that cannot be followed counts as unique.
+ */
+bool ew_workflow_tag_is_moving(const char *spec);
 
 #endif

@@ -15,11 +15,23 @@
  *    "values": {"account": "...", "region": "...", ...  (only those seen),
  *               "sub_inferred": true|false}}
  *
+ *                 "unknown": {"<PRINCIPAL_ARN>": "how to find it"}
+ *                           (present only when a value was unknown),
+ *
+ * Input: a FILE, '-' or nothing for standard input, or the message itself
+ * (`explain "Error: ..."`): arguments are taken as text when there are
+ * several, or the one given is not an existing file and has a blank in it.
+ * Interactive input ends at the first Ctrl-D.  Values the log lacks come
+ * from the flags, then from the git remote of the current directory (the
+ * GitHub repository); a placeholder left unknown is listed under the
+ * answer with the command that finds its value.
+ *
  * Exit status: 0 something matched, 1 nothing matched, 2 bad usage or an
  * unreadable file.
  */
 #include "commands.h"
 #include "explain.h"
+#include "git_detect.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -28,19 +40,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Matched lines can be 8 KiB; the terminal view shows this much. */
 #define SHOW_TEXT 400
 
 static const char usage[] =
-    "usage: ecr-wizard explain [options] [FILE|-]\n"
+    "usage: ecr-wizard explain [options] [FILE|-|TEXT...]\n"
     "\n"
     "Match a pasted error message or a whole GitHub Actions log to its\n"
     "cause, fix and check command.  Reads FILE, or standard input when\n"
-    "FILE is '-' or missing.  Paste the full log of the failing step for\n"
-    "the best diagnosis: values in it (role ARN, account, region,\n"
-    "repository, the job's OIDC subject) are used in the fix.\n"
+    "FILE is '-' or missing (end the paste with one Ctrl-D), or takes the\n"
+    "message itself: ecr-wizard explain \"Error: ...\".  Paste the full\n"
+    "log of the failing step for the best diagnosis: values in it (role\n"
+    "ARN, account, region, repository, the job's OIDC subject) are used\n"
+    "in the fix; the flags below and the git remote fill the rest.\n"
     "\n"
     "options:\n"
     "  --output text|json   output format (json: {\"matches\":[{\"id\",\n"
@@ -56,6 +71,9 @@ static const char usage[] =
 
 struct opts {
 	const char *file;
+	char **args; /* the positional arguments (argv's) */
+	int nargs;
+	char *text; /* the arguments joined, when they are the message */
 	bool json;
 	bool color;
 	struct ew_knowledge_values defaults;
@@ -89,6 +107,48 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 	if (a[n] != '\0' || *i + 1 >= argc)
 		return NULL;
 	return argv[++*i];
+}
+
+static bool has_blank(const char *s)
+{
+	return strpbrk(s, " \t\n") != NULL;
+}
+
+/*
+ * One argument that names a file (or '-') is the input file; otherwise the
+ * arguments are the message itself.  A single word that is not a file
+ * stays a file name, so a typo in a path still says "cannot read".
+ */
+static int pick_input(struct opts *o)
+{
+	struct stat st;
+	size_t len = 0;
+
+	if (o->nargs == 0)
+		return 0;
+	if (o->nargs == 1 &&
+	    (strcmp(o->args[0], "-") == 0 || stat(o->args[0], &st) == 0 ||
+	     !has_blank(o->args[0]))) {
+		o->file = o->args[0];
+		return 0;
+	}
+	for (int i = 0; i < o->nargs; i++)
+		len += strlen(o->args[i]) + 1;
+	o->text = malloc(len + 1);
+	if (!o->text) {
+		fputs("ecr-wizard explain: out of memory\n", stderr);
+		return EXIT_FAILED;
+	}
+	o->text[0] = '\0';
+	len = 0;
+	for (int i = 0; i < o->nargs; i++) {
+		size_t n = strlen(o->args[i]);
+		if (i)
+			o->text[len++] = ' ';
+		memcpy(o->text + len, o->args[i], n + 1);
+		len += n;
+	}
+	return 0;
 }
 
 static int parse(struct opts *o, int argc, char **argv)
@@ -150,11 +210,13 @@ static int parse(struct opts *o, int argc, char **argv)
 			continue;
 		if (a[0] == '-' && a[1] != '\0')
 			return usage_error("unknown option '%s'", a);
-		if (o->file)
-			return usage_error("more than one input: '%s'", a);
-		o->file = a;
+		if (!o->args)
+			o->args = argv + i;
+		/* positional arguments may sit between options: keep them
+		 * together at o->args */
+		o->args[o->nargs++] = argv[i];
 	}
-	return 0;
+	return pick_input(o);
 }
 
 static int read_input(struct ew_explain *ex, const char *file,
@@ -167,10 +229,20 @@ static int read_input(struct ew_explain *ex, const char *file,
 	int rc = 0;
 
 	if (name && !(f = fopen(name, "rb")))
-		return ew_error_set(err, EW_EIO, "cannot read '%s': %s", name,
-				    strerror(errno));
-	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		return ew_error_set(
+		    err, EW_EIO, "cannot read '%s': %s%s", name,
+		    strerror(errno),
+		    strchr(name, '/') || strchr(name, '.')
+			? ""
+			: " (to explain a message, pass it in quotes: "
+			  "ecr-wizard explain \"Error: ...\")");
+	/* A short read is end of input (or an error): on a terminal, one
+	 * Ctrl-D after the last line must end it, not a second one. */
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		rc = ew_explain_feed(ex, chunk, n, err);
+		if (n < sizeof(chunk))
+			break;
+	}
 	if (!rc && ferror(f))
 		rc = ew_error_set(err, EW_EIO, "cannot read '%s': %s",
 				  name ? name : "standard input",
@@ -194,6 +266,63 @@ static void print_rendered(const struct ew_explain *ex, const char *tmpl,
 		}
 	}
 	ew_buf_release(&b);
+}
+
+/*
+ * Append to names each "<UPPER_CASE>" placeholder in s not already there
+ * ('\n'-separated): values the answer still needs from the user.
+ */
+static void collect_unknown(struct ew_buf *names, const char *s)
+{
+	for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<')) {
+		size_t n = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+		char name[64];
+		if (!n || p[n + 1] != '>' || n + 3 > sizeof(name))
+			continue;
+		memcpy(name, p, n + 2);
+		name[n + 2] = '\0';
+		if (!ew_knowledge_placeholder_hint(name) ||
+		    (names->ptr && strstr(names->ptr, name)))
+			continue;
+		ew_buf_puts(names, name);
+		ew_buf_putc(names, '\n');
+	}
+}
+
+static void unknown_of(struct ew_buf *names, const struct ew_explain *ex,
+		       const struct ew_knowledge_entry *e)
+{
+	struct ew_buf b;
+
+	ew_buf_init(&b);
+	ew_explain_render(&b, ex, e->cause);
+	for (size_t s = 0; e->fix_steps && e->fix_steps[s]; s++)
+		ew_explain_render(&b, ex, e->fix_steps[s]);
+	ew_explain_render(&b, ex, e->check_command);
+	if (b.ptr)
+		collect_unknown(names, b.ptr);
+	ew_buf_release(&b);
+}
+
+static void print_unknown(const struct ew_explain *ex,
+			  const struct ew_knowledge_entry *e)
+{
+	struct ew_buf names;
+
+	ew_buf_init(&names);
+	unknown_of(&names, ex, e);
+	if (names.len) {
+		fputs("   Values to find:\n", stdout);
+		for (const char *p = names.ptr; *p;) {
+			const char *nl = strchr(p, '\n');
+			char name[64];
+			snprintf(name, sizeof(name), "%.*s", (int)(nl - p), p);
+			printf("     %s: %s\n", name,
+			       ew_knowledge_placeholder_hint(name));
+			p = nl + 1;
+		}
+	}
+	ew_buf_release(&names);
 }
 
 static void print_text(const struct ew_explain *ex, bool color)
@@ -228,6 +357,7 @@ static void print_text(const struct ew_explain *ex, bool color)
 		fputs("   Check: ", stdout);
 		print_rendered(ex, e->check_command, "   ");
 		putchar('\n');
+		print_unknown(ex, e);
 	}
 }
 
@@ -289,7 +419,30 @@ static bool add_match(cJSON *list, const struct ew_explain *ex,
 			return false;
 		}
 	}
-	return fix && add_rendered(o, "check", ex, e->check_command);
+	if (!fix || !add_rendered(o, "check", ex, e->check_command))
+		return false;
+	{
+		struct ew_buf names;
+		cJSON *u = NULL;
+
+		ew_buf_init(&names);
+		unknown_of(&names, ex, e);
+		ok = true;
+		if (names.len)
+			ok =
+			    (u = cJSON_AddObjectToObject(o, "unknown")) != NULL;
+		for (const char *p = names.ptr; ok && p && *p;) {
+			const char *nl = strchr(p, '\n');
+			char name[64];
+			snprintf(name, sizeof(name), "%.*s", (int)(nl - p), p);
+			ok = cJSON_AddStringToObject(
+				 u, name,
+				 ew_knowledge_placeholder_hint(name)) != NULL;
+			p = nl + 1;
+		}
+		ew_buf_release(&names);
+	}
+	return ok;
 }
 
 static int print_json(const struct ew_explain *ex)
@@ -349,16 +502,36 @@ int ew_cmd_explain(int argc, char **argv)
 	int rc, status = EXIT_FAILED;
 
 	ew_error_clear(&err);
+	struct ew_git_info gi;
+	char github[256] = "";
+
+	memset(&gi, 0, sizeof(gi));
 	rc = parse(&o, argc, argv);
-	if (rc)
+	if (rc) {
+		free(o.text);
 		return rc < 0 ? EXIT_DONE : rc;
-	if (!o.file && isatty(STDIN_FILENO))
+	}
+	/* The repository we stand in, when no flag names one (never an
+	 * error: explain works anywhere). */
+	if (!o.defaults.github_repo) {
+		struct ew_error gerr;
+		ew_error_clear(&gerr);
+		if (ew_git_detect(&gi, NULL, NULL, &gerr) == 0 &&
+		    gi.outcome == EW_GIT_FOUND && gi.ref.owner[0] &&
+		    gi.ref.repo[0]) {
+			snprintf(github, sizeof(github), "%s/%s", gi.ref.owner,
+				 gi.ref.repo);
+			o.defaults.github_repo = github;
+		}
+	}
+	if (!o.file && !o.text && isatty(STDIN_FILENO))
 		fputs("Paste the error or the log, then press Ctrl-D:\n",
 		      stderr);
 	rc = ew_explain_new(&ex, &err);
 	if (!rc) {
 		ew_explain_set_defaults(ex, &o.defaults);
-		rc = read_input(ex, o.file, &err);
+		rc = o.text ? ew_explain_feed(ex, o.text, strlen(o.text), &err)
+			    : read_input(ex, o.file, &err);
 	}
 	if (!rc)
 		rc = ew_explain_finish(ex, &err);
@@ -382,5 +555,7 @@ int ew_cmd_explain(int argc, char **argv)
 	}
 done:
 	ew_explain_free(ex);
+	ew_git_info_release(&gi);
+	free(o.text);
 	return status;
 }

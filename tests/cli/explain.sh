@@ -122,6 +122,77 @@ check "flags give values the log lacks" \
 	run 0 --role-name from-flag --github acme/app "$logs/tag-debugger.log"
 check "flag value used in the check command" has "--role-name from-flag"
 
+# the message itself as arguments: the guide's two errors, in both forms
+g1='Error: buildx failed with: error: failed to solve: failed to authorize: rpc error: code = Unknown desc = failed to fetch anonymous token: unexpected status: 401 Unauthorized'
+g2='Error: failed to push: failed to do request: Put https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/chatgpt-web/manifests/latest: unexpected status: 400 Bad Request'
+g2q='Error: failed to push: failed to do request: Put "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/chatgpt-web/manifests/latest": unexpected status: 400 Bad Request'
+check "guide error 1 as one argument: exit 0" run 0 "$g1"
+check "guide error 1: ECR login missing" has "[ecr-login-missing-anonymous-token]"
+check "guide error 1: the guide's name for it" has 'The guide calls this "No basic auth credentials"'
+check "guide error 2 (no quotes): exit 0" run 0 "$g2"
+check "guide error 2: registry 400 with the values from the URL" \
+	has "repository chatgpt-web does not exist in account 123456789012, region us-east-1"
+check "guide error 2 (URL in quotes): exit 0" run 0 "$g2q"
+check "guide error 2 (quotes): same answer" has "[ecr-registry-400]"
+# shellcheck disable=SC2086
+check "unquoted words are the message too" run 0 $g2
+check "unquoted words: same answer" has "[ecr-registry-400]"
+check "one word that is no file: still a file name, exit 2" run 2 nosuchfile
+check "one word that is no file: says how to pass a message" \
+	has_err 'pass it in quotes: ecr-wizard explain "Error: ...")'
+
+# unknown values: the answer says how to find them
+check "explicit deny without the caller: exit 0" \
+	run 0 "is not authorized to perform: ecr:PutImage with an explicit deny in a service control policy"
+check "explicit deny: its own entry" has "[explicit-deny]"
+check "unknown caller ARN: how to get it" \
+	has "<PRINCIPAL_ARN>: aws sts get-caller-identity --query Arn --output text"
+run 0 --output json "is not authorized to perform: ecr:PutImage with an explicit deny in a service control policy"
+check "json: unknown values and their hints" python3 -c '
+import json,sys
+d = json.load(open(sys.argv[1]))
+u = d["matches"][0]["unknown"]
+assert u["<PRINCIPAL_ARN>"] == "aws sts get-caller-identity --query Arn --output text", u' "$out/stdout"
+
+# the GitHub repository from the git remote of the current directory
+rm -rf "$out/repo" && mkdir -p "$out/repo" &&
+	git -C "$out/repo" init -q && git -C "$out/repo" remote add origin https://github.com/acme/widgets.git
+(cd "$out/repo" && NO_COLOR= "$EW_BIN" explain "Error: Region is missing" >"$out/stdout" 2>"$out/stderr")
+check "git remote fills the repository" has "gh secret list --repo acme/widgets"
+check "no <OWNER>/<REPO> left" sh -c "! grep -qF '<OWNER>/<REPO>' '$out/stdout'"
+(cd "$out/repo" && NO_COLOR= "$EW_BIN" explain --github other/one "Error: Region is missing" >"$out/stdout" 2>"$out/stderr")
+check "--github beats the git remote" has "gh secret list --repo other/one"
+
+# interactive input: one Ctrl-D after the last line ends it
+cat >"$out/ctrld.py" <<'EOF'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["NO_COLOR"] = "1"
+    os.execv(sys.argv[1], [sys.argv[1], "explain", "-"])
+os.write(fd, b"Error: Region is missing\n")
+time.sleep(0.3)
+os.write(fd, b"\x04")
+out, deadline = b"", time.time() + 5
+while True:
+    if time.time() > deadline:
+        os.kill(pid, 9)
+        print("still waiting for input after one Ctrl-D")
+        sys.exit(1)
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            chunk = b""
+        out += chunk
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+sys.exit(0 if b"[region-missing]" in out else 1)
+EOF
+check "interactive: one Ctrl-D ends the input" python3 "$out/ctrld.py" "$EW_BIN"
+
 # a 50 MB log: handled, in bounded memory
 python3 - "$out/big.log" <<'EOF'
 import sys

@@ -16,7 +16,11 @@
 #include "documents.h"
 #include "model.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PROVIDER                                                               \
 	"arn:aws:iam::123456789012:oidc-provider/"                             \
@@ -241,6 +245,231 @@ static void test_status_names(void **state)
 	assert_string_equal(ew_doctor_status_name(EW_DOCTOR_SKIP), "skip");
 }
 
+/* ------------------------------------------- the workflow, offline */
+
+#define WF_HEAD                                                                \
+	"name: push\n"                                                         \
+	"on:\n"                                                                \
+	"  push:\n"                                                            \
+	"    branches: [main]\n"                                               \
+	"permissions:\n"                                                       \
+	"  id-token: write\n"                                                  \
+	"  contents: read\n"                                                   \
+	"jobs:\n"                                                              \
+	"  push:\n"                                                            \
+	"    runs-on: ubuntu-latest\n"                                         \
+	"    steps:\n"                                                         \
+	"      - uses: aws-actions/configure-aws-credentials@v5\n"             \
+	"        with:\n"                                                      \
+	"          role-to-assume: ${{ secrets.%s }}\n"                        \
+	"          aws-region: ${{ secrets.AWS_REGION }}\n"                    \
+	"      - id: login-ecr\n"                                              \
+	"        uses: aws-actions/amazon-ecr-login@v2\n"
+
+/* Run doctor without AWS on one workflow; the report goes to *rep. */
+static void doctor_on(struct ew_doctor_report *rep, const char *mutability,
+		      const char *workflow)
+{
+	char root[] = "/tmp/ew-doctor-XXXXXX", path[256];
+	struct ew_setup s;
+	struct ew_doctor_input in;
+	struct ew_error why, err;
+	FILE *f;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/.github", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/.github/workflows", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/.github/workflows/push.yml", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(workflow, f);
+	fclose(f);
+	assert_int_equal(ew_setup_init(&s), 0);
+	assert_int_equal(ew_setup_set_github(&s, "acme/app", &err), 0);
+	assert_int_equal(ew_setup_set_region(&s, "eu-west-1", &err), 0);
+	assert_int_equal(ew_setup_set_account(&s, "123456789012", &err), 0);
+	assert_int_equal(ew_setup_set_repo_name(&s, "app", &err), 0);
+	assert_int_equal(ew_setup_set_tag_mutability(&s, mutability, &err), 0);
+	ew_error_clear(&why);
+	ew_error_set(&why, EW_ENOCREDS, "no AWS credentials found");
+	memset(&in, 0, sizeof(in));
+	in.setup = &s;
+	in.cred_error = &why;
+	in.root = root;
+	assert_int_equal(ew_doctor_run(rep, &in, &err), 0);
+	ew_setup_release(&s);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.github/workflows", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/.github", root);
+	rmdir(path);
+	rmdir(root);
+}
+
+static const struct ew_doctor_check *
+find_check(const struct ew_doctor_report *rep, const char *id)
+{
+	for (size_t i = 0; i < rep->nchecks; i++)
+		if (strcmp(rep->checks[i].id, id) == 0)
+			return &rep->checks[i];
+	fail_msg("no '%s' check in the report", id);
+	return NULL;
+}
+
+static char *workflow(const char *role_secret, const char *tail)
+{
+	size_t n = strlen(WF_HEAD) + strlen(role_secret) + strlen(tail) + 1;
+	char *w = malloc(n);
+
+	assert_non_null(w);
+	snprintf(w, n, WF_HEAD, role_secret);
+	memcpy(w + strlen(w), tail, strlen(tail) + 1);
+	return w;
+}
+
+#define META_STEPS(TAGS, FLAVOR)                                               \
+	"      - id: meta\n"                                                   \
+	"        uses: docker/metadata-action@v5\n"                            \
+	"        with:\n"                                                      \
+	"          images: ${{ steps.login-ecr.outputs.registry }}/app\n"      \
+	"          flavor: " FLAVOR "\n"                                       \
+	"          tags: |\n" TAGS                                             \
+	"      - uses: docker/build-push-action@v6\n"                          \
+	"        with:\n"                                                      \
+	"          push: true\n"                                               \
+	"          tags: ${{ steps.meta.outputs.tags }}\n"
+
+static void test_tags_against_mutability(void **state)
+{
+	static const struct {
+		const char *mutability, *steps;
+		enum ew_doctor_status want;
+		const char *names; /* in the detail when failing */
+	} cases[] = {
+	    /* what the new generator writes for IMMUTABLE: passes */
+	    {"IMMUTABLE",
+	     META_STEPS("            type=sha,format=long\n"
+			"            type=semver,pattern={{version}}\n",
+			"latest=false"),
+	     EW_DOCTOR_PASS, NULL},
+	    /* moving tags on an IMMUTABLE repository: fails */
+	    {"IMMUTABLE",
+	     META_STEPS("            type=ref,event=branch\n"
+			"            type=sha\n",
+			"latest=false"),
+	     EW_DOCTOR_FAIL, "type=ref,event=branch"},
+	    {"IMMUTABLE",
+	     META_STEPS("            type=ref,event=pr\n", "latest=false"),
+	     EW_DOCTOR_FAIL, "type=ref,event=pr"},
+	    {"IMMUTABLE",
+	     META_STEPS("            type=raw,value=stable\n", "latest=false"),
+	     EW_DOCTOR_FAIL, "type=raw,value=stable"},
+	    /* latest=auto adds latest for version tags */
+	    {"IMMUTABLE",
+	     META_STEPS("            type=semver,pattern={{version}}\n",
+			"latest=auto"),
+	     EW_DOCTOR_FAIL, "latest (metadata-action"},
+	    /* build-push-action with literal tags */
+	    {"IMMUTABLE",
+	     "      - uses: docker/build-push-action@v6\n"
+	     "        with:\n"
+	     "          push: true\n"
+	     "          tags: ${{ steps.login-ecr.outputs.registry }}/app:"
+	     "latest,${{ steps.login-ecr.outputs.registry }}/app:${{ "
+	     "github.sha }}\n",
+	     EW_DOCTOR_FAIL, "'latest'"},
+	    {"IMMUTABLE",
+	     "      - uses: docker/build-push-action@v6\n"
+	     "        with:\n"
+	     "          push: true\n"
+	     "          tags: ${{ steps.login-ecr.outputs.registry }}/app:${{ "
+	     "github.sha }}\n",
+	     EW_DOCTOR_PASS, NULL},
+	    /* docker push in a run step, no tag = latest */
+	    {"IMMUTABLE",
+	     "      - run: |\n"
+	     "          docker build -t app .\n"
+	     "          docker tag app ${{ steps.login-ecr.outputs.registry "
+	     "}}/app:${{ github.ref_name }}\n"
+	     "          docker push ${{ steps.login-ecr.outputs.registry "
+	     "}}/app\n",
+	     EW_DOCTOR_FAIL, "'latest'"},
+	    /* the same moving tags on a MUTABLE repository: fine */
+	    {"MUTABLE",
+	     META_STEPS("            type=ref,event=branch\n", "latest=auto"),
+	     EW_DOCTOR_PASS, NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct ew_doctor_report rep;
+		const struct ew_doctor_check *c;
+		char *w = workflow("AWS_ROLE_ARN", cases[i].steps);
+
+		doctor_on(&rep, cases[i].mutability, w);
+		c = find_check(&rep, "workflow-tags");
+		if (c->status != cases[i].want)
+			fail_msg("case %zu: status %d, want %d: %s", i,
+				 (int)c->status, (int)cases[i].want, c->detail);
+		if (cases[i].names) {
+			if (!strstr(c->detail, cases[i].names))
+				fail_msg("case %zu: '%s' not in: %s", i,
+					 cases[i].names, c->detail);
+			assert_non_null(strstr(c->fix, "latest=false"));
+			assert_non_null(
+			    strstr(c->fix,
+				   "--repository-name app --region eu-west-1"));
+			assert_string_equal(c->knowledge_id, "immutable-tag");
+		}
+		ew_doctor_report_release(&rep);
+		free(w);
+	}
+}
+
+static void test_secrets_against_setup(void **state)
+{
+	struct ew_doctor_report rep;
+	const struct ew_doctor_check *c;
+	char *w;
+
+	(void)state;
+	/* the table says AWS_ROLE_ARN; the hand-edited workflow AWS_ROLE */
+	w = workflow("AWS_ROLE",
+		     "      - run: echo ${{ secrets.SLACK_HOOK }}\n");
+	doctor_on(&rep, "MUTABLE", w);
+	c = find_check(&rep, "workflow-secrets");
+	assert_int_equal(c->status, EW_DOCTOR_FAIL);
+	assert_non_null(strstr(c->detail, "secrets.AWS_ROLE (role-to-assume)"));
+	assert_null(strstr(c->detail, "SLACK_HOOK"));
+	assert_non_null(
+	    strstr(c->fix, "change secrets.AWS_ROLE to secrets.AWS_ROLE_ARN"));
+	ew_doctor_report_release(&rep);
+	free(w);
+
+	/* the setup's own names pass; another secret is only listed */
+	w = workflow("AWS_ROLE_ARN",
+		     "      - run: echo ${{ secrets.SLACK_HOOK }}\n");
+	doctor_on(&rep, "MUTABLE", w);
+	c = find_check(&rep, "workflow-secrets");
+	assert_int_equal(c->status, EW_DOCTOR_PASS);
+	assert_non_null(strstr(c->detail, "SLACK_HOOK"));
+	ew_doctor_report_release(&rep);
+	free(w);
+
+	/* an ECR_ name the setup does not write */
+	w = workflow("AWS_ROLE_ARN",
+		     "      - run: echo ${{ secrets.ECR_REPO }}\n");
+	doctor_on(&rep, "MUTABLE", w);
+	c = find_check(&rep, "workflow-secrets");
+	assert_int_equal(c->status, EW_DOCTOR_FAIL);
+	assert_non_null(strstr(
+	    c->fix, "change secrets.ECR_REPO to secrets.ECR_REPOSITORY"));
+	ew_doctor_report_release(&rep);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +478,8 @@ int main(void)
 	    cmocka_unit_test(test_trust_admits),
 	    cmocka_unit_test(test_generated_trust_admits_exact_and_pattern),
 	    cmocka_unit_test(test_status_names),
+	    cmocka_unit_test(test_tags_against_mutability),
+	    cmocka_unit_test(test_secrets_against_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

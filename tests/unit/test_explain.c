@@ -441,6 +441,305 @@ static void test_defaults(void **state)
 	ew_explain_free(ex);
 }
 
+/* The whole answer of the first match, every text rendered, in one string. */
+static char *answer(const struct ew_explain *ex)
+{
+	const struct ew_knowledge_entry *e = ew_explain_get(ex, 0)->entry;
+	struct ew_buf b;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_explain_render(&b, ex, e->cause), 0);
+	for (size_t i = 0; e->fix_steps[i]; i++) {
+		ew_buf_puts(&b, "\n");
+		assert_int_equal(ew_explain_render(&b, ex, e->fix_steps[i]), 0);
+	}
+	ew_buf_puts(&b, "\n");
+	assert_int_equal(ew_explain_render(&b, ex, e->check_command), 0);
+	return ew_buf_detach(&b);
+}
+
+static void assert_has(const char *s, const char *want)
+{
+	if (!strstr(s, want))
+		fail_msg("want \"%s\" in:\n%s", want, s);
+}
+
+static void assert_lacks(const char *s, const char *unwanted)
+{
+	if (strstr(s, unwanted))
+		fail_msg("did not want \"%s\" in:\n%s", unwanted, s);
+}
+
+/* The guide's "Common Errors", pasted exactly as the guide prints them and
+ * as today's buildx prints them (URL in quotes). */
+static void test_guide_errors(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"Error: buildx failed with: error: failed to solve: failed to "
+	     "authorize: rpc error: code = Unknown desc = failed to fetch "
+	     "anonymous token: unexpected status: 401 Unauthorized",
+	     "ecr-login-missing-anonymous-token"},
+	    {"Error: failed to push: failed to do request: Put "
+	     "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/"
+	     "chatgpt-web/manifests/latest: unexpected status: 400 Bad Request",
+	     "ecr-registry-400"},
+	    {"Error: failed to push: failed to do request: Put "
+	     "\"https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/"
+	     "chatgpt-web/manifests/latest\": unexpected status: 400 Bad "
+	     "Request",
+	     "ecr-registry-400"},
+	    {"no basic auth credentials", "no-basic-auth-credentials"},
+	    {"name unknown: The repository with name 'chatgpt-web' does not "
+	     "exist in the registry with id '123456789012'",
+	     "repository-not-found"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct ew_explain *ex = explain_string(cases[i][0]);
+		if (ew_explain_count(ex) != 1)
+			fail_msg("\"%s\": %zu matches", cases[i][0],
+				 ew_explain_count(ex));
+		assert_string_equal(ew_explain_get(ex, 0)->entry->id,
+				    cases[i][1]);
+		if (i == 1 || i == 2) {
+			char *a = answer(ex);
+			/* the guide's cause, and the wizard's own */
+			assert_has(a, "repository chatgpt-web does not exist "
+				      "in account 123456789012, region "
+				      "us-east-1");
+			assert_has(a, "the tag latest already exists");
+			assert_has(a, "--registry-id 123456789012 "
+				      "--repository-names chatgpt-web "
+				      "--region us-east-1");
+			free(a);
+		}
+		ew_explain_free(ex);
+	}
+}
+
+/* The new fixture logs: one diagnosis each, at the error line. */
+static void test_new_logs(void **state)
+{
+	static const struct {
+		const char *file, *id;
+		unsigned long line;
+	} cases[] = {
+	    {"guide-anonymous-token.log", "ecr-login-missing-anonymous-token",
+	     15},
+	    {"guide-manifest-400.log", "ecr-registry-400", 11},
+	    {"explicit-deny.log", "explicit-deny", 10},
+	    {"token-expired-mid-build.log", "ecr-token-expired-mid-build", 11},
+	    {"docker-io-push.log", "docker-io-push-denied", 11},
+	    {"signature-expired.log", "clock-skew", 3},
+	    {"chained-role.log", "chained-assume-role-denied", 14},
+	    {"cache-to-registry.log", "ecr-cache-manifest-rejected", 12},
+	    {"registry-403.log", "ecr-registry-403", 9},
+	    {"pull-rate-limit.log", "docker-hub-pull-rate-limit", 4},
+	    {"buildx-docker-io.log", "docker-io-push", 8},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct ew_explain *ex = explain_files(cases[i].file, NULL);
+		if (!ew_explain_count(ex))
+			fail_msg("%s: nothing matched", cases[i].file);
+		if (strcmp(ew_explain_get(ex, 0)->entry->id, cases[i].id) != 0)
+			fail_msg("%s: want %s, got %s", cases[i].file,
+				 cases[i].id, ew_explain_get(ex, 0)->entry->id);
+		assert_int_equal(ew_explain_get(ex, 0)->line, cases[i].line);
+		/* one failure, one answer: follow-on lines are not repeated */
+		if (ew_explain_count(ex) != 1)
+			fail_msg("%s: %zu answers, the second %s",
+				 cases[i].file, ew_explain_count(ex),
+				 ew_explain_get(ex, 1)->entry->id);
+		ew_explain_free(ex);
+	}
+}
+
+/* The same expired-token line without the earlier login is the plain
+ * "log in first" answer; with the login after it, too. */
+static void test_login_before_matters(void **state)
+{
+	const char *err = "denied: Your authorization token has expired. "
+			  "Reauthenticate and try again.\n";
+	struct ew_explain *ex;
+	struct ew_buf b;
+
+	(void)state;
+	ex = explain_string(err);
+	assert_string_equal(ew_explain_get(ex, 0)->entry->id,
+			    "no-basic-auth-credentials");
+	ew_explain_free(ex);
+	ew_buf_init(&b);
+	ew_buf_printf(&b, "%sLogin Succeeded\n", err);
+	ex = explain_string(b.ptr);
+	assert_string_equal(ew_explain_get(ex, 0)->entry->id,
+			    "no-basic-auth-credentials");
+	ew_explain_free(ex);
+	ew_buf_clear(&b);
+	ew_buf_printf(&b, "Login Succeeded\n%s", err);
+	ex = explain_string(b.ptr);
+	assert_string_equal(ew_explain_get(ex, 0)->entry->id,
+			    "ecr-token-expired-mid-build");
+	ew_explain_free(ex);
+	ew_buf_release(&b);
+}
+
+/*
+ * Values come from the log: each template is explained twice with values
+ * that differ, and the answer must carry each value in its place.
+ */
+struct value_case {
+	const char *id;
+	const char *tmpl; /* printf format taking the values in order */
+	const char *vals[2][4];
+	/* what the answer must say, as formats over the same values */
+	const char *want[4];
+	const char *never[2]; /* formats that would be a swap */
+};
+
+/* Fill "%1$s" .. "%4$s" in f from v (a tiny printf of our own, so the
+ * formats can be data). */
+static void fmt4(char *out, size_t size, const char *f, const char *const *v)
+{
+	size_t n = 0;
+
+	for (; *f && n + 1 < size; f++) {
+		if (f[0] == '%' && f[1] >= '1' && f[1] <= '4' && f[2] == '$' &&
+		    f[3] == 's') {
+			const char *val = v[f[1] - '1'] ? v[f[1] - '1'] : "";
+			size_t l = strlen(val);
+			if (n + l >= size)
+				break;
+			memcpy(out + n, val, l);
+			n += l;
+			f += 3;
+			continue;
+		}
+		out[n++] = *f;
+	}
+	out[n] = '\0';
+}
+
+static void test_values_from_the_log(void **state)
+{
+	static const struct value_case cases[] = {
+	    /* cross-account: the role's account and the repository's */
+	    {"push-denied-cross-account",
+	     "role-to-assume: arn:aws:iam::%1$s:role/gha\n"
+	     "denied: User: arn:aws:sts::%1$s:assumed-role/gha/GitHubActions "
+	     "is not authorized to perform: ecr:InitiateLayerUpload on "
+	     "resource: arn:aws:ecr:us-east-1:%2$s:repository/%3$s because no "
+	     "resource-based policy allows the ecr:InitiateLayerUpload "
+	     "action\n",
+	     {{"111122223333", "444455556666", "app"},
+	      {"999988887777", "222233334444", "shop/api"}},
+	     {"belongs to account %2$s, the role to account %1$s",
+	      "get-repository-policy --registry-id %2$s --repository-name %3$s",
+	      "allows arn:aws:iam::%1$s:role/gha",
+	      "arn:aws:ecr:us-east-1:%2$s:repository/%3$s"},
+	     {"belongs to account %1$s", "--registry-id %1$s"}},
+	    /* session duration: at least what the workflow asks */
+	    {"duration-exceeds-max-session",
+	     "role-to-assume: arn:aws:iam::123456789012:role/%2$s\n"
+	     "role-duration-seconds: %1$s\n"
+	     "Error: Could not assume role with OIDC: The requested "
+	     "DurationSeconds exceeds the MaxSessionDuration set for this "
+	     "role.\n",
+	     {{"7200", "gha"}, {"14400", "deploy-role"}},
+	     {"--role-name %2$s --max-session-duration %1$s",
+	      "asks for %1$s seconds"},
+	     {"--max-session-duration 3600", NULL}},
+	    /* a chained role: the second role in the check */
+	    {"sts-tag-session",
+	     "role-to-assume: arn:aws:iam::123456789012:role/%1$s\n"
+	     "User: arn:aws:sts::123456789012:assumed-role/%1$s/GitHubActions "
+	     "is not authorized to perform: sts:TagSession on resource: "
+	     "arn:aws:iam::123456789012:role/%2$s\n",
+	     {{"gha-base", "deploy"}, {"ci-entry", "prod-pusher"}},
+	     {"aws iam get-role --role-name %2$s --query "
+	      "Role.AssumeRolePolicyDocument",
+	      "trust statement of %2$s"},
+	     {"--role-name %1$s", NULL}},
+	    {"chained-assume-role-denied",
+	     "role-to-assume: arn:aws:iam::123456789012:role/%1$s\n"
+	     "User: arn:aws:sts::123456789012:assumed-role/%1$s/GitHubActions "
+	     "is not authorized to perform: sts:AssumeRole on resource: "
+	     "arn:aws:iam::%3$s:role/%2$s\n",
+	     {{"gha-base", "deploy", "210987654321"},
+	      {"ci-entry", "prod-pusher", "555566667777"}},
+	     {"aws iam get-role --role-name %2$s",
+	      "could not assume arn:aws:iam::%3$s:role/%2$s",
+	      "allow the first role (arn:aws:iam::123456789012:role/%1$s)"},
+	     {"get-role --role-name %1$s", NULL}},
+	    /* the guide's 400: account, region, repository and tag */
+	    {"ecr-registry-400",
+	     "Error: failed to push: failed to do request: Put "
+	     "\"https://%1$s.dkr.ecr.%2$s.amazonaws.com/v2/%3$s/manifests/"
+	     "%4$s\": unexpected status: 400 Bad Request\n",
+	     {{"123456789012", "us-east-1", "chatgpt-web", "latest"},
+	      {"210987654321", "eu-west-3", "team/api", "v2.0.1"}},
+	     {"repository %3$s does not exist in account %1$s, region %2$s",
+	      "the tag %4$s already exists", "--image-ids imageTag=%4$s",
+	      "--registry-id %1$s --repository-names %3$s --region %2$s"},
+	     {NULL, NULL}},
+	    /* explicit deny: the account and the role in the fix */
+	    {"explicit-deny",
+	     "role-to-assume: arn:aws:iam::%1$s:role/%2$s\n"
+	     "Error: User: arn:aws:sts::%1$s:assumed-role/%2$s/GitHubActions "
+	     "is not authorized to perform: ecr:GetAuthorizationToken on "
+	     "resource: * with an explicit deny in a service control policy\n",
+	     {{"444455556666", "gha-ecr-push"}, {"777788889999", "builder"}},
+	     {"--target-id %1$s --filter SERVICE_CONTROL_POLICY",
+	      "aws iam get-role --role-name %2$s --query "
+	      "Role.PermissionsBoundary"},
+	     {NULL, NULL}},
+	    /* expired mid-build: the registry that was logged in */
+	    {"ecr-token-expired-mid-build",
+	     "Login Succeeded\n"
+	     "#15 ERROR: failed to push %1$s.dkr.ecr.%2$s.amazonaws.com/app:1: "
+	     "no basic auth credentials\n",
+	     {{"123456789012", "eu-west-1"}, {"210987654321", "sa-east-1"}},
+	     {"--password-stdin %1$s.dkr.ecr.%2$s.amazonaws.com",
+	      "get-login-password --region %2$s"},
+	     {NULL, NULL}},
+	};
+	char log[2048], want[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		for (size_t k = 0; k < 2; k++) {
+			const struct value_case *c = &cases[i];
+			struct ew_explain *ex;
+			char *a;
+
+			fmt4(log, sizeof(log), c->tmpl, c->vals[k]);
+			ex = explain_string(log);
+			if (!ew_explain_count(ex) ||
+			    strcmp(ew_explain_get(ex, 0)->entry->id, c->id))
+				fail_msg("case %zu/%zu: want %s, got %s", i, k,
+					 c->id,
+					 ew_explain_count(ex)
+					     ? ew_explain_get(ex, 0)->entry->id
+					     : "nothing");
+			a = answer(ex);
+			for (size_t j = 0; j < 4 && c->want[j]; j++) {
+				fmt4(want, sizeof(want), c->want[j],
+				     c->vals[k]);
+				assert_has(a, want);
+			}
+			for (size_t j = 0; j < 2 && c->never[j]; j++) {
+				fmt4(want, sizeof(want), c->never[j],
+				     c->vals[k]);
+				assert_lacks(a, want);
+			}
+			free(a);
+			ew_explain_free(ex);
+		}
+	}
+}
+
 /* 50 MB of build noise with two errors in it, in bounded memory. */
 static void test_fifty_megabytes(void **state)
 {
@@ -502,6 +801,10 @@ int main(void)
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_secrets_are_redacted),
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_guide_errors),
+	    cmocka_unit_test(test_new_logs),
+	    cmocka_unit_test(test_login_before_matters),
+	    cmocka_unit_test(test_values_from_the_log),
 	    cmocka_unit_test(test_fifty_megabytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,11 @@
 
 #include "buf.h"
 #include "error.h"
+#include "explain.h"
 #include "knowledge.h"
+
+#include <dirent.h>
+#include <fnmatch.h>
 
 #define ASSUME_MSG                                                             \
 	"Could not assume role with OIDC: Not authorized to perform "          \
@@ -440,6 +444,136 @@ static const struct sample samples[] = {
      "ConcurrentModification",
      "UpdateAssumeRolePolicy",
      {0}},
+    /* added with issue 10 */
+    {"explicit-deny",
+     "User: arn:aws:sts::123456789012:assumed-role/gha/GitHubActions is not "
+     "authorized to perform: ecr:InitiateLayerUpload on resource: "
+     "arn:aws:ecr:eu-west-1:123456789012:repository/app with an explicit "
+     "deny in a service control policy",
+     NULL,
+     NULL,
+     {0}},
+    {"explicit-deny",
+     "An error occurred (AccessDenied) when calling the CreateRole "
+     "operation: User: arn:aws:iam::123456789012:user/dev is not "
+     "authorized to perform: iam:CreateRole on resource: "
+     "arn:aws:iam::123456789012:role/gha with an explicit deny in a "
+     "permissions boundary",
+     NULL,
+     NULL,
+     {0}},
+    {"explicit-deny",
+     "User: arn:aws:sts::123456789012:assumed-role/gha/s is not authorized "
+     "to perform: ecr:PutImage on resource: "
+     "arn:aws:ecr:eu-west-1:123456789012:repository/app with an explicit "
+     "deny in a session policy",
+     NULL,
+     NULL,
+     {0}},
+    {"chained-assume-role-denied",
+     "User: arn:aws:sts::123456789012:assumed-role/gha-base/GitHubActions "
+     "is not authorized to perform: sts:AssumeRole on resource: "
+     "arn:aws:iam::210987654321:role/deploy",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-token-expired-mid-build",
+     "ERROR: failed to solve: failed to push "
+     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0: no basic auth "
+     "credentials",
+     NULL,
+     NULL,
+     {.login_seen = true}},
+    {"ecr-token-expired-mid-build",
+     "denied: Your authorization token has expired. Reauthenticate and try "
+     "again.",
+     NULL,
+     NULL,
+     {.login_seen = true}},
+    {"ecr-login-missing-anonymous-token",
+     "buildx failed with: error: failed to solve: failed to authorize: rpc "
+     "error: code = Unknown desc = failed to fetch anonymous token: "
+     "unexpected status: 401 Unauthorized",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-cache-manifest-rejected",
+     "ERROR: failed to solve: error writing manifest blob: failed commit on "
+     "ref \"sha256:0a1b2c\": unexpected status from PUT request to "
+     "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/app/"
+     "manifests/cache: 400 Bad Request",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-400",
+     "failed to push: failed to do request: Put "
+     "\"https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/chatgpt-web/"
+     "manifests/latest\": unexpected status: 400 Bad Request",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-400",
+     "failed to copy: failed to do request: Put "
+     "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/app/blobs/"
+     "uploads/abc?digest=sha256:00: unexpected status: 400 Bad Request",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-403",
+     "ERROR: failed to push "
+     "720541322708.dkr.ecr.eu-west-2.amazonaws.com/medic/api:4.9.0: failed "
+     "commit on ref \"manifest-sha256:fd\": unexpected status from PUT "
+     "request to https://720541322708.dkr.ecr.eu-west-2.amazonaws.com/v2/"
+     "medic/api/manifests/sha256:fd: 403 Forbidden",
+     NULL,
+     NULL,
+     {0}},
+    {"ecr-registry-403",
+     "error parsing HTTP 403 response body: unexpected end of JSON input: "
+     "\"\"",
+     NULL,
+     NULL,
+     {0}},
+    {"docker-io-push",
+     "ERROR: failed to solve: failed to push docker.io/library/app:latest: "
+     "push access denied, repository does not exist or may require "
+     "authorization: server message: insufficient_scope: authorization "
+     "failed",
+     NULL,
+     NULL,
+     {0}},
+    {"docker-io-push-denied",
+     "denied: requested access to the resource is denied",
+     NULL,
+     NULL,
+     {.docker_io_push = true}},
+    {"docker-login-non-tty",
+     "Error: Cannot perform an interactive login from a non TTY device",
+     NULL,
+     NULL,
+     {0}},
+    {"docker-hub-pull-rate-limit",
+     "ERROR: failed to solve: node:20: failed to copy: httpReadSeeker: "
+     "failed open: unexpected status code "
+     "https://registry-1.docker.io/v2/library/node/manifests/sha256:ab: 429 "
+     "Too Many Requests - Server message: toomanyrequests: You have "
+     "reached your pull rate limit.",
+     NULL,
+     NULL,
+     {0}},
+    {"clock-skew",
+     "An error occurred (InvalidSignatureException) when calling the "
+     "GetAuthorizationToken operation: Signature expired: 20260115T120000Z "
+     "is now earlier than 20260115T121500Z (20260115T122000Z - 5 min.)",
+     NULL,
+     NULL,
+     {0}},
+    {"clock-skew",
+     "Signature expired: 20260115T120000Z is now earlier than "
+     "20260115T121500Z",
+     "InvalidSignatureException",
+     "GetCallerIdentity",
+     {0}},
     /* last resorts */
     {"access-denied",
      "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: "
@@ -826,6 +960,10 @@ static void test_render_every_entry(void **state)
 	    .job_sub = "repo:acme/app:environment:prod",
 	    .trusted_sub = "repo:acme/app:ref:refs/heads/main",
 	    .principal_arn = "arn:aws:iam::123456789012:user/dev",
+	    .repo_account = "210987654321",
+	    .duration = "7200",
+	    .chained_role_arn = "arn:aws:iam::123456789012:role/deploy",
+	    .tag = "v1",
 	};
 
 	(void)state;
@@ -850,6 +988,372 @@ static void test_render_every_entry(void **state)
 	}
 }
 
+/* Lines that carry two diagnoses at once, as real logs do. */
+#define CLI_ASSUME                                                             \
+	"An error occurred (AccessDenied) when calling the "                   \
+	"AssumeRoleWithWebIdentity operation: Not authorized to perform "      \
+	"sts:AssumeRoleWithWebIdentity"
+#define PUSH_403                                                               \
+	"failed to push: unexpected status from POST request to "              \
+	"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/app/blobs/"   \
+	"uploads/: 403 Forbidden: denied: User: "                              \
+	"arn:aws:sts::123456789012:assumed-role/gha/s is not authorized to "   \
+	"perform: ecr:InitiateLayerUpload on resource: "                       \
+	"arn:aws:ecr:eu-west-1:123456789012:repository/app "
+
+static const struct sample both[] = {
+    {"sub-mismatch-environment",
+     CLI_ASSUME,
+     NULL,
+     NULL,
+     {.role = "GitHubActions",
+      .job_sub = "repo:acme/app:environment:prod",
+      .trusted_sub = "repo:acme/app:ref:refs/heads/main"}},
+    {"sub-wildcard-string-equals",
+     CLI_ASSUME,
+     NULL,
+     NULL,
+     {.role = "GitHubActions",
+      .job_sub = "repo:acme/app:ref:refs/heads/main",
+      .trusted_sub = "repo:acme/app:*"}},
+    {"id-token-dependabot",
+     "Could not load credentials from any providers",
+     NULL,
+     NULL,
+     {.actor = "dependabot[bot]", .job_sub = "repo:acme/app:pull_request"}},
+    {"explicit-deny",
+     PUSH_403 "with an explicit deny in a service control policy",
+     NULL,
+     NULL,
+     {0}},
+    {"push-denied",
+     PUSH_403 "because no identity-based policy allows the "
+	      "ecr:InitiateLayerUpload action",
+     NULL,
+     NULL,
+     {0}},
+    {"immutable-tag",
+     "failed to push: unexpected status from PUT request to "
+     "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/app/"
+     "manifests/latest: 400 Bad Request: tag invalid: The image tag "
+     "'latest' already exists in the 'app' repository and cannot be "
+     "overwritten because the repository is immutable.",
+     NULL,
+     NULL,
+     {0}},
+    {"docker-io-push",
+     "failed to push docker.io/library/app:latest: push access denied, "
+     "repository does not exist or may require authorization: server "
+     "message: insufficient_scope: authorization failed",
+     NULL,
+     NULL,
+     {.docker_io_push = true}},
+};
+
+/*
+ * Specificity order.  Every pair of entries that can match the same line
+ * is listed here, the one that must win first, with why.  The test below
+ * finds the overlapping pairs mechanically, over the sample messages and
+ * every line of the fixture logs (with and without the log-wide facts
+ * that gate entries), and fails on a pair missing here or listed in the
+ * wrong table order.  `*` globs name the generated denied-* entries.
+ */
+static const struct {
+	const char *first, *then, *why;
+} order[] = {
+    {"explicit-deny", "denied-*", "no Allow can beat a Deny"},
+    {"explicit-deny", "push-denied", "no Allow can beat a Deny"},
+    {"explicit-deny", "ecr-get-authorization-token-scoped",
+     "no Allow can beat a Deny"},
+    {"explicit-deny", "access-denied", "no Allow can beat a Deny"},
+    {"explicit-deny", "ecr-registry-40?", "a bare status says less"},
+    {"sub-mismatch-*", "assume-role-oidc-denied",
+     "the job's subject shows which part differs"},
+    {"sub-mismatch-*", "assume-role-oidc-failed", "the same"},
+    {"sub-mismatch-*", "access-denied", "the same"},
+    {"sub-wildcard-string-equals", "assume-role-oidc-*", "the same"},
+    {"sub-wildcard-string-equals", "access-denied", "the same"},
+    {"sub-mismatch-*", "sub-mismatch-*",
+     "template, immutable IDs, casing, environment, PR, tag, branch"},
+    {"sub-mismatch-*", "role-named-github-actions", "the same"},
+    {"sub-wildcard-string-equals", "role-named-github-actions", "the same"},
+    {"role-named-github-actions", "assume-role-oidc-*",
+     "a known cause beats the generic one"},
+    {"role-named-github-actions", "access-denied", "the same"},
+    {"assume-role-oidc-denied", "access-denied",
+     "the action names the trust policy"},
+    {"assume-role-oidc-denied", "assume-role-oidc-failed",
+     "STS's reason beats the action's prefix"},
+    {"chained-assume-role-denied", "access-denied", "the action is known"},
+    {"sts-tag-session", "access-denied", "the action is known"},
+    {"ecr-get-authorization-token-scoped", "access-denied",
+     "the action is known"},
+    {"push-denied-cross-account", "push-denied",
+     "\"no resource-based policy\" says the repository is elsewhere"},
+    {"push-denied*", "access-denied", "the action is known"},
+    {"push-denied*", "ecr-registry-40?", "a bare status says less"},
+    {"denied-*", "access-denied", "the action is known"},
+    {"id-token-dependabot", "id-token-permission-missing",
+     "Dependabot never gets a token"},
+    {"id-token-fork-pr", "id-token-permission-missing",
+     "fork PRs never get a token"},
+    {"id-token-dependabot", "id-token-fork-pr",
+     "a Dependabot PR is a PR, but the actor is the cause"},
+    {"oidc-*", "assume-role-oidc-failed", "STS's reason is known"},
+    {"request-arn-invalid", "assume-role-oidc-failed", "the same"},
+    {"invalid-client-token-id", "assume-role-oidc-failed", "the same"},
+    {"duration-exceeds-max-session", "assume-role-oidc-failed", "the same"},
+    {"clock-skew", "signature-does-not-match",
+     "\"Signature expired\" is a clock, not a key"},
+    {"repository-uri-as-name", "repository-not-found",
+     "the name in the message is a URI"},
+    {"ecr-token-expired-mid-build", "ecr-login-missing-anonymous-token",
+     "the log shows the login worked earlier"},
+    {"ecr-token-expired-mid-build", "no-basic-auth-credentials", "the same"},
+    {"ecr-registry-403", "access-denied",
+     "the registry path says which push failed; its causes are listed"},
+    {"immutable-tag", "ecr-registry-400", "ECR's own text is precise"},
+    {"ecr-cache-manifest-rejected", "ecr-registry-400",
+     "the cache export is named"},
+    {"docker-io-push", "docker-io-push-denied", "the same cause"},
+    {"provider-already-exists", "entity-already-exists",
+     "the operation names the entity"},
+    {"role-already-exists", "entity-already-exists", "the same"},
+    {"policy-already-exists", "entity-already-exists", "the same"},
+    {"policy-version-limit", "limit-exceeded", "the operation is known"},
+    {"throttling", "limit-exceeded",
+     "RequestLimitExceeded is throttling, not a quota"},
+};
+
+static bool named(const char *pat, const char *id)
+{
+	return fnmatch(pat, id, 0) == 0;
+}
+
+static size_t index_of(const struct ew_knowledge_entry *t, size_t count,
+		       const struct ew_knowledge_entry *e)
+{
+	for (size_t i = 0; i < count; i++)
+		if (&t[i] == e)
+			return i;
+	return count;
+}
+
+struct overlap_state {
+	bool seen[sizeof(order) / sizeof(*order)];
+	size_t unlisted;
+};
+
+static void note_overlaps(struct overlap_state *st,
+			  const struct ew_knowledge_query *q, const char *where)
+{
+	const struct ew_knowledge_entry *got[32];
+	size_t n = ew_knowledge_match(got, 32, q);
+
+	if (n > 32)
+		n = 32;
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++) {
+			bool listed = false;
+			for (size_t k = 0; k < sizeof(order) / sizeof(*order);
+			     k++)
+				if (named(order[k].first, got[a]->id) &&
+				    named(order[k].then, got[b]->id)) {
+					st->seen[k] = true;
+					listed = true;
+				}
+			if (!listed) {
+				print_message("unordered overlap: %s before "
+					      "%s on %s\n",
+					      got[a]->id, got[b]->id, where);
+				st->unlisted++;
+			}
+		}
+}
+
+/* Every line of every fixture log, cleaned as explain cleans it. */
+static void overlaps_in_logs(struct overlap_state *st)
+{
+	const char *top = getenv("EW_TOP");
+	char dir[1024], path[2048], line[EW_EXPLAIN_MAX_LINE + 1];
+	struct dirent *d;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/logs", top ? top : ".");
+	dp = opendir(dir);
+	if (!dp)
+		fail_msg("cannot read '%s'", dir);
+	while ((d = readdir(dp)) != NULL) {
+		FILE *f;
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (!(f = fopen(path, "rb")))
+			fail_msg("cannot read '%s'", path);
+		while (fgets(line, sizeof(line), f)) {
+			size_t len = strcspn(line, "\r\n");
+			for (unsigned ctx = 0; ctx < 4; ctx++) {
+				struct ew_knowledge_values v = {
+				    .login_seen = ctx & 1,
+				    .docker_io_push = ctx & 2};
+				struct ew_knowledge_query q = {.values = &v};
+				char copy[sizeof(line)];
+				memcpy(copy, line, len);
+				ew_explain_clean_line(copy, len);
+				q.text = copy;
+				note_overlaps(st, &q, d->d_name);
+			}
+		}
+		fclose(f);
+	}
+	closedir(dp);
+}
+
+static void test_specificity_order(void **state)
+{
+	size_t count;
+	const struct ew_knowledge_entry *t = ew_knowledge_entries(&count);
+	struct overlap_state st;
+	size_t stale = 0;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		struct ew_knowledge_query q;
+		memset(&q, 0, sizeof(q));
+		q.text = samples[i].text;
+		q.aws_code = samples[i].code;
+		q.operation = samples[i].op;
+		q.values = &samples[i].v;
+		note_overlaps(&st, &q, samples[i].id);
+	}
+	for (size_t i = 0; i < sizeof(both) / sizeof(*both); i++) {
+		const struct ew_knowledge_entry *got = NULL;
+		struct ew_knowledge_query q = {.text = both[i].text,
+					       .values = &both[i].v};
+		ew_knowledge_match(&got, 1, &q);
+		if (!got || strcmp(got->id, both[i].id) != 0)
+			fail_msg("\"%s\": want %s, got %s", both[i].text,
+				 both[i].id, got ? got->id : "nothing");
+		note_overlaps(&st, &q, both[i].id);
+	}
+	for (size_t i = 0; i < count; i++) {
+		char msg[512];
+		if (!is_generated(&t[i]))
+			continue;
+		denied_text(msg, sizeof(msg), &t[i]);
+		note_overlaps(&st, &(struct ew_knowledge_query){.text = msg},
+			      t[i].id);
+	}
+	overlaps_in_logs(&st);
+	if (st.unlisted)
+		fail_msg("%zu overlapping pairs have no explicit order",
+			 st.unlisted);
+	for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++) {
+		if (!st.seen[k]) {
+			print_message("order %s before %s: no line matches "
+				      "both (stale rule)\n",
+				      order[k].first, order[k].then);
+			stale++;
+		}
+		/* the table order agrees with every listed pair */
+		for (size_t i = 0; i < count; i++)
+			for (size_t j = 0; j < i; j++)
+				if (named(order[k].first, t[i].id) &&
+				    named(order[k].then, t[j].id) &&
+				    !(named(order[k].first, t[j].id) &&
+				      named(order[k].then, t[i].id)))
+					fail_msg("%s must come before %s (%s)",
+						 t[i].id, t[j].id,
+						 order[k].why);
+	}
+	if (stale)
+		fail_msg("%zu order rules match no line", stale);
+	(void)index_of;
+}
+
+/*
+ * Values come from the log, per entry: every sample message is explained
+ * twice inside a log whose header gives the role, region, ECR repository
+ * and GitHub repository, with two different sets of those values.  Each
+ * placeholder an entry uses must render as this log's value and never as
+ * the other log's.
+ */
+static void test_values_per_entry(void **state)
+{
+	static const char *const sets[2][4] = {
+	    {"gha-push", "eu-west-3", "team/api", "acme/shop"},
+	    {"ci-builder", "ap-south-1", "web", "octo/site"},
+	};
+	static const char *const names[4] = {"{role}", "{region}", "{repo}",
+					     "{github_repo}"};
+	size_t checked = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		const struct sample *sm = &samples[i];
+		const struct ew_knowledge_entry *e = ew_knowledge_find(sm->id);
+		bool ok = true;
+
+		if (sm->code || memcmp(&sm->v, &(struct ew_knowledge_values){0},
+				       sizeof(sm->v)) != 0)
+			continue; /* needs facts a log header does not give */
+		for (size_t k = 0; k < 2 && ok; k++) {
+			const char *const *v = sets[k], *const *o = sets[1 - k];
+			struct ew_explain *ex = NULL;
+			struct ew_error err;
+			struct ew_buf log, out;
+
+			ew_buf_init(&log);
+			ew_buf_init(&out);
+			ew_buf_printf(&log,
+				      "role-to-assume: "
+				      "arn:aws:iam::123456789012:role/%s\n"
+				      "aws-region: %s\nECR_REPOSITORY: %s\n"
+				      "GITHUB_REPOSITORY: %s\n%s\n",
+				      v[0], v[1], v[2], v[3], sm->text);
+			assert_int_equal(ew_explain_text(&ex, log.ptr, &err),
+					 0);
+			if (!ew_explain_count(ex) ||
+			    ew_explain_get(ex, 0)->entry != e) {
+				ok = false; /* the header changed the verdict */
+			} else {
+				const char *texts[16];
+				size_t n = 0;
+				texts[n++] = e->cause;
+				texts[n++] = e->check_command;
+				for (size_t j = 0; e->fix_steps[j] && n < 16;
+				     j++)
+					texts[n++] = e->fix_steps[j];
+				for (size_t j = 0; j < n; j++) {
+					ew_buf_clear(&out);
+					assert_int_equal(
+					    ew_explain_render(&out, ex,
+							      texts[j]),
+					    0);
+					for (size_t f = 0; f < 4; f++) {
+						if (!strstr(texts[j], names[f]))
+							continue;
+						if (!strstr(out.ptr, v[f]) ||
+						    strstr(out.ptr, o[f]))
+							fail_msg(
+							    "%s: %s is not "
+							    "'%s' in \"%s\"",
+							    e->id, names[f],
+							    v[f], out.ptr);
+					}
+				}
+			}
+			ew_explain_free(ex);
+			ew_buf_release(&log);
+			ew_buf_release(&out);
+		}
+		checked += ok;
+	}
+	print_message("values checked for %zu sample messages\n", checked);
+	assert_true(checked >= 30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -863,6 +1367,8 @@ int main(void)
 	    cmocka_unit_test(test_denied_action_and_glob),
 	    cmocka_unit_test(test_render),
 	    cmocka_unit_test(test_render_every_entry),
+	    cmocka_unit_test(test_specificity_order),
+	    cmocka_unit_test(test_values_per_entry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
