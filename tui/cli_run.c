@@ -10,6 +10,7 @@
 #include "github_api.h"
 #include "http.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -72,6 +73,9 @@ static void signals_start(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	/* a closed terminal or ssh session: the same as Ctrl-C, so a run
+	 * that is cut off still reports what it did (as the wizard does) */
+	sigaddset(&set, SIGHUP);
 	/* Before any other thread exists, so they all inherit the mask. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -124,12 +128,27 @@ void ew_cli_run_note(struct ew_cli_run *r, const char *fmt, ...)
 bool ew_cli_run_confirm(const char *question)
 {
 	char line[64];
+	struct ew_engine *e;
+	bool yes = false;
 
+	/* Nothing is in progress while we wait for an answer: a Ctrl-C here
+	 * ends the command at once instead of cancelling an idle engine
+	 * (which would be noticed only once a line is typed). */
+	pthread_mutex_lock(&sig.lock);
+	e = sig.engine;
+	sig.engine = NULL;
+	pthread_mutex_unlock(&sig.lock);
+	if (sig.interrupted) {
+		fputs("\necr-wizard: interrupted\n", stderr);
+		_exit(130);
+	}
 	fprintf(stderr, "%s [y/N] ", question);
 	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return strcasecmp(line, "y\n") == 0 || strcasecmp(line, "yes\n") == 0;
+	if (fgets(line, sizeof(line), stdin))
+		yes = strcasecmp(line, "y\n") == 0 ||
+		      strcasecmp(line, "yes\n") == 0;
+	ew_cli_run_engine(e);
+	return yes;
 }
 
 static bool is_credentials_error(const struct ew_error *err)
@@ -172,12 +191,48 @@ static int usage_error(const char *command, const struct ew_error *err)
 	return 2;
 }
 
-/* --trace[=FILE], else EW_TRACE=FILE.  Created 0600: it shows account
- * ids and resource names, never a secret. */
+int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err)
+{
+	struct stat st;
+	int fd;
+
+	*out = NULL;
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return ew_error_set(err, EW_EIO,
+				    errno == ELOOP
+					? "trace file '%s' is a symbolic "
+					  "link; not following it (name the "
+					  "file itself)"
+					: "cannot open trace file '%s': %s",
+				    path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ew_error_set(err, EW_EIO,
+				    "trace file '%s' is not a regular file",
+				    path);
+	}
+	if (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0 ||
+	    !(*out = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		return ew_error_set(err, EW_EIO,
+				    "cannot open trace file '%s': %s", path,
+				    strerror(e));
+	}
+	return 0;
+}
+
+/* --trace[=FILE], else EW_TRACE=FILE.  Created 0600, and an existing
+ * file is made 0600 too: it shows account ids and resource names, never a
+ * secret.  A symbolic link is not followed (it could point the
+ * truncation at any file the user can write), nor is anything but a
+ * regular file truncated (a FIFO would block the open). */
 static int open_trace(struct ew_cli_run *r, struct ew_error *err)
 {
 	const char *path = r->opt.trace_file;
-	int fd;
 
 	if (!path && !r->opt.trace)
 		path = ew_context_getenv(&r->ctx, "EW_TRACE");
@@ -187,16 +242,13 @@ static int open_trace(struct ew_cli_run *r, struct ew_error *err)
 		r->trace = stderr;
 		return 0;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(r->trace = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		return ew_error_set(err, EW_EIO, "cannot open trace file '%s'",
-				    path);
-	}
+	if (ew_cli_trace_open(&r->trace, path, err))
+		return err->code;
 	r->trace_owned = true;
 	return 0;
 }
+
+
 
 /* OWNER/REPO from the working tree unless --github; the work tree is
  * where the workflow goes when it is that repository. */
@@ -511,6 +563,7 @@ int ew_cli_wf_check(struct ew_cli_run *r, struct ew_cli_wf *wf,
 		rc = 0;
 	} else if (rc == 0) {
 		wf->exists = true;
+		wf->mode = ew_file_mode_in(wf_root(r), s->workflow_path, 0644);
 		wf->same = strcmp(cur.ptr, wf->content.ptr) == 0;
 		if (wf->same)
 			wf->status = "unchanged";
@@ -537,8 +590,10 @@ int ew_cli_wf_write(struct ew_cli_run *r, struct ew_cli_wf *wf, bool force,
 		wf->status = "kept";
 		return 0;
 	}
+	/* --force replaces the content, not the owner's choice of mode */
 	rc = ew_file_write_atomic(wf_root(r), s->workflow_path, wf->content.ptr,
-				  wf->content.len, 0644, err);
+				  wf->content.len,
+				  wf->exists ? wf->mode & 07777 : 0644, err);
 	if (rc) {
 		wf->status = "failed";
 		return rc;

@@ -71,7 +71,13 @@ void ew_cli_run_protect(bool on);
 /* Whether SIGINT or SIGTERM arrived. */
 bool ew_cli_run_interrupted(void);
 
-/* Ask question on the terminal; true for y/yes. */
+/* Open (create or truncate) a trace file: mode 0600 also when it exists,
+ * never through a symbolic link, only a regular file.  0 or EW_EIO with
+ * the reason. */
+int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err);
+
+/* Ask question on the terminal; true for y/yes.  SIGINT/SIGTERM/SIGHUP
+ * while it waits end the command at once (exit 130). */
 bool ew_cli_run_confirm(const char *question);
 
 /* The workflow file: what would be written, what is there. */
@@ -81,6 +87,7 @@ struct ew_cli_wf {
 	bool exists;	       /* a file is there already */
 	bool same;	       /* and it is the generated one */
 	bool written;	       /* this run wrote it */
+	unsigned mode;	       /* the existing file's mode (kept by --force) */
 	const char *status;    /* see struct ew_cli_workflow */
 };
 

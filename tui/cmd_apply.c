@@ -123,12 +123,15 @@ int ew_cmd_apply(int argc, char **argv)
 
 	if (rc == 0 && r.opt.setup.write_workflow) {
 		have_wf = true;
-		ew_cli_run_protect(true);
-		if (ew_cli_wf_check(&r, &wf, &werr) == 0)
+		/* Only the write is protected from signals: reading what is
+		 * there could block (never hold signals across that). */
+		if (ew_cli_wf_check(&r, &wf, &werr) == 0) {
+			ew_cli_run_protect(true);
 			ew_cli_wf_write(&r, &wf, r.opt.force, &werr);
-		else
+			ew_cli_run_protect(false);
+		} else {
 			wf.status = "failed";
-		ew_cli_run_protect(false);
+		}
 	}
 	if (rc == 0)
 		have_secrets =
