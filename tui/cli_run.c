@@ -250,6 +250,32 @@ static int open_trace(struct ew_cli_run *r, struct ew_error *err)
 
 
 
+/* The workflow file belongs in the named repository's work tree, never
+ * in another repository's or in a random directory: say where it would
+ * have gone and why it is not written there. */
+static void no_place(struct ew_cli_run *r, const char *workdir,
+		     const char *owner, const char *repo)
+{
+	const struct ew_setup *s = &r->opt.setup;
+	char cwd[400];
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), ".");
+	if (workdir)
+		snprintf(r->wf_refused, sizeof(r->wf_refused),
+			 "it would go to '%s/%s', in the work tree of %s/%s, "
+			 "not of %s/%s: run from a clone of %s/%s, or pass "
+			 "--no-workflow",
+			 workdir, s->workflow_path, owner, repo, s->owner,
+			 s->repo, s->owner, s->repo);
+	else
+		snprintf(r->wf_refused, sizeof(r->wf_refused),
+			 "'%s' is not in a git work tree; it would go to "
+			 "'%s/%s': run from a clone of %s/%s, or pass "
+			 "--no-workflow",
+			 cwd, cwd, s->workflow_path, s->owner, s->repo);
+}
+
 /* OWNER/REPO from the working tree unless --github; the work tree is
  * where the workflow goes when it is that repository. */
 static int detect_github(struct ew_cli_run *r, struct ew_error *err)
@@ -277,17 +303,27 @@ static int detect_github(struct ew_cli_run *r, struct ew_error *err)
 		}
 		if (!rc && same && gi.workdir)
 			r->workdir = ew_strdup(gi.workdir);
+		else if (!rc && gi.workdir)
+			no_place(r, gi.workdir, gi.ref.owner, gi.ref.repo);
 		if (!rc && !r->opt.has_branch && gi.default_branch)
 			(void)ew_setup_set_default_branch(s, gi.default_branch,
 							  NULL);
 		ew_git_info_release(&gi);
 		return rc;
 	}
-	ew_git_info_release(&gi);
 	if (r->opt.has_github) {
+		/* a work tree without a GitHub remote (not pushed yet): its
+		 * root is where the workflow goes; no work tree at all: it
+		 * has no place */
+		if (gi.workdir)
+			r->workdir = ew_strdup(gi.workdir);
+		else
+			no_place(r, NULL, NULL, NULL);
+		ew_git_info_release(&gi);
 		ew_error_clear(err);
 		return 0;
 	}
+	ew_git_info_release(&gi);
 	return rc ? rc
 		  : ew_error_set(err, EW_ENOTFOUND,
 				 "no GitHub repository found here: use "
@@ -494,6 +530,14 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		rc = precheck(&r->opt.setup, &err);
 	if (rc)
 		return usage_error(command, &err);
+	/* apply writes the workflow last: refuse before anything changes in
+	 * AWS rather than leave the setup without it */
+	if ((flags & EW_CLI_WRITES_WORKFLOW) && r->opt.setup.write_workflow &&
+	    r->wf_refused[0]) {
+		fprintf(stderr, "ecr-wizard %s: the workflow has no place: %s\n",
+			command, r->wf_refused);
+		return 2;
+	}
 	rc = open_trace(r, &err);
 	if (rc)
 		return usage_error(command, &err);
@@ -553,6 +597,9 @@ int ew_cli_wf_check(struct ew_cli_run *r, struct ew_cli_wf *wf,
 	ew_buf_init(&wf->content);
 	ew_buf_init(&wf->diff);
 	wf->status = "planned";
+	if (r->wf_refused[0])
+		return ew_error_set(err, EW_EINVAL, "not written here: %s",
+				    r->wf_refused);
 	rc = ew_doc_workflow(&wf->content, s, err);
 	if (rc)
 		return rc;

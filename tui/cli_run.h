@@ -39,6 +39,10 @@ struct ew_cli_run {
 	FILE *trace;
 	bool trace_owned;
 	char *workdir; /* where the workflow goes: the git work tree */
+	/* Why the workflow cannot be written (--github names another
+	 * repository than the work tree's, or there is no work tree), with
+	 * where it would go; empty when it can. */
+	char wf_refused[1024];
 	bool color;
 	/* Things the user should know (GitHub API unreachable, region
 	 * warning, offline): shown in text, listed in JSON. */
@@ -49,6 +53,8 @@ struct ew_cli_run {
 enum ew_cli_flags {
 	EW_CLI_ALLOW_OFFLINE = 1 << 0, /* plan: no credentials + --account */
 	EW_CLI_CONFIRMS = 1 << 1,      /* apply/teardown: asks unless --yes */
+	EW_CLI_WRITES_WORKFLOW = 1 << 2, /* apply: refuses up front when the
+					    workflow has no place */
 };
 
 /*

@@ -67,7 +67,8 @@ int ew_cmd_apply(int argc, char **argv)
 
 	ew_error_clear(&err);
 	ew_error_clear(&werr);
-	status = ew_cli_run_start(&r, "apply", argc, argv, EW_CLI_CONFIRMS);
+	status = ew_cli_run_start(&r, "apply", argc, argv,
+				  EW_CLI_CONFIRMS | EW_CLI_WRITES_WORKFLOW);
 	if (status >= 0)
 		goto done;
 	json = r.opt.output == EW_OUTPUT_JSON;
