@@ -261,7 +261,15 @@ static void no_place(struct ew_cli_run *r, const char *workdir,
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), ".");
-	if (workdir)
+	if (workdir && !owner)
+		snprintf(r->wf_refused, sizeof(r->wf_refused),
+			 "it would go to '%s/%s', in a work tree with no "
+			 "GitHub remote: add one (git remote add origin "
+			 "https://%s/%s/%s.git), or pass --no-workflow",
+			 workdir, s->workflow_path,
+			 s->github_host ? s->github_host : "github.com",
+			 s->owner, s->repo);
+	else if (workdir)
 		snprintf(r->wf_refused, sizeof(r->wf_refused),
 			 "it would go to '%s/%s', in the work tree of %s/%s, "
 			 "not of %s/%s: run from a clone of %s/%s, or pass "
@@ -312,13 +320,10 @@ static int detect_github(struct ew_cli_run *r, struct ew_error *err)
 		return rc;
 	}
 	if (r->opt.has_github) {
-		/* a work tree without a GitHub remote (not pushed yet): its
-		 * root is where the workflow goes; no work tree at all: it
-		 * has no place */
-		if (gi.workdir)
-			r->workdir = ew_strdup(gi.workdir);
-		else
-			no_place(r, NULL, NULL, NULL);
+		/* a work tree without a GitHub remote may be any enclosing
+		 * repository, no work tree has no place for it: refused,
+		 * saying where it would go */
+		no_place(r, gi.workdir, NULL, NULL);
 		ew_git_info_release(&gi);
 		ew_error_clear(err);
 		return 0;
