@@ -451,6 +451,14 @@ static int credentials(struct ew_cli_run *r, unsigned flags,
 			return EW_EINVAL;
 		}
 	}
+	if (r->opt.has_region && s->region) {
+		/* every later setter clears the warning --region left (say
+		 * --github after it): set it again to hear it */
+		char reg[64];
+
+		snprintf(reg, sizeof(reg), "%s", s->region);
+		(void)ew_setup_set_region(s, reg, NULL);
+	}
 	if (s->warning[0])
 		ew_cli_run_note(r, "%s", s->warning);
 	if (rc == EW_ENOCREDS && (flags & EW_CLI_ALLOW_OFFLINE) &&
@@ -519,6 +527,15 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 	if (r->opt.version) {
 		ew_options_print_version(stdout);
 		return 0;
+	}
+	if (!(flags & EW_CLI_CONFIRMS) && (r->opt.yes || r->opt.force)) {
+		/* plan and doctor change nothing: accepting these would
+		 * suggest they do */
+		fprintf(stderr,
+			"ecr-wizard %s: %s is for apply and teardown; %s "
+			"changes nothing\n",
+			command, r->opt.yes ? "--yes" : "--force", command);
+		return 2;
 	}
 	r->color = ew_options_use_color(&r->opt, getenv("NO_COLOR"), stdout);
 	if ((flags & EW_CLI_CONFIRMS) && !r->opt.yes && !isatty(0)) {

@@ -390,4 +390,75 @@ for out in text json; do
 	fi
 done
 
+# --- 16: messages that say what is wrong ------------------------------------
+unset no_proxy NO_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+http_proxy=http://127.0.0.1:9 fl_run st plan
+if any_has "the proxy from http_proxy ('http://127.0.0.1:9') refused"; then
+	ok "a refused proxy is named as the proxy, with its variable"
+else
+	not_ok "a refused proxy: exit $st"
+fi
+http_proxy='http://user:LEAKCANARYpw@bad host:x' fl_run st plan
+if any_has "check http_proxy" && ! any_has "https_proxy" && ! any_has LEAKCANARY; then
+	ok "a malformed http_proxy is named as http_proxy, its password hidden"
+else
+	not_ok "a malformed http_proxy: exit $st"
+fi
+fl_reset
+fl_rules '[{"op": "CreateOpenIDConnectProvider", "fault": "error", "status": 400, "code": "AccessDenied"},
+ {"op": "CreateRepository", "fault": "error", "status": 400, "code": "AccessDeniedException"},
+ {"op": "CreatePolicy", "fault": "error", "status": 400, "code": "AccessDenied"},
+ {"op": "CreateRole", "fault": "error", "status": 400, "code": "AccessDenied"}]'
+fl_run st apply --yes --no-workflow
+if [ "$st" -eq 1 ] && out_has "Failed:" && out_has " 0 changes confirmed"; then
+	ok "every change refused: 'Failed: ..., 0 changes confirmed by AWS'"
+else
+	not_ok "every change refused: exit $st, $(grep '^Failed' "$FL_OUT/stdout")"
+fi
+fl_rules '[]'
+fl_run st plan --region us-esat-1 --github octo-org/app --no-workflow
+check "--region us-esat-1 before --github: 'not in the list of known regions' note" out_has "not in the list of known regions"
+mkdir -p "$FL_DIR/ghe"
+git -C "$FL_DIR/ghe" init -q . &&
+	git -C "$FL_DIR/ghe" remote add origin https://git.corp.example.com/team/app.git
+cd "$FL_DIR/ghe" || exit 1
+fl_run st plan
+if [ "$st" -eq 2 ] && err_has "--github-host git.corp.example.com"; then
+	ok "a GitHub Enterprise remote suggests --github-host HOST"
+else
+	not_ok "a GitHub Enterprise remote: exit $st"
+fi
+cd "$FL_DIR/repo" || exit 1
+for extra in "--repo other" "--region eu-west-1"; do
+	# shellcheck disable=SC2086
+	fl_run st plan --env prod:us-east-1:app-prod $extra
+	if [ "$st" -eq 2 ] && err_has "cannot be combined with --env"; then
+		ok "$extra with --env: refused, not ignored"
+	else
+		not_ok "$extra with --env: exit $st"
+	fi
+done
+fl_run st plan --force --yes
+if [ "$st" -eq 2 ] && err_has "changes nothing"; then
+	ok "plan --force --yes: refused (plan changes nothing)"
+else
+	not_ok "plan --force --yes: exit $st"
+fi
+fl_run st plan --demo --profile someone
+if [ "$st" -eq 2 ] && err_has "cannot be combined with --demo"; then
+	ok "--demo --profile: refused"
+else
+	not_ok "--demo --profile: exit $st"
+fi
+fl_reset
+fl_run st plan --repo --trace="$FL_DIR/t2"
+if [ "$st" -eq 2 ] && err_has "needs a value" && ! err_has "repository name" &&
+	[ "$(fl_count '*')" -eq 0 ]; then
+	ok "a missing option value does not swallow the next flag"
+else
+	not_ok "missing option value: exit $st"
+fi
+"$EW_BIN" doctor --help >"$FL_OUT/stdout" 2>&1
+check "doctor --help documents its JSON" out_has '"checks": [{"id"'
+
 exit $failed
