@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define MANUAL "use --github OWNER/REPO"
@@ -422,6 +423,19 @@ struct pick {
 	char other_host[256];	 /* a host with an OWNER/REPO-shaped URL */
 };
 
+/* Hosts of other forges: never offered as a GitHub Enterprise host. */
+static bool other_forge(const char *host)
+{
+	static const char *const forges[] = {
+	    "gitlab.com",    "bitbucket.org",	  "codeberg.org",
+	    "dev.azure.com", "ssh.dev.azure.com", "git.sr.ht"};
+
+	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++)
+		if (strcasecmp(host, forges[i]) == 0)
+			return true;
+	return false;
+}
+
 /* The host of a remote URL (scheme://[user@]host[:port]/... or the
  * scp-like [user@]host:path), empty when there is none. */
 static void remote_host(char *out, size_t size, const char *url)
@@ -486,7 +500,7 @@ static int try_remote(struct ew_git_info *out, struct pick *pk,
 		char host[256];
 
 		remote_host(host, sizeof(host), url.ptr);
-		if (host[0] &&
+		if (host[0] && !other_forge(host) &&
 		    ew_git_remote_parse(&ref, url.ptr, host, NULL) == 0)
 			snprintf(pk->other_host, sizeof(pk->other_host), "%s",
 				 host);
@@ -552,12 +566,14 @@ static int pick_remote(struct ew_git_info *out, git_repository *repo,
 		if (pk.other_host[0])
 			ew_error_set(err, EW_ENOTFOUND,
 				     "no remote of '%s' points at %s (seen: "
-				     "%s): for GitHub Enterprise pass "
+				     "%s)%s%s: for GitHub Enterprise pass "
 				     "--github-host %s, or %s",
 				     out->workdir,
 				     github_host ? github_host
 						 : EW_GITHUB_HOST_DEFAULT,
-				     out->remotes_seen, pk.other_host, MANUAL);
+				     out->remotes_seen,
+				     pk.first_invalid[0] ? "; " : "",
+				     pk.first_invalid, pk.other_host, MANUAL);
 		else
 			ew_error_set(
 			    err, EW_ENOTFOUND,

@@ -461,8 +461,8 @@ static int github_slug(char *slug, size_t size, const struct ew_setup *s,
 	size_t n;
 	int rc;
 
-	if (strstr(value, "://") || strchr(value, '@') ||
-	    strchr(value, ':')) {
+	if (strstr(value, "://") ||
+	    (strchr(value, '@') && strchr(strchr(value, '@'), ':'))) {
 		rc = ew_git_remote_parse(&ref, value, s->github_host, err);
 		if (rc == EW_ENOTFOUND)
 			return ew_error_set(
