@@ -340,7 +340,8 @@ int ew_ecr_list_tags(struct ew_tags *out, struct ew_aws_client *c,
 	rc = call(c, "ListTagsForResource", body, &ans, err);
 	/* likewise: no list is not "no tags" (that would read as "not
 	 * created by ecr-wizard") */
-	if (!rc && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ans, "tags")))
+	if (!rc &&
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ans, "tags")))
 		rc = unreadable(err, "ListTagsForResource", "tags");
 	if (!rc)
 		rc = ew_ecr_parse_tags(

@@ -564,16 +564,15 @@ static int pick_remote(struct ew_git_info *out, git_repository *repo,
 	rc = 0;
 	if (!out->remote_name) {
 		if (pk.other_host[0])
-			ew_error_set(err, EW_ENOTFOUND,
-				     "no remote of '%s' points at %s (seen: "
-				     "%s)%s%s: for GitHub Enterprise pass "
-				     "--github-host %s, or %s",
-				     out->workdir,
-				     github_host ? github_host
-						 : EW_GITHUB_HOST_DEFAULT,
-				     out->remotes_seen,
-				     pk.first_invalid[0] ? "; " : "",
-				     pk.first_invalid, pk.other_host, MANUAL);
+			ew_error_set(
+			    err, EW_ENOTFOUND,
+			    "no remote of '%s' points at %s (seen: "
+			    "%s)%s%s: for GitHub Enterprise pass "
+			    "--github-host %s, or %s",
+			    out->workdir,
+			    github_host ? github_host : EW_GITHUB_HOST_DEFAULT,
+			    out->remotes_seen, pk.first_invalid[0] ? "; " : "",
+			    pk.first_invalid, pk.other_host, MANUAL);
 		else
 			ew_error_set(
 			    err, EW_ENOTFOUND,

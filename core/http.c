@@ -488,7 +488,8 @@ static int map_error(struct http *h, struct job *j,
 		    "cannot connect to '%s': the proxy from %s ('%s') is "
 		    "malformed or its host cannot be resolved (%s); check %s",
 		    base, pvar ? pvar : "the proxy variables",
-		    pvar ? proxy_shown(pshow, sizeof(pshow), getenv(pvar)) : "?",
+		    pvar ? proxy_shown(pshow, sizeof(pshow), getenv(pvar))
+			 : "?",
 		    reason, pvar ? pvar : "http_proxy/https_proxy");
 	}
 	case CURLE_COULDNT_CONNECT:
@@ -498,7 +499,8 @@ static int map_error(struct http *h, struct job *j,
 			    "cannot connect to '%s': the proxy from %s "
 			    "('%s') refused the connection or is unreachable "
 			    "(%s); check %s or unset it",
-			    base, pvar, proxy_shown(pshow, sizeof(pshow), getenv(pvar)),
+			    base, pvar,
+			    proxy_shown(pshow, sizeof(pshow), getenv(pvar)),
 			    errno_text(os_errno) ? errno_text(os_errno) : why,
 			    pvar);
 		return ew_error_set(

@@ -197,8 +197,9 @@ int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err)
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		  0600);
+	fd =
+	    open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		 0600);
 	if (fd < 0)
 		return ew_error_set(err, EW_EIO,
 				    errno == ELOOP
@@ -209,9 +210,8 @@ int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err)
 				    path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return ew_error_set(err, EW_EIO,
-				    "trace file '%s' is not a regular file",
-				    path);
+		return ew_error_set(
+		    err, EW_EIO, "trace file '%s' is not a regular file", path);
 	}
 	if (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0 ||
 	    !(*out = fdopen(fd, "w"))) {
@@ -247,8 +247,6 @@ static int open_trace(struct ew_cli_run *r, struct ew_error *err)
 	r->trace_owned = true;
 	return 0;
 }
-
-
 
 /* The workflow file belongs in the named repository's work tree, never
  * in another repository's or in a random directory: say where it would
@@ -556,7 +554,8 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 	 * AWS rather than leave the setup without it */
 	if ((flags & EW_CLI_WRITES_WORKFLOW) && r->opt.setup.write_workflow &&
 	    r->wf_refused[0]) {
-		fprintf(stderr, "ecr-wizard %s: the workflow has no place: %s\n",
+		fprintf(stderr,
+			"ecr-wizard %s: the workflow has no place: %s\n",
 			command, r->wf_refused);
 		return 2;
 	}

@@ -51,8 +51,8 @@ struct ew_cli_run {
 };
 
 enum ew_cli_flags {
-	EW_CLI_ALLOW_OFFLINE = 1 << 0, /* plan: no credentials + --account */
-	EW_CLI_CONFIRMS = 1 << 1,      /* apply/teardown: asks unless --yes */
+	EW_CLI_ALLOW_OFFLINE = 1 << 0,	 /* plan: no credentials + --account */
+	EW_CLI_CONFIRMS = 1 << 1,	 /* apply/teardown: asks unless --yes */
 	EW_CLI_WRITES_WORKFLOW = 1 << 2, /* apply: refuses up front when the
 					    workflow has no place */
 };

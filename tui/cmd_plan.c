@@ -34,8 +34,9 @@ static void print_text(struct ew_cli_printer *p, struct ew_cli_run *r,
 	ew_cli_print_diffs(p, e);
 	ew_cli_print_documents(p, e);
 	if (wf && s->write_workflow && !strcmp(wf->status, "failed")) {
-		fprintf(p->out, "\nWorkflow %s: would not be written (see the "
-				"note above)\n",
+		fprintf(p->out,
+			"\nWorkflow %s: would not be written (see the "
+			"note above)\n",
 			s->workflow_path);
 	} else if (wf && s->write_workflow) {
 		fprintf(p->out, "\nWorkflow %s: %s\n", s->workflow_path,
@@ -116,8 +117,9 @@ int ew_cmd_plan(int argc, char **argv)
 		if (have_wf) {
 			w.path = r.opt.setup.workflow_path;
 			w.status = !strcmp(wf.status, "failed") ? "failed"
-				   : wf.exists ? (wf.same ? "unchanged" : "differs")
-					       : "planned";
+				   : wf.exists
+				       ? (wf.same ? "unchanged" : "differs")
+				       : "planned";
 			w.diff = wf.diff.len ? wf.diff.ptr : NULL;
 			w.content = wf.content.ptr;
 		}

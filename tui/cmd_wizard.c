@@ -158,7 +158,8 @@ int ew_cmd_wizard(int argc, char **argv)
 			"ecr-wizard: %s is for the scripted commands; the "
 			"wizard asks on screen. Use 'ecr-wizard plan' or "
 			"'ecr-wizard apply %s' instead\n",
-			flag, strcmp(flag, "--output") == 0 ? "--output json" : flag);
+			flag,
+			strcmp(flag, "--output") == 0 ? "--output json" : flag);
 		ew_options_release(&o);
 		return EXIT_USAGE;
 	}

@@ -47,9 +47,14 @@ static void both_ways_valid(const char *s)
 static void test_garbage_bytes(void **state)
 {
 	static const char *const cases[] = {
-	    "\xff",	    "\x80",	    "\xc0\xaf" /* overlong '/' */,
-	    "\xed\xa0\x80" /* surrogate */, "\xf4\x90\x80\x80" /* > 10FFFF */,
-	    "\xe2\x82",	    "caf\xe9 latin-1", "\x1b[2J \x7f",
+	    "\xff",
+	    "\x80",
+	    "\xc0\xaf" /* overlong '/' */,
+	    "\xed\xa0\x80" /* surrogate */,
+	    "\xf4\x90\x80\x80" /* > 10FFFF */,
+	    "\xe2\x82",
+	    "caf\xe9 latin-1",
+	    "\x1b[2J \x7f",
 	    "ok: caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3"};
 
 	(void)state;

@@ -108,7 +108,8 @@ static const struct row rows[] = {
     OK("github", ew_setup_set_github, "octo-org/widgets.git"),
     OK("github", ew_setup_set_github, "https://github.com/octo-org/widgets"),
     OK("github", ew_setup_set_github, "git@github.com:octo-org/w.git"),
-    BAD("github", ew_setup_set_github, "https://gitlab.com/o/r", "--github-host"),
+    BAD("github", ew_setup_set_github, "https://gitlab.com/o/r",
+	"--github-host"),
     BAD("github", ew_setup_set_github, "octo-org", "OWNER/REPO"),
     BAD("github", ew_setup_set_github, "a/b/c", "OWNER/REPO"),
     BAD("github", ew_setup_set_github, "/repo", "OWNER/REPO"),
@@ -600,7 +601,8 @@ static void test_github_normalised(void **state)
 {
 	static const char *const forms[] = {
 	    "acme/widgets.git", "https://github.com/acme/widgets.git",
-	    "git@github.com:acme/widgets.git", "ssh://git@github.com/acme/widgets"};
+	    "git@github.com:acme/widgets.git",
+	    "ssh://git@github.com/acme/widgets"};
 	struct ew_setup s;
 	struct ew_error err;
 
