@@ -16,7 +16,7 @@
 
 #include "buf.h"
 #include "json_doc.h"
-#include "json_strict.h"
+#include "../json_strict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
