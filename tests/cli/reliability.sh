@@ -141,8 +141,10 @@ check "Ctrl-C at the prompt: nothing created" [ "$(fl_count CreateRole)" -eq 0 ]
 fl_reset
 rm -f "$FL_PX"/held.*
 fl_rules '[{"op": "CreateRole", "delay_ms": 20000}]'
-env --default-signal=HUP "$EW_BIN" apply --yes </dev/null \
-	>"$FL_OUT/stdout" 2>"$FL_OUT/stderr" &
+# core files allowed by the shell: the program must turn them off itself
+(ulimit -c unlimited 2>/dev/null
+exec env --default-signal=HUP "$EW_BIN" apply --yes </dev/null \
+	>"$FL_OUT/stdout" 2>"$FL_OUT/stderr") &
 pid=$!
 if held CreateRole; then
 	if grep -q "^Max core file size *0 *0" "/proc/$pid/limits"; then
