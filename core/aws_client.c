@@ -348,12 +348,15 @@ static int exchange(struct ew_aws_client *c, const struct call *call,
 	req.service = service_names[call->svc];
 	req.operation = call->operation;
 	c->requests++;
-	if (is_mutating(call->operation))
-		c->mutations++;
 	ew_trace_request(c->ctx->trace, &req);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc =
 	    ew_transport_perform(c->ctx->transport, &req, resp, c->cancel, err);
+	/* a change is counted once AWS confirmed it: "Failed: 9 changes"
+	 * after nine refused calls would say something changed */
+	if (!rc && resp->status >= 200 && resp->status < 300 &&
+	    is_mutating(call->operation))
+		c->mutations++;
 	if (rc)
 		ew_trace_failure(c->ctx->trace, &req, err, elapsed_ms(&t0));
 	else

@@ -16,7 +16,8 @@
  *     Each retry is reported through on_retry before its back-off;
  *   - parse both error shapes into err (code EW_EAWS, http_status, aws_code,
  *     message, request_id, operation);
- *   - count requests in `requests` and the mutating ones in `mutations`;
+ *   - count requests in `requests`, and in `mutations` the calls that
+ *     change state and that AWS answered with success;
  *   - stop promptly with EW_ECANCEL when `cancel` is set;
  *   - log each exchange to ctx->trace when set (trace.h: secrets redacted).
  * The back-off delays are multiplied by the environment variable
@@ -62,7 +63,7 @@ struct ew_aws_client {
 	void (*on_retry)(const struct ew_retry_event *ev, void *payload);
 	void *payload;
 	unsigned requests;  /* HTTP exchanges made, retries included */
-	unsigned mutations; /* of which were calls that change state */
+	unsigned mutations; /* of which changed state: a 2xx answer */
 
 	/* Source of the back-off jitter, a number in [0, 1).  NULL (the
 	 * default) uses a generator private to this client; tests set a

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -288,6 +289,86 @@ static void first_line(char *dst, size_t size, const char *s)
 	dst[n] = 0;
 }
 
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '/' || c == '+' || c == '_' ||
+	       c == '-' || c == '.';
+}
+
+/* Whether the name just before p (within line) says a secret follows:
+ * ...key, ...secret, ...token, password, credential(s), session. */
+static bool secret_name_before(const char *line, const char *p)
+{
+	static const char *const names[] = {"key",	  "keyid",    "secret",
+					    "token",	  "password", "passwd",
+					    "credential", "session"};
+	const char *end = p, *start;
+	bool sep = false;
+
+	/* back over the separator: spaces, quotes and one ':' or '=' */
+	while (end > line && strchr(" \t\"':=", end[-1])) {
+		sep |= end[-1] == ':' || end[-1] == '=';
+		end--;
+	}
+	if (!sep)
+		return false;
+	start = end;
+	while (start > line && word_char(start[-1]))
+		start--;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+
+		if ((size_t)(end - start) >= n &&
+		    strncasecmp(end - n, names[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The failing program's stderr, as shown in the error (and so in --output
+ * json): its first line, at most size - 1 bytes, with anything that could
+ * be a credential masked.  A script that prints its JSON answer to stderr
+ * must not put the secret key on the user's screen: the value after a
+ * name like SecretAccessKey/token/password is masked, and so is any run
+ * of 16 or more key-like characters holding both letters and digits
+ * (access key IDs, secret keys, session tokens).
+ */
+static void redacted_excerpt(char *dst, size_t size, const char *s)
+{
+	char line[200];
+	size_t n = 0;
+	const char *p;
+
+	first_line(line, sizeof(line), s);
+	for (p = line; *p && n + 1 < size;) {
+		const char *q = p;
+		bool alpha = false, digit = false;
+
+		if (!word_char(*p)) {
+			dst[n++] = *p++;
+			continue;
+		}
+		while (word_char(*q)) {
+			alpha |= (*q >= 'a' && *q <= 'z') ||
+				 (*q >= 'A' && *q <= 'Z');
+			digit |= *q >= '0' && *q <= '9';
+			q++;
+		}
+		if (secret_name_before(line, p) ||
+		    (q - p >= 16 && alpha && digit)) {
+			for (const char *m = "***"; *m && n + 1 < size; m++)
+				dst[n++] = *m;
+		} else {
+			while (p < q && n + 1 < size)
+				dst[n++] = *p++;
+		}
+		p = q;
+	}
+	dst[n] = 0;
+}
+
 static void kill_group(pid_t pid)
 {
 	int status;
@@ -474,7 +555,7 @@ int ew_credential_process_run(struct ew_credentials *out, const char *cmdline,
 		goto done;
 	}
 	if (WEXITSTATUS(status) != 0) {
-		first_line(line, sizeof(line), se.ptr);
+		redacted_excerpt(line, sizeof(line), se.ptr);
 		rc = ew_error_set(err, EW_ERROR,
 				  "credential_process '%s' exited with status "
 				  "%d%s%s",

@@ -302,8 +302,11 @@ int ew_diff_unified(struct ew_buf *out, const char *a, const char *b,
 	    nb - pre - suf > (size_t)EW_DIFF_MAX_EDITS)
 		rc = 1;
 	else
-		rc = myers(la + pre, (int)(na - pre - suf), lb + pre,
-			   (int)(nb - pre - suf), pre, ops, &nops);
+		/* an empty side has no line array at all: no offset on a
+		 * null pointer (undefined behaviour) */
+		rc = myers(la ? la + pre : NULL, (int)(na - pre - suf),
+			   lb ? lb + pre : NULL, (int)(nb - pre - suf), pre,
+			   ops, &nops);
 	if (rc == 1) {
 		/* Too different to be worth the search: replace the middle. */
 		rc = 0;

@@ -1,6 +1,7 @@
 #include "ecr.h"
 #include "buf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +129,19 @@ fail:
 	return NULL;
 }
 
+/* A success answer without the field that carries its result. */
+static int unreadable(struct ew_error *err, const char *op, const char *field)
+{
+	int rc = ew_error_set(err, EW_EPARSE,
+			      "cannot read the ECR %s response: no '%s' in it "
+			      "(an empty or cut answer); try again",
+			      op, field);
+
+	if (err)
+		snprintf(err->operation, sizeof(err->operation), "%s", op);
+	return rc;
+}
+
 /* Call op with body (taken over and freed); *out gets the answer. */
 static int call(struct ew_aws_client *c, const char *op, cJSON *body,
 		cJSON **out, struct ew_error *err)
@@ -232,6 +246,13 @@ int ew_ecr_describe_repository(struct ew_ecr_repository *out,
 	rc = call(c, "DescribeRepositories", body, &ans, err);
 	if (rc)
 		goto done;
+	/* An answer without the list (an empty or cut body) says nothing:
+	 * reading it as "no such repository" would plan a create. */
+	if (!cJSON_IsArray(
+		cJSON_GetObjectItemCaseSensitive(ans, "repositories"))) {
+		rc = unreadable(err, "DescribeRepositories", "repositories");
+		goto done;
+	}
 	repo = cJSON_GetArrayItem(
 	    cJSON_GetObjectItemCaseSensitive(ans, "repositories"), 0);
 	if (!repo) {
@@ -317,6 +338,11 @@ int ew_ecr_list_tags(struct ew_tags *out, struct ew_aws_client *c,
 		return ew_error_set(err, EW_ENOMEM, "out of memory");
 	}
 	rc = call(c, "ListTagsForResource", body, &ans, err);
+	/* likewise: no list is not "no tags" (that would read as "not
+	 * created by ecr-wizard") */
+	if (!rc &&
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ans, "tags")))
+		rc = unreadable(err, "ListTagsForResource", "tags");
 	if (!rc)
 		rc = ew_ecr_parse_tags(
 		    out, cJSON_GetObjectItemCaseSensitive(ans, "tags"), err);

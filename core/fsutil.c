@@ -9,6 +9,15 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Whether fd is a regular file: reading anything else (a FIFO, a
+ * device) can block forever or never end. */
+static bool is_regular(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static int path_error(struct ew_error *err, const char *path, int e)
 {
 	return ew_error_set(err, e == ENOENT ? EW_ENOTFOUND : EW_EIO,
@@ -270,6 +279,23 @@ int ew_file_read_secret(struct ew_buf *out, const char *path, size_t max,
 	return rc;
 }
 
+unsigned ew_file_mode_in(const char *root, const char *relpath,
+			 unsigned fallback)
+{
+	const char *base;
+	struct stat st;
+	unsigned mode = fallback;
+	int dfd = open_parent(root, relpath, false, &base, NULL);
+
+	if (dfd < 0)
+		return fallback;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
+		mode = (unsigned)st.st_mode & 07777;
+	close(dfd);
+	return mode;
+}
+
 int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,
 		    size_t max, struct ew_error *err)
 {
@@ -279,7 +305,9 @@ int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,
 	dfd = open_parent(root, relpath, false, &base, err);
 	if (dfd < 0)
 		return err ? err->code : EW_EIO;
-	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer
+	 * forever; it is refused below without a read. */
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		rc = errno == ELOOP
 			 ? ew_error_set(err, EW_EINVAL,
@@ -287,6 +315,16 @@ int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,
 					"following it",
 					relpath)
 			 : path_error(err, relpath, errno);
+		close(dfd);
+		return rc;
+	}
+	if (!is_regular(fd)) {
+		rc = ew_error_set(err, EW_EINVAL,
+				  "'%s' is not a regular file (a FIFO, device "
+				  "or directory); remove it or choose another "
+				  "path",
+				  relpath);
+		close(fd);
 		close(dfd);
 		return rc;
 	}

@@ -41,8 +41,14 @@ int ew_file_read_secret(struct ew_buf *out, const char *path, size_t max,
 			struct ew_error *err);
 
 /* Like ew_file_read for root/relpath, refusing symbolic links on the way
- * (the same rule as the write). */
+ * (the same rule as the write).  A FIFO, device or directory there is
+ * refused (EW_EINVAL) without reading, and opening it never blocks. */
 int ew_file_read_in(struct ew_buf *out, const char *root, const char *relpath,
 		    size_t max, struct ew_error *err);
+
+/* The permission bits of the regular file root/relpath (no symbolic link
+ * followed), or fallback when there is none. */
+unsigned ew_file_mode_in(const char *root, const char *relpath,
+			 unsigned fallback);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define MANUAL "use --github OWNER/REPO"
@@ -419,7 +420,46 @@ done:
 struct pick {
 	struct ew_buf seen;
 	char first_invalid[256]; /* why a GitHub-host URL was rejected */
+	char other_host[256];	 /* a host with an OWNER/REPO-shaped URL */
 };
+
+/* Hosts of other forges: never offered as a GitHub Enterprise host. */
+static bool other_forge(const char *host)
+{
+	static const char *const forges[] = {
+	    "gitlab.com",    "bitbucket.org",	  "codeberg.org",
+	    "dev.azure.com", "ssh.dev.azure.com", "git.sr.ht"};
+
+	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++)
+		if (strcasecmp(host, forges[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The host of a remote URL (scheme://[user@]host[:port]/... or the
+ * scp-like [user@]host:path), empty when there is none. */
+static void remote_host(char *out, size_t size, const char *url)
+{
+	const char *p = strstr(url, "://"), *end;
+	const char *at;
+
+	out[0] = '\0';
+	if (p) {
+		p += 3;
+		end = p + strcspn(p, "/");
+	} else {
+		p = url;
+		end = p + strcspn(p, ":/");
+		if (!*end || *end != ':')
+			return; /* a local path */
+	}
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	end = p + strcspn(p, ":/");
+	if (end > p && (size_t)(end - p) < size)
+		snprintf(out, size, "%.*s", (int)(end - p), p);
+}
 
 /* Try one remote: 1 when it is on GitHub (and now chosen), 0 when not. */
 static int try_remote(struct ew_git_info *out, struct pick *pk,
@@ -454,6 +494,16 @@ static int try_remote(struct ew_git_info *out, struct pick *pk,
 	} else if (perr.code == EW_EINVAL && !pk->first_invalid[0]) {
 		snprintf(pk->first_invalid, sizeof(pk->first_invalid), "%.255s",
 			 perr.message);
+	} else if (perr.code == EW_ENOTFOUND && !pk->other_host[0]) {
+		/* OWNER/REPO on another host: likely GitHub Enterprise */
+		struct ew_github_ref ref;
+		char host[256];
+
+		remote_host(host, sizeof(host), url.ptr);
+		if (host[0] && !other_forge(host) &&
+		    ew_git_remote_parse(&ref, url.ptr, host, NULL) == 0)
+			snprintf(pk->other_host, sizeof(pk->other_host), "%s",
+				 host);
 	}
 done:
 	free(shown);
@@ -471,6 +521,7 @@ static int pick_remote(struct ew_git_info *out, git_repository *repo,
 
 	ew_buf_init(&pk.seen);
 	pk.first_invalid[0] = '\0';
+	pk.other_host[0] = '\0';
 	if (rc == EW_ENOMEM) {
 		ew_error_set(err, EW_ENOMEM, "out of memory");
 		goto done;
@@ -512,13 +563,24 @@ static int pick_remote(struct ew_git_info *out, git_repository *repo,
 	}
 	rc = 0;
 	if (!out->remote_name) {
-		ew_error_set(
-		    err, EW_ENOTFOUND,
-		    "no remote of '%s' points at %s (seen: %s)%s%s: %s",
-		    out->workdir,
-		    github_host ? github_host : EW_GITHUB_HOST_DEFAULT,
-		    out->remotes_seen, pk.first_invalid[0] ? "; " : "",
-		    pk.first_invalid, MANUAL);
+		if (pk.other_host[0])
+			ew_error_set(
+			    err, EW_ENOTFOUND,
+			    "no remote of '%s' points at %s (seen: "
+			    "%s)%s%s: for GitHub Enterprise pass "
+			    "--github-host %s, or %s",
+			    out->workdir,
+			    github_host ? github_host : EW_GITHUB_HOST_DEFAULT,
+			    out->remotes_seen, pk.first_invalid[0] ? "; " : "",
+			    pk.first_invalid, pk.other_host, MANUAL);
+		else
+			ew_error_set(
+			    err, EW_ENOTFOUND,
+			    "no remote of '%s' points at %s (seen: %s)%s%s: %s",
+			    out->workdir,
+			    github_host ? github_host : EW_GITHUB_HOST_DEFAULT,
+			    out->remotes_seen, pk.first_invalid[0] ? "; " : "",
+			    pk.first_invalid, MANUAL);
 		rc = fail(out, EW_GIT_NO_GITHUB_REMOTE, EW_ENOTFOUND, err);
 	}
 done:

@@ -1,4 +1,5 @@
 #include "github_api.h"
+#include "trace.h"
 #include "buf.h"
 
 #include <cjson/cJSON.h>
@@ -207,7 +208,13 @@ static int get(const struct call *c, const char *url,
 		h[req.nheaders++].value = auth.ptr;
 	}
 	ew_http_response_release(resp);
+	/* --trace shows every exchange, GitHub's too (the token redacted) */
+	ew_trace_request(c->ctx->trace, &req);
 	rc = ew_transport_perform(c->ctx->transport, &req, resp, NULL, err);
+	if (rc)
+		ew_trace_failure(c->ctx->trace, &req, err, 0);
+	else
+		ew_trace_response(c->ctx->trace, &req, resp, NULL, 0);
 	if (rc == EW_ENET) {
 		*status = EW_GITHUB_UNREACHABLE;
 		ew_error_prefix(err, "cannot reach the github api for '%s/%s'",

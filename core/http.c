@@ -376,6 +376,76 @@ static void format_seconds(char *out, size_t size, long ms)
 		snprintf(out, size, "%.1f s", (double)ms / 1000.0);
 }
 
+/* Whether host is excluded from proxying by no_proxy/NO_PROXY (a list of
+ * names; each matches itself and its subdomains; "*" matches all). */
+static bool no_proxy_for(const char *host)
+{
+	const char *list = getenv("no_proxy");
+	char item[256];
+
+	if (!list || !*list)
+		list = getenv("NO_PROXY");
+	while (list && *list) {
+		size_t n = strcspn(list, ", "), hl = strlen(host), il;
+		const char *it;
+
+		snprintf(item, sizeof(item), "%.*s", (int)n, list);
+		it = item[0] == '.' ? item + 1 : item;
+		il = strlen(it);
+		if (strcmp(it, "*") == 0 ||
+		    (il && hl >= il && strcasecmp(host + hl - il, it) == 0 &&
+		     (hl == il || host[hl - il - 1] == '.')))
+			return true;
+		list += n;
+		list += strspn(list, ", ");
+	}
+	return false;
+}
+
+/* The environment variable whose proxy libcurl uses for url (the same
+ * order as libcurl: http_proxy for http:, https_proxy or HTTPS_PROXY for
+ * https:, then all_proxy/ALL_PROXY), or NULL when it goes direct.  A
+ * failure to reach a proxy must name the proxy and that variable, not
+ * blame the endpoint behind it. */
+static const char *proxy_var(const char *url, const char *host)
+{
+	static const char *const http_vars[] = {"http_proxy", "all_proxy",
+						"ALL_PROXY"};
+	static const char *const https_vars[] = {"https_proxy", "HTTPS_PROXY",
+						 "all_proxy", "ALL_PROXY"};
+	bool tls = strncasecmp(url, "https:", 6) == 0;
+	const char *const *v = tls ? https_vars : http_vars;
+	size_t n = tls ? 4 : 3;
+
+	if (no_proxy_for(host))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *val = getenv(v[i]);
+
+		if (val && *val)
+			return v[i];
+	}
+	return NULL;
+}
+
+/* A proxy URL safe to show: any user:password@ part dropped. */
+static const char *proxy_shown(char *out, size_t size, const char *url)
+{
+	const char *at = url ? strrchr(url, '@') : NULL;
+	const char *scheme = url ? strstr(url, "://") : NULL;
+
+	if (!url)
+		snprintf(out, size, "?");
+	else if (at && scheme && scheme < at)
+		snprintf(out, size, "%.*s%s", (int)(scheme + 3 - url), url,
+			 at + 1);
+	else if (at)
+		snprintf(out, size, "%s", at + 1);
+	else
+		snprintf(out, size, "%s", url);
+	return out;
+}
+
 /* Turn a failed transfer into git-voiced EW_ENET text. */
 static int map_error(struct http *h, struct job *j,
 		     const struct ew_http_request *req, struct ew_error *err)
@@ -385,6 +455,8 @@ static int map_error(struct http *h, struct job *j,
 	    j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->result);
 	curl_off_t connect_us = 0;
 	long os_errno = 0;
+	const char *pvar;
+	char pshow[256];
 
 	url_base(base, sizeof(base), req->url);
 	url_host(host, sizeof(host), req->url);
@@ -396,12 +468,41 @@ static int map_error(struct http *h, struct job *j,
 				    "cannot connect to '%s': cannot resolve "
 				    "host '%s'",
 				    base, host);
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return ew_error_set(err, EW_ENET,
-				    "cannot connect to '%s': cannot resolve "
-				    "the proxy (check https_proxy): %s",
-				    base, why);
+	case CURLE_COULDNT_RESOLVE_PROXY: {
+		/* libcurl quotes the proxy URL, password and all: keep only
+		 * its words, and show the URL without user information */
+		char reason[128];
+		size_t n;
+
+		pvar = proxy_var(req->url, host);
+		snprintf(reason, sizeof(reason), "%.100s", why);
+		reason[strcspn(reason, "'")] = '\0';
+		n = strlen(reason);
+		if (n >= 4 && strcmp(reason + n - 4, " in ") == 0)
+			reason[n - 4] = '\0';
+		n = strlen(reason);
+		while (n && (reason[n - 1] == ' ' || reason[n - 1] == ':'))
+			reason[--n] = '\0';
+		return ew_error_set(
+		    err, EW_ENET,
+		    "cannot connect to '%s': the proxy from %s ('%s') is "
+		    "malformed or its host cannot be resolved (%s); check %s",
+		    base, pvar ? pvar : "the proxy variables",
+		    pvar ? proxy_shown(pshow, sizeof(pshow), getenv(pvar))
+			 : "?",
+		    reason, pvar ? pvar : "http_proxy/https_proxy");
+	}
 	case CURLE_COULDNT_CONNECT:
+		if ((pvar = proxy_var(req->url, host)) != NULL)
+			return ew_error_set(
+			    err, EW_ENET,
+			    "cannot connect to '%s': the proxy from %s "
+			    "('%s') refused the connection or is unreachable "
+			    "(%s); check %s or unset it",
+			    base, pvar,
+			    proxy_shown(pshow, sizeof(pshow), getenv(pvar)),
+			    errno_text(os_errno) ? errno_text(os_errno) : why,
+			    pvar);
 		return ew_error_set(
 		    err, EW_ENET, "cannot connect to '%s': %s", base,
 		    errno_text(os_errno) ? errno_text(os_errno) : why);

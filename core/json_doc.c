@@ -5,6 +5,59 @@
 #include <stdio.h>
 #include <string.h>
 
+size_t ew_utf8_seq_len(const char *p)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	unsigned cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0; /* a continuation byte, 0xc0/0xc1 or 0xf5.. */
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+int ew_json_doc_utf8(struct ew_buf *out, const char *text)
+{
+	int rc = 0;
+
+	while (!rc && *text) {
+		size_t n = ew_utf8_seq_len(text);
+
+		if (n) {
+			rc = ew_buf_add(out, text, n);
+			text += n;
+		} else {
+			rc = ew_buf_puts(out, "\xef\xbf\xbd");
+			text++;
+		}
+	}
+	return rc;
+}
+
+/* A JSON string, always valid UTF-8: a server's garbage bytes (an error
+ * body, a header) become U+FFFD, never raw bytes a strict parser
+ * refuses. */
 static int put_string(struct ew_buf *out, const char *s)
 {
 	int rc = ew_buf_putc(out, '"');
@@ -29,8 +82,20 @@ static int put_string(struct ew_buf *out, const char *s)
 			rc = ew_buf_puts(out, "\\t");
 			break;
 		default:
-			rc = c < 0x20 ? ew_buf_printf(out, "\\u%04x", c)
-				      : ew_buf_putc(out, (char)c);
+			if (c < 0x20) {
+				rc = ew_buf_printf(out, "\\u%04x", c);
+			} else if (c < 0x80) {
+				rc = ew_buf_putc(out, (char)c);
+			} else {
+				size_t n = ew_utf8_seq_len(s);
+
+				if (n) {
+					rc = ew_buf_add(out, s, n);
+					s += n - 1;
+				} else {
+					rc = ew_buf_puts(out, "\\ufffd");
+				}
+			}
 		}
 	}
 	return rc ? rc : ew_buf_putc(out, '"');

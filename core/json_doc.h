@@ -53,4 +53,14 @@ bool ew_json_doc_equal_items(const struct cJSON *a, const struct cJSON *b);
 /* Semantic comparison of two texts; false when either does not parse. */
 bool ew_json_doc_equal(const char *a, const char *b);
 
+/* The length (1-4) of the valid UTF-8 sequence at p, or 0 when the
+ * bytes there are not one (overlong, a surrogate, cut short, stray). */
+size_t ew_utf8_seq_len(const char *p);
+
+/* Append text (cJSON's own output, say) with every byte that does not
+ * start a valid UTF-8 sequence replaced by U+FFFD: JSON printed from
+ * strings that came off the network is then always valid UTF-8.
+ * 0 or EW_ENOMEM. */
+int ew_json_doc_utf8(struct ew_buf *out, const char *text);
+
 #endif

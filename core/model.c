@@ -1,5 +1,7 @@
 #include "model.h"
 
+#include "git_remote.h"
+
 #include "partition.h"
 
 #include <ctype.h>
@@ -167,36 +169,18 @@ static int valid_region(const char *v, char *warning, size_t wsize,
 }
 
 /* ECR: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)* per '/'-separated component. */
+/* One path component of an ECR name as CreateRepository's own pattern
+ * has it: runs of [a-z0-9] joined by exactly one of . _ - (so "my--app"
+ * and "a__b", which the Docker registry rules allow, are refused here
+ * rather than by ECR after the provider and policy were made). */
 static bool ecr_component_ok(const char *p, size_t n)
 {
-	size_t i = 0;
-
 	if (n == 0 || !is_lower_alnum(p[0]) || !is_lower_alnum(p[n - 1]))
 		return false;
-	while (i < n) {
-		size_t start;
-
-		if (is_lower_alnum(p[i])) {
-			i++;
-			continue;
-		}
-		start = i;
-		while (i < n && !is_lower_alnum(p[i]))
-			i++;
-		if (p[start] == '-') {
-			for (size_t k = start; k < i; k++)
-				if (p[k] != '-')
-					return false;
-		} else if (p[start] == '.') {
-			if (i - start != 1)
-				return false;
-		} else if (p[start] == '_') {
-			if (i - start > 2 || p[i - 1] != '_')
-				return false;
-		} else {
+	for (size_t i = 1; i < n; i++)
+		if (!is_lower_alnum(p[i]) &&
+		    (!strchr("._-", p[i]) || !is_lower_alnum(p[i - 1])))
 			return false;
-		}
-	}
 	return true;
 }
 
@@ -222,9 +206,9 @@ static int valid_ecr_name(const char *v, struct ew_error *err)
 bad:
 	return ew_error_set(err, EW_EINVAL,
 			    "repository name '%s' is not valid: use 2-256 "
-			    "lower-case letters, digits and . _ - /, starting "
-			    "and ending with a letter or digit (like my-app "
-			    "or team/my-app)",
+			    "lower-case letters and digits, with single . _ - "
+			    "or / between them, starting and ending with a "
+			    "letter or digit (like my-app or team/my-app)",
 			    shown(q, sizeof(q), v));
 }
 
@@ -468,18 +452,58 @@ int ew_setup_set_repo(struct ew_setup *s, const char *value,
 	return rc;
 }
 
+/* A URL (https://github.com/o/r.git, git@github.com:o/r.git) pasted for
+ * OWNER/REPO, and a trailing ".git" (which GitHub drops from a new
+ * repository's name, so a trust for "r.git" never matches), become plain
+ * OWNER/REPO in slug; a URL of another host is refused, naming the flag
+ * that selects it. */
+static int github_slug(char *slug, size_t size, const struct ew_setup *s,
+		       const char *value, struct ew_error *err)
+{
+	char q[256];
+	struct ew_github_ref ref;
+	size_t n;
+	int rc;
+
+	if (strstr(value, "://") ||
+	    (strchr(value, '@') && strchr(strchr(value, '@'), ':'))) {
+		rc = ew_git_remote_parse(&ref, value, s->github_host, err);
+		if (rc == EW_ENOTFOUND)
+			return ew_error_set(
+			    err, EW_EINVAL,
+			    "GitHub repository '%s' is on another host than "
+			    "%s: give OWNER/REPO with --github and the host "
+			    "with --github-host",
+			    shown(q, sizeof(q), value),
+			    s->github_host ? s->github_host : "github.com");
+		if (rc)
+			return rc;
+		snprintf(slug, size, "%s/%s", ref.owner, ref.repo);
+		return 0;
+	}
+	snprintf(slug, size, "%s", value);
+	n = strlen(slug);
+	if (n > 4 && strcmp(slug + n - 4, ".git") == 0 && slug[n - 5] != '/')
+		slug[n - 4] = '\0';
+	return 0;
+}
+
 int ew_setup_set_github(struct ew_setup *s, const char *value,
 			struct ew_error *err)
 {
 	char q[256];
 	char owner[40];
+	char norm[400];
 	const char *slash;
 	int rc;
 
 	begin(s);
-	rc = check_text("GitHub repository", value, 140, err);
+	rc = check_text("GitHub repository", value, 300, err);
+	if (!rc)
+		rc = github_slug(norm, sizeof(norm), s, value, err);
 	if (rc)
 		return rc;
+	value = norm;
 	slash = strchr(value, '/');
 	if (!slash || strchr(slash + 1, '/') || slash == value || !slash[1])
 		return ew_error_set(err, EW_EINVAL,

@@ -277,6 +277,61 @@ static const char *not_a_workflow(yaml_document_t *d, long *line)
 	return NULL;
 }
 
+/*
+ * An upper bound on how deeply the text nests, found without parsing:
+ * libyaml takes time quadratic in the depth (a 400 KB file of '[' takes
+ * over a minute), so a file nesting deeper than EW_WF_MAX_DEPTH is
+ * refused before libyaml sees it.  Every '[' or '{' outside a comment
+ * counts as a level until its closer (quotes are not tracked, so this
+ * can only over-count), and so does each "- " or "? " that opens a block
+ * collection at the start of a line.  Real workflows nest a dozen levels.
+ */
+static size_t nesting_bound(const char *text, size_t len)
+{
+	size_t depth = 0, max = 0, block;
+	bool line_start = true;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (line_start) {
+			/* leading indentation, then "- - - x" compact
+			 * nesting */
+			block = 0;
+			while (i < len && (text[i] == ' ' || text[i] == '\t'))
+				i++;
+			while (i + 1 < len &&
+			       (text[i] == '-' || text[i] == '?') &&
+			       (text[i + 1] == ' ' || text[i + 1] == '\t')) {
+				block++;
+				i += 2;
+				while (i < len && text[i] == ' ')
+					i++;
+			}
+			if (depth + block > max)
+				max = depth + block;
+			line_start = false;
+			if (i >= len)
+				break;
+			c = text[i];
+		}
+		if (c == '\n') {
+			line_start = true;
+		} else if (c == '#' &&
+			   (i == 0 || text[i - 1] == ' ' ||
+			    text[i - 1] == '\t' || text[i - 1] == '\n')) {
+			while (i + 1 < len && text[i + 1] != '\n')
+				i++;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return max;
+}
+
 int ew_workflow_scan_add(struct ew_workflow_scan *s, const char *file,
 			 const char *text, size_t len, struct ew_error *err)
 {
@@ -301,6 +356,16 @@ int ew_workflow_scan_add(struct ew_workflow_scan *s, const char *file,
 	if (!doc->name)
 		return ew_error_set(err, EW_ENOMEM, "out of memory");
 
+	if (nesting_bound(text, len) > EW_WF_MAX_DEPTH) {
+		/* doc stays zeroed: a problem, as a parse error is */
+		p->ndocs++;
+		rc = ew_error_set(err, EW_EPARSE,
+				  "cannot parse '%s': nested more than %d "
+				  "levels deep ('[', '{' or '- '); GitHub "
+				  "would not run it either",
+				  file, EW_WF_MAX_DEPTH);
+		goto problem;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		free(doc->name);
 		return ew_error_set(err, EW_ENOMEM, "out of memory");
@@ -323,6 +388,7 @@ int ew_workflow_scan_add(struct ew_workflow_scan *s, const char *file,
 	}
 	yaml_parser_delete(&parser);
 	p->ndocs++;
+problem:
 	if (rc && add_problem(s, file, line, err ? err->message : "invalid"))
 		return ew_error_set(err, EW_ENOMEM, "out of memory");
 	return rc;

@@ -45,6 +45,9 @@
 
 /* Workflow files larger than this are reported, not parsed. */
 #define EW_WF_MAX_FILE (1024 * 1024)
+/* Nor those nesting deeper than this (libyaml's time grows with the
+ * square of the depth; no real workflow comes near). */
+#define EW_WF_MAX_DEPTH 256
 
 /* Whether the job's GITHUB_TOKEN may request an OIDC token. */
 enum ew_wf_id_token {

@@ -179,13 +179,39 @@ void ew_cli_print_failure(FILE *out, const struct ew_step *s,
 
 /* --------------------------------------------------------- progress */
 
+/* An interrupt cancels the request in flight on the client's side only:
+ * the call may well have reached AWS and done its work.  Such a step is
+ * reported as unknown, never as "failed" with nothing changed; the next
+ * apply reads what is there and adopts it. */
+const char *ew_cli_step_in_doubt(const struct ew_step *s)
+{
+	if (s->state != EW_STATE_FAILED || s->error.code != EW_ECANCEL ||
+	    s->kind == EW_STEP_OUTPUTS)
+		return NULL;
+	switch (s->action) {
+	case EW_ACTION_CREATE:
+		return "unknown: may exist; a re-run adopts it";
+	case EW_ACTION_UPDATE:
+		return "unknown: may have changed; a re-run checks it again";
+	case EW_ACTION_DELETE:
+		return "unknown: may be deleted; a re-run checks it again";
+	default:
+		return NULL;
+	}
+}
+
 static void print_line(struct ew_cli_printer *p, const struct ew_step *s)
 {
 	const char *label = ew_step_state_name(s->state);
+	const char *doubt = ew_cli_step_in_doubt(s);
 
+	if (doubt)
+		label = "unknown";
 	fprintf(p->out, "  %s%-9s%s %s", state_color(p, s->state), label,
 		p->color ? C_RESET : "", s->title);
-	if (s->detail[0])
+	if (doubt)
+		fprintf(p->out, ": %s", doubt + strlen("unknown: "));
+	else if (s->detail[0])
 		fprintf(p->out, ": %s", s->detail);
 	if (s->requests)
 		fprintf(p->out, " (%.2fs, %u request%s)", s->elapsed,
@@ -599,8 +625,13 @@ int ew_cli_json(struct ew_buf *out, const char *command,
 		cJSON_AddStringToObject(o, "action",
 					ew_step_action_name(s->action));
 		cJSON_AddStringToObject(o, "state",
-					ew_step_state_name(s->state));
-		cJSON_AddStringToObject(o, "detail", s->detail);
+					ew_cli_step_in_doubt(s)
+					    ? "unknown"
+					    : ew_step_state_name(s->state));
+		cJSON_AddStringToObject(o, "detail",
+					ew_cli_step_in_doubt(s)
+					    ? ew_cli_step_in_doubt(s)
+					    : s->detail);
 		cJSON_AddItemToObject(o, "arn", str_or_null(s->arn));
 		cJSON_AddNumberToObject(o, "elapsed", ms3(s->elapsed));
 		cJSON_AddNumberToObject(o, "requests", s->requests);

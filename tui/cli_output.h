@@ -110,6 +110,11 @@ int ew_cli_json(struct ew_buf *out, const char *command,
 		size_t nnotes);
 
 /* The id of a step in JSON and messages: "repository", "role:staging". */
+/* For a change an interrupt cut off while it ran (its request may have
+ * reached AWS before the client hung up), what is known: "may exist; a
+ * re-run adopts it" and the like.  NULL for any other step. */
+const char *ew_cli_step_in_doubt(const struct ew_step *s);
+
 void ew_cli_step_id(char *out, size_t size, const struct ew_engine *e,
 		    const struct ew_step *s);
 

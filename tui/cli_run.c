@@ -12,6 +12,7 @@
 #include "oidc_subject.h"
 #include "pipeline.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -74,6 +75,9 @@ static void signals_start(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	/* a closed terminal or ssh session: the same as Ctrl-C, so a run
+	 * that is cut off still reports what it did (as the wizard does) */
+	sigaddset(&set, SIGHUP);
 	/* Before any other thread exists, so they all inherit the mask. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -126,12 +130,27 @@ void ew_cli_run_note(struct ew_cli_run *r, const char *fmt, ...)
 bool ew_cli_run_confirm(const char *question)
 {
 	char line[64];
+	struct ew_engine *e;
+	bool yes = false;
 
+	/* Nothing is in progress while we wait for an answer: a Ctrl-C here
+	 * ends the command at once instead of cancelling an idle engine
+	 * (which would be noticed only once a line is typed). */
+	pthread_mutex_lock(&sig.lock);
+	e = sig.engine;
+	sig.engine = NULL;
+	pthread_mutex_unlock(&sig.lock);
+	if (sig.interrupted) {
+		fputs("\necr-wizard: interrupted\n", stderr);
+		_exit(130);
+	}
 	fprintf(stderr, "%s [y/N] ", question);
 	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return strcasecmp(line, "y\n") == 0 || strcasecmp(line, "yes\n") == 0;
+	if (fgets(line, sizeof(line), stdin))
+		yes = strcasecmp(line, "y\n") == 0 ||
+		      strcasecmp(line, "yes\n") == 0;
+	ew_cli_run_engine(e);
+	return yes;
 }
 
 static bool is_credentials_error(const struct ew_error *err)
@@ -174,12 +193,48 @@ static int usage_error(const char *command, const struct ew_error *err)
 	return 2;
 }
 
-/* --trace[=FILE], else EW_TRACE=FILE.  Created 0600: it shows account
- * ids and resource names, never a secret. */
+int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err)
+{
+	struct stat st;
+	int fd;
+
+	*out = NULL;
+	fd =
+	    open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		 0600);
+	if (fd < 0)
+		return ew_error_set(err, EW_EIO,
+				    errno == ELOOP
+					? "trace file '%s' is a symbolic "
+					  "link; not following it (name the "
+					  "file itself)"
+					: "cannot open trace file '%s': %s",
+				    path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ew_error_set(
+		    err, EW_EIO, "trace file '%s' is not a regular file", path);
+	}
+	if (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0 ||
+	    !(*out = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		return ew_error_set(err, EW_EIO,
+				    "cannot open trace file '%s': %s", path,
+				    strerror(e));
+	}
+	return 0;
+}
+
+/* --trace[=FILE], else EW_TRACE=FILE.  Created 0600, and an existing
+ * file is made 0600 too: it shows account ids and resource names, never a
+ * secret.  A symbolic link is not followed (it could point the
+ * truncation at any file the user can write), nor is anything but a
+ * regular file truncated (a FIFO would block the open). */
 static int open_trace(struct ew_cli_run *r, struct ew_error *err)
 {
 	const char *path = r->opt.trace_file;
-	int fd;
 
 	if (!path && !r->opt.trace)
 		path = ew_context_getenv(&r->ctx, "EW_TRACE");
@@ -189,15 +244,44 @@ static int open_trace(struct ew_cli_run *r, struct ew_error *err)
 		r->trace = stderr;
 		return 0;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(r->trace = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		return ew_error_set(err, EW_EIO, "cannot open trace file '%s'",
-				    path);
-	}
+	if (ew_cli_trace_open(&r->trace, path, err))
+		return err->code;
 	r->trace_owned = true;
 	return 0;
+}
+
+/* The workflow file belongs in the named repository's work tree, never
+ * in another repository's or in a random directory: say where it would
+ * have gone and why it is not written there. */
+static void no_place(struct ew_cli_run *r, const char *workdir,
+		     const char *owner, const char *repo)
+{
+	const struct ew_setup *s = &r->opt.setup;
+	char cwd[400];
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), ".");
+	if (workdir && !owner)
+		snprintf(r->wf_refused, sizeof(r->wf_refused),
+			 "it would go to '%s/%s', in a work tree with no "
+			 "GitHub remote: add one (git remote add origin "
+			 "https://%s/%s/%s.git), or pass --no-workflow",
+			 workdir, s->workflow_path,
+			 s->github_host ? s->github_host : "github.com",
+			 s->owner, s->repo);
+	else if (workdir)
+		snprintf(r->wf_refused, sizeof(r->wf_refused),
+			 "it would go to '%s/%s', in the work tree of %s/%s, "
+			 "not of %s/%s: run from a clone of %s/%s, or pass "
+			 "--no-workflow",
+			 workdir, s->workflow_path, owner, repo, s->owner,
+			 s->repo, s->owner, s->repo);
+	else
+		snprintf(r->wf_refused, sizeof(r->wf_refused),
+			 "'%s' is not in a git work tree; it would go to "
+			 "'%s/%s': run from a clone of %s/%s, or pass "
+			 "--no-workflow",
+			 cwd, cwd, s->workflow_path, s->owner, s->repo);
 }
 
 /* OWNER/REPO from the working tree unless --github; the work tree is
@@ -227,17 +311,24 @@ static int detect_github(struct ew_cli_run *r, struct ew_error *err)
 		}
 		if (!rc && same && gi.workdir)
 			r->workdir = ew_strdup(gi.workdir);
+		else if (!rc && gi.workdir)
+			no_place(r, gi.workdir, gi.ref.owner, gi.ref.repo);
 		if (!rc && !r->opt.has_branch && gi.default_branch)
 			(void)ew_setup_set_default_branch(s, gi.default_branch,
 							  NULL);
 		ew_git_info_release(&gi);
 		return rc;
 	}
-	ew_git_info_release(&gi);
 	if (r->opt.has_github) {
+		/* a work tree without a GitHub remote may be any enclosing
+		 * repository, no work tree has no place for it: refused,
+		 * saying where it would go */
+		no_place(r, gi.workdir, NULL, NULL);
+		ew_git_info_release(&gi);
 		ew_error_clear(err);
 		return 0;
 	}
+	ew_git_info_release(&gi);
 	return rc ? rc
 		  : ew_error_set(err, EW_ENOTFOUND,
 				 "no GitHub repository found here: use "
@@ -387,6 +478,14 @@ static int credentials(struct ew_cli_run *r, unsigned flags,
 			return EW_EINVAL;
 		}
 	}
+	if (r->opt.has_region && s->region) {
+		/* every later setter clears the warning --region left (say
+		 * --github after it): set it again to hear it */
+		char reg[64];
+
+		snprintf(reg, sizeof(reg), "%s", s->region);
+		(void)ew_setup_set_region(s, reg, NULL);
+	}
 	if (s->warning[0])
 		ew_cli_run_note(r, "%s", s->warning);
 	if (rc == EW_ENOCREDS && (flags & EW_CLI_ALLOW_OFFLINE) &&
@@ -456,6 +555,15 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		ew_options_print_version(stdout);
 		return 0;
 	}
+	if (!(flags & EW_CLI_CONFIRMS) && (r->opt.yes || r->opt.force)) {
+		/* plan and doctor change nothing: accepting these would
+		 * suggest they do */
+		fprintf(stderr,
+			"ecr-wizard %s: %s is for apply and teardown; %s "
+			"changes nothing\n",
+			command, r->opt.yes ? "--yes" : "--force", command);
+		return 2;
+	}
 	r->color = ew_options_use_color(&r->opt, getenv("NO_COLOR"), stdout);
 	if ((flags & EW_CLI_CONFIRMS) && !r->opt.yes && !isatty(0)) {
 		fprintf(stderr,
@@ -471,6 +579,15 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		rc = precheck(&r->opt.setup, &err);
 	if (rc)
 		return usage_error(command, &err);
+	/* apply writes the workflow last: refuse before anything changes in
+	 * AWS rather than leave the setup without it */
+	if ((flags & EW_CLI_WRITES_WORKFLOW) && r->opt.setup.write_workflow &&
+	    r->wf_refused[0]) {
+		fprintf(stderr,
+			"ecr-wizard %s: the workflow has no place: %s\n",
+			command, r->wf_refused);
+		return 2;
+	}
 	rc = open_trace(r, &err);
 	if (rc)
 		return usage_error(command, &err);
@@ -532,6 +649,9 @@ int ew_cli_wf_check(struct ew_cli_run *r, struct ew_cli_wf *wf,
 	ew_buf_init(&wf->content);
 	ew_buf_init(&wf->diff);
 	wf->status = "planned";
+	if (r->wf_refused[0])
+		return ew_error_set(err, EW_EINVAL, "not written here: %s",
+				    r->wf_refused);
 	rc = ew_doc_workflow(&wf->content, s, err);
 	if (rc)
 		return rc;
@@ -542,6 +662,7 @@ int ew_cli_wf_check(struct ew_cli_run *r, struct ew_cli_wf *wf,
 		rc = 0;
 	} else if (rc == 0) {
 		wf->exists = true;
+		wf->mode = ew_file_mode_in(wf_root(r), s->workflow_path, 0644);
 		wf->same = strcmp(cur.ptr, wf->content.ptr) == 0;
 		if (wf->same)
 			wf->status = "unchanged";
@@ -568,8 +689,10 @@ int ew_cli_wf_write(struct ew_cli_run *r, struct ew_cli_wf *wf, bool force,
 		wf->status = "kept";
 		return 0;
 	}
+	/* --force replaces the content, not the owner's choice of mode */
 	rc = ew_file_write_atomic(wf_root(r), s->workflow_path, wf->content.ptr,
-				  wf->content.len, 0644, err);
+				  wf->content.len,
+				  wf->exists ? wf->mode & 07777 : 0644, err);
 	if (rc) {
 		wf->status = "failed";
 		return rc;

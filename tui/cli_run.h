@@ -40,6 +40,10 @@ struct ew_cli_run {
 	FILE *trace;
 	bool trace_owned;
 	char *workdir; /* where the workflow goes: the git work tree */
+	/* Why the workflow cannot be written (--github names another
+	 * repository than the work tree's, or there is no work tree), with
+	 * where it would go; empty when it can. */
+	char wf_refused[1024];
 	bool color;
 	/* Things the user should know (GitHub API unreachable, region
 	 * warning, offline): shown in text, listed in JSON. */
@@ -48,8 +52,10 @@ struct ew_cli_run {
 };
 
 enum ew_cli_flags {
-	EW_CLI_ALLOW_OFFLINE = 1 << 0, /* plan: no credentials + --account */
-	EW_CLI_CONFIRMS = 1 << 1,      /* apply/teardown: asks unless --yes */
+	EW_CLI_ALLOW_OFFLINE = 1 << 0,	 /* plan: no credentials + --account */
+	EW_CLI_CONFIRMS = 1 << 1,	 /* apply/teardown: asks unless --yes */
+	EW_CLI_WRITES_WORKFLOW = 1 << 2, /* apply: refuses up front when the
+					    workflow has no place */
 };
 
 /*
@@ -72,7 +78,13 @@ void ew_cli_run_protect(bool on);
 /* Whether SIGINT or SIGTERM arrived. */
 bool ew_cli_run_interrupted(void);
 
-/* Ask question on the terminal; true for y/yes. */
+/* Open (create or truncate) a trace file: mode 0600 also when it exists,
+ * never through a symbolic link, only a regular file.  0 or EW_EIO with
+ * the reason. */
+int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err);
+
+/* Ask question on the terminal; true for y/yes.  SIGINT/SIGTERM/SIGHUP
+ * while it waits end the command at once (exit 130). */
 bool ew_cli_run_confirm(const char *question);
 
 /* The workflow file: what would be written, what is there. */
@@ -82,6 +94,7 @@ struct ew_cli_wf {
 	bool exists;	       /* a file is there already */
 	bool same;	       /* and it is the generated one */
 	bool written;	       /* this run wrote it */
+	unsigned mode;	       /* the existing file's mode (kept by --force) */
 	const char *status;    /* see struct ew_cli_workflow */
 };
 

@@ -119,7 +119,8 @@ int ew_cmd_apply(int argc, char **argv)
 
 	ew_error_clear(&err);
 	ew_error_clear(&werr);
-	status = ew_cli_run_start(&r, "apply", argc, argv, EW_CLI_CONFIRMS);
+	status = ew_cli_run_start(&r, "apply", argc, argv,
+				  EW_CLI_CONFIRMS | EW_CLI_WRITES_WORKFLOW);
 	if (status >= 0)
 		goto done;
 	json = r.opt.output == EW_OUTPUT_JSON;
@@ -220,12 +221,15 @@ int ew_cmd_apply(int argc, char **argv)
 
 	if (rc == 0 && r.opt.setup.write_workflow) {
 		have_wf = true;
-		ew_cli_run_protect(true);
-		if (ew_cli_wf_check(&r, &wf, &werr) == 0)
+		/* Only the write is protected from signals: reading what is
+		 * there could block (never hold signals across that). */
+		if (ew_cli_wf_check(&r, &wf, &werr) == 0) {
+			ew_cli_run_protect(true);
 			ew_cli_wf_write(&r, &wf, r.opt.force, &werr);
-		else
+			ew_cli_run_protect(false);
+		} else {
 			wf.status = "failed";
-		ew_cli_run_protect(false);
+		}
 	}
 	if (rc == 0)
 		have_secrets =
@@ -261,17 +265,31 @@ int ew_cmd_apply(int argc, char **argv)
 			workflow_text(stdout, &r.opt.setup, &wf);
 		if (have_secrets)
 			ew_cli_print_secrets(stdout, &secrets, &r.opt.setup);
+		size_t doubt = 0;
+
+		for (size_t i = 0; i < e.nsteps; i++)
+			doubt += ew_cli_step_in_doubt(&e.steps[i]) != NULL;
+		/* "Done" only with exit status 0: a workflow that could not
+		 * be written makes the run incomplete */
 		fprintf(stdout,
-			"\n%s: %u requests, %u change%s, %u on the longest "
-			"chain, %.2fs\n",
-			rc == 0		   ? "Done"
-			: rc == EW_ECANCEL ? "Interrupted"
-					   : "Failed",
+			"\n%s: %u requests, %u change%s confirmed by AWS, %u "
+			"on the longest chain, %.2fs\n",
+			rc == 0 && !werr.code ? "Done"
+			: rc == 0	      ? "Incomplete"
+			: rc == EW_ECANCEL    ? "Interrupted"
+					      : "Failed",
 			e.result.requests, e.result.mutations,
 			e.result.mutations == 1 ? "" : "s",
 			e.result.sequential_depth, e.result.elapsed);
-		if (rc == EW_ECANCEL)
-			fputs("Nothing is half-written: run apply again to "
+		if (rc == EW_ECANCEL && doubt)
+			fprintf(stdout,
+				"%zu change%s in flight when interrupted: the "
+				"request may have reached AWS (marked "
+				"unknown). Run apply again: it adopts what "
+				"exists and finishes.\n",
+				doubt, doubt == 1 ? " was" : "s were");
+		else if (rc == EW_ECANCEL)
+			fputs("No change was in flight: run apply again to "
 			      "finish.\n",
 			      stdout);
 	}

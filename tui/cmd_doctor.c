@@ -29,6 +29,8 @@
 #include "cli_run.h"
 #include "doctor.h"
 
+#include "json_doc.h"
+
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
@@ -220,9 +222,20 @@ static int print_json(FILE *out, const struct ew_cli_run *r,
 	cJSON_Delete(o);
 	if (!text)
 		return -1;
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
-	return 0;
+	{
+		/* details quote workflow files and AWS answers: any byte
+		 * that is not UTF-8 becomes U+FFFD */
+		struct ew_buf b;
+		int rc;
+
+		ew_buf_init(&b);
+		rc = ew_json_doc_utf8(&b, text);
+		if (!rc)
+			fprintf(out, "%s\n", b.ptr);
+		ew_buf_release(&b);
+		cJSON_free(text);
+		return rc ? -1 : 0;
+	}
 }
 
 int ew_cmd_doctor(int argc, char **argv)

@@ -33,6 +33,8 @@
 #include "explain.h"
 #include "git_detect.h"
 
+#include "json_doc.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -489,7 +491,15 @@ static int print_json(const struct ew_explain *ex)
 		fputs("ecr-wizard explain: out of memory\n", stderr);
 		return EXIT_FAILED;
 	}
-	puts(out);
+	{
+		/* the log pasted in may hold any bytes: print valid UTF-8 */
+		struct ew_buf b;
+
+		ew_buf_init(&b);
+		if (ew_json_doc_utf8(&b, out) == 0)
+			puts(b.ptr);
+		ew_buf_release(&b);
+	}
 	free(out);
 	return EXIT_DONE;
 }

@@ -35,7 +35,12 @@ static void print_text(struct ew_cli_printer *p, struct ew_cli_run *r,
 	if (pl)
 		ew_cli_print_pipeline(p, pl, s->workflow_path);
 	ew_cli_print_documents(p, e);
-	if (wf && s->write_workflow) {
+	if (wf && s->write_workflow && !strcmp(wf->status, "failed")) {
+		fprintf(p->out,
+			"\nWorkflow %s: would not be written (see the "
+			"note above)\n",
+			s->workflow_path);
+	} else if (wf && s->write_workflow) {
 		fprintf(p->out, "\nWorkflow %s: %s\n", s->workflow_path,
 			wf->exists ? (wf->same ? "in place, unchanged"
 					       : "exists and differs (apply "
@@ -99,9 +104,11 @@ int ew_cmd_plan(int argc, char **argv)
 			struct ew_error werr;
 
 			have_wf = true;
-			if (ew_cli_wf_check(&r, &wf, &werr) != 0)
+			if (ew_cli_wf_check(&r, &wf, &werr) != 0) {
 				ew_cli_run_note(&r, "workflow: %s",
 						werr.message);
+				wf.status = "failed";
+			}
 		}
 		{
 			struct ew_error perr;
@@ -123,7 +130,8 @@ int ew_cmd_plan(int argc, char **argv)
 			notes[i] = r.notes[i];
 		if (have_wf) {
 			w.path = r.opt.setup.workflow_path;
-			w.status = wf.exists
+			w.status = !strcmp(wf.status, "failed") ? "failed"
+				   : wf.exists
 				       ? (wf.same ? "unchanged" : "differs")
 				       : "planned";
 			w.diff = wf.diff.len ? wf.diff.ptr : NULL;

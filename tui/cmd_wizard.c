@@ -8,6 +8,7 @@
  * the gh lines so they stay in the scroll-back.
  */
 #include "commands.h"
+#include "cli_run.h"
 #include "demo_account.h"
 #include "options.h"
 #include "outputs.h"
@@ -15,6 +16,7 @@
 #include "wizard.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -68,8 +70,60 @@ static void print_outputs(struct ew_wizard *w)
 	ew_buf_release(&b);
 }
 
+/* Flags of the scripted commands that mean nothing on screens: refused
+ * with the command that takes them, never ignored silently.  NULL when
+ * none is there. */
+static const char *script_only_flag(const struct ew_options *o, int argc,
+				    char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strncmp(argv[i], "--output", 8) == 0 &&
+		    (argv[i][8] == '\0' || argv[i][8] == '='))
+			return "--output";
+	}
+	if (o->output != EW_OUTPUT_TEXT)
+		return "--output";
+	if (o->yes)
+		return "--yes";
+	if (o->force)
+		return "--force";
+	return NULL;
+}
+
+/* --trace=FILE or EW_TRACE=FILE: the wizard's exchanges are logged as the
+ * commands' are.  Plain --trace (standard error) would write across the
+ * screen, so it needs a file here. */
+static int wizard_trace(FILE **out, const struct ew_options *o)
+{
+	const char *path = o->trace_file;
+	const char *env = getenv("EW_TRACE");
+	struct ew_error err;
+
+	*out = NULL;
+	if (!path && !o->trace && env && *env)
+		path = env;
+	if (!path && o->trace) {
+		fputs("ecr-wizard: --trace without a file would write over the "
+		      "wizard's screen: give --trace=FILE\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	if (!path)
+		return 0;
+	ew_error_clear(&err);
+	if (ew_cli_trace_open(out, path, &err) != 0) {
+		fprintf(stderr, "ecr-wizard: %s\n", err.message);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int ew_cmd_wizard(int argc, char **argv)
 {
+	FILE *trace = NULL;
+	const char *flag;
 	struct ew_options o;
 	struct ew_error err;
 	struct ew_wizard w;
@@ -99,6 +153,20 @@ int ew_cmd_wizard(int argc, char **argv)
 		ew_options_release(&o);
 		return EXIT_DONE;
 	}
+	if ((flag = script_only_flag(&o, argc, argv)) != NULL) {
+		fprintf(stderr,
+			"ecr-wizard: %s is for the scripted commands; the "
+			"wizard asks on screen. Use 'ecr-wizard plan' or "
+			"'ecr-wizard apply %s' instead\n",
+			flag,
+			strcmp(flag, "--output") == 0 ? "--output json" : flag);
+		ew_options_release(&o);
+		return EXIT_USAGE;
+	}
+	if ((status = wizard_trace(&trace, &o)) != 0) {
+		ew_options_release(&o);
+		return status;
+	}
 	if (ew_test_init(&err) != 0) {
 		fprintf(stderr, "ecr-wizard: %s\n", err.message);
 		ew_options_release(&o);
@@ -113,6 +181,8 @@ int ew_cmd_wizard(int argc, char **argv)
 		      stderr);
 		ew_options_release(&o);
 		ew_test_release();
+		if (trace)
+			fclose(trace);
 		return EXIT_USAGE;
 	}
 	if (ew_wizard_init(&w, &o, &err) != 0) {
@@ -120,13 +190,18 @@ int ew_cmd_wizard(int argc, char **argv)
 		ew_wizard_release(&w);
 		ew_options_release(&o);
 		ew_test_release();
+		if (trace)
+			fclose(trace);
 		return EXIT_USAGE;
 	}
+	w.ctx.trace = trace;
 	ew_options_release(&o);
 	status = ew_wizard_run(&w);
 	if (w.print_outputs)
 		print_outputs(&w);
 	ew_wizard_release(&w);
 	ew_test_release();
+	if (trace)
+		fclose(trace);
 	return status;
 }

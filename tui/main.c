@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 static const struct {
 	const char *name;
@@ -19,8 +21,21 @@ static const struct {
     {"teardown", ew_cmd_teardown},
 };
 
+/* The process holds AWS credentials and tokens in memory: a core dump
+ * (Ctrl-\ on a system that keeps them) would write them to disk, and a
+ * same-user ptrace could read them.  Off for the whole run, as ssh-agent
+ * and gpg-agent do. */
+static void no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+
+	(void)setrlimit(RLIMIT_CORE, &none);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
+	no_core_dumps();
 	/* a peer resetting a connection must end a request, not the process */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && argv[1][0] != '-') {

@@ -400,6 +400,16 @@ int ew_options_parse(struct ew_options *o, int argc, char **argv,
 						    "value (%s)",
 						    op->name, op->metavar);
 			value = argv[++i];
+			/* "--repo --trace=x": the value was forgotten and
+			 * the next flag would be taken for it */
+			if (value[0] == '-' && value[1] == '-' &&
+			    find_opt(value + 2, strcspn(value + 2, "=")))
+				return ew_error_set(
+				    err, EW_EINVAL,
+				    "option '--%s' needs a value (%s) before "
+				    "'%s'; to give a value that starts with "
+				    "'--', write --%s=VALUE",
+				    op->name, op->metavar, value, op->name);
 		}
 		rc = apply_opt(o, op, value, err);
 		if (rc) {
@@ -413,6 +423,18 @@ int ew_options_parse(struct ew_options *o, int argc, char **argv,
 				    "--trust cannot be combined with --env: "
 				    "each environment's role trusts only the "
 				    "jobs of its GitHub environment");
+	if (o->has_env && (o->setup.repo_name_explicit || o->has_region))
+		return ew_error_set(err, EW_EINVAL,
+				    "%s cannot be combined with --env: each "
+				    "--env NAME:REGION:REPO gives its own "
+				    "region and repository",
+				    o->setup.repo_name_explicit ? "--repo"
+								: "--region");
+	if (o->demo && o->profile)
+		return ew_error_set(err, EW_EINVAL,
+				    "--profile cannot be combined with --demo: "
+				    "the demo uses a simulated account, no "
+				    "credentials");
 	return 0;
 }
 
@@ -475,6 +497,22 @@ void ew_options_usage(FILE *out, const char *command)
 			fprintf(out, "  %-26s  %s\n", left.ptr, opts[i].help);
 		ew_buf_release(&left);
 	}
+	if (command && strcmp(command, "doctor") == 0)
+		fputs("\n--output json prints one document (version 1; fields "
+		      "are only ever added):\n"
+		      "  {\"version\", \"command\": \"doctor\", \"ok\", "
+		      "\"github\", \"account\", \"region\",\n"
+		      "   \"caller_arn\", \"summary\": {\"pass\", \"warn\", "
+		      "\"fail\", \"skip\"},\n"
+		      "   \"checks\": [{\"id\", \"target\", \"status\": "
+		      "pass|warn|fail|skip, \"title\",\n"
+		      "               \"detail\", \"fix\", \"knowledge\", "
+		      "\"check\"}],\n"
+		      "   \"workflow\": {\"files\", \"secrets\", "
+		      "\"variables\", \"jobs\": [{\"file\", \"job\",\n"
+		      "               \"caller\", \"subjects\"}]} | null, "
+		      "\"notes\": [...]}\n",
+		      out);
 	fputs("\nexit status: 0 done, 1 a step failed, 2 bad usage or input, "
 	      "3 no usable\ncredentials, 130 interrupted.  See "
 	      "ecr-wizard(1).\n",

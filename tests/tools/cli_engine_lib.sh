@@ -98,7 +98,14 @@ no_creds() {
 ew() {
 	name=$1
 	shift
-	mkdir -p "$W/repo"
+	# a clone of octo-org/app: the workflow goes into its work tree
+	# (and never into an enclosing repository's)
+	if [ ! -d "$W/repo/.git" ]; then
+		mkdir -p "$W/repo"
+		git -C "$W/repo" init -q . &&
+			git -C "$W/repo" remote add origin \
+				https://github.com/octo-org/app.git
+	fi
 	(cd "$W/repo" && "$EW_BIN" "$@" </dev/null >"$W/$name.out" 2>"$W/$name.err")
 	rc=$?
 	return 0

@@ -46,7 +46,11 @@ Faults:
                   TCP reset
     truncate      forward, send the headers (full Content-Length) and half
                   the body, then close cleanly
-    garbage       200 with a body that is neither XML nor JSON
+    garbage       200 (or "status") with a body of garbage bytes: neither
+                  XML nor JSON, nor valid UTF-8 (NUL, 0xff, a lone
+                  continuation byte, an overlong '/', terminal escapes)
+    empty         200 (or "status") with an empty body, Content-Length 0:
+                  a success that says nothing
     hang          read the request and never answer (until the client
                   gives up or the proxy stops)
 
@@ -326,10 +330,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            rule.get("message", "injected by fault_proxy"))
             return
         if fault == "garbage":
-            entry["status"] = 200
+            status = int(rule.get("status", 200))
+            entry["status"] = status
             record(entry)
-            self.send_raw(200, [("Content-Type", "text/plain")],
-                          b"\x00\xff not xml, not json { < \x1b[2J" * 3)
+            self.send_raw(status, [("Content-Type", "text/plain")],
+                          b"\x00\xff not xml, not json { < \x1b[2J"
+                          b" \x80\xc0\xaf \xed\xa0\x80 \"\\" * 3)
+            return
+        if fault == "empty":
+            status = int(rule.get("status", 200))
+            entry["status"] = status
+            record(entry)
+            ctype = ("application/x-amz-json-1.1" if service == "ecr"
+                     else "text/xml")
+            self.send_raw(status, [("Content-Type", ctype)], b"")
             return
         try:
             status, headers, data = self.forward(body)

@@ -63,8 +63,11 @@ static const struct row rows[] = {
     OK("repo name", ew_setup_set_repo_name, "my-app"),
     OK("repo name", ew_setup_set_repo_name, "team/my-app"),
     OK("repo name", ew_setup_set_repo_name, "a1"),
-    OK("repo name", ew_setup_set_repo_name, "a__b"),
-    OK("repo name", ew_setup_set_repo_name, "a---b.c_d/e"),
+    OK("repo name", ew_setup_set_repo_name, "a-b.c_d/e"),
+    /* ECR's API pattern: one separator between runs */
+    BAD("repo name", ew_setup_set_repo_name, "my--app", "single"),
+    BAD("repo name", ew_setup_set_repo_name, "a__b", "single"),
+    BAD("repo name", ew_setup_set_repo_name, "a---b.c_d/e", "single"),
     OK("repo name", ew_setup_set_repo_name, "9lives"),
     BAD("repo name", ew_setup_set_repo_name, "a", "2-256"),
     BAD("repo name", ew_setup_set_repo_name, "My-App", "lower-case"),
@@ -101,6 +104,12 @@ static const struct row rows[] = {
     OK("github", ew_setup_set_github, "octo-org/my-app"),
     OK("github", ew_setup_set_github, "a/b.c_d-e"),
     OK("github", ew_setup_set_github, "A1/.github"),
+    /* pasted forms become OWNER/REPO (GitHub drops ".git") */
+    OK("github", ew_setup_set_github, "octo-org/widgets.git"),
+    OK("github", ew_setup_set_github, "https://github.com/octo-org/widgets"),
+    OK("github", ew_setup_set_github, "git@github.com:octo-org/w.git"),
+    BAD("github", ew_setup_set_github, "https://gitlab.com/o/r",
+	"--github-host"),
     BAD("github", ew_setup_set_github, "octo-org", "OWNER/REPO"),
     BAD("github", ew_setup_set_github, "a/b/c", "OWNER/REPO"),
     BAD("github", ew_setup_set_github, "/repo", "OWNER/REPO"),
@@ -586,9 +595,33 @@ static void test_huge_inputs_are_cheap(void **state)
 	free(big);
 }
 
+/* `--github acme/widgets.git` or a pasted URL means acme/widgets: the
+ * trust subject and the ECR name must not carry ".git". */
+static void test_github_normalised(void **state)
+{
+	static const char *const forms[] = {
+	    "acme/widgets.git", "https://github.com/acme/widgets.git",
+	    "git@github.com:acme/widgets.git",
+	    "ssh://git@github.com/acme/widgets"};
+	struct ew_setup s;
+	struct ew_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(ew_setup_init(&s), 0);
+		if (ew_setup_set_github(&s, forms[i], &err) != 0)
+			fail_msg("%s: %s", forms[i], err.message);
+		assert_string_equal(s.owner, "acme");
+		assert_string_equal(s.repo, "widgets");
+		assert_string_equal(s.repo_name, "widgets");
+		ew_setup_release(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_github_normalised),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_setter_table),
 	    cmocka_unit_test(test_normalised_values),

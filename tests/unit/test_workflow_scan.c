@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *top(void)
 {
@@ -523,6 +524,52 @@ static void test_generated_workflow(void **state)
 	ew_setup_release(&s);
 }
 
+/* Deep nesting is refused before libyaml (whose time grows with the
+ * square of the depth) sees it: 400 KB of '[' (issue: 89 s) and of
+ * "- " take well under a second; a workflow of ordinary depth parses. */
+static void test_deep_nesting_refused(void **state)
+{
+	static const char *const units[] = {"[", "{a: ", "- "};
+	struct ew_workflow_scan sc;
+	struct ew_error err;
+	struct ew_buf text;
+	clock_t t0;
+
+	(void)state;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		ew_buf_init(&text);
+		for (size_t i = 0; text.len < 400 * 1024; i++)
+			assert_int_equal(ew_buf_puts(&text, units[u]), 0);
+		ew_workflow_scan_init(&sc);
+		ew_error_clear(&err);
+		t0 = clock();
+		assert_int_not_equal(ew_workflow_scan_add(&sc, "deep.yml",
+							  text.ptr, text.len,
+							  &err),
+				     0);
+		assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+		assert_non_null(strstr(err.message, "nested more than"));
+		assert_int_equal(sc.nproblems, 1);
+		ew_workflow_scan_release(&sc);
+		ew_buf_release(&text);
+	}
+	/* 40 levels is unusual but fine: parsed, not refused for depth */
+	ew_buf_init(&text);
+	ew_buf_puts(&text, "on: push\njobs:\n  a:\n    runs-on: x\n    "
+			   "steps:\n      - run: echo\n        with: ");
+	for (int i = 0; i < 40; i++)
+		ew_buf_puts(&text, "[");
+	for (int i = 0; i < 40; i++)
+		ew_buf_puts(&text, "]");
+	ew_buf_puts(&text, "\n");
+	ew_workflow_scan_init(&sc);
+	ew_error_clear(&err);
+	ew_workflow_scan_add(&sc, "ok.yml", text.ptr, text.len, &err);
+	assert_null(strstr(err.message, "nested more than"));
+	ew_workflow_scan_release(&sc);
+	ew_buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +586,7 @@ int main(void)
 	    cmocka_unit_test(test_hostile_yaml),
 	    cmocka_unit_test(test_filter_to_glob),
 	    cmocka_unit_test(test_generated_workflow),
+	    cmocka_unit_test(test_deep_nesting_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
