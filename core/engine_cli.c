@@ -45,8 +45,7 @@ static void iam(struct ew_buf *b, const struct ew_engine *e, const char *op)
 }
 
 /* "aws ecr OPERATION --region R --repository-name NAME". */
-static void ecr(struct ew_buf *b, const struct ew_step_priv *sp,
-		const char *op)
+static void ecr(struct ew_buf *b, const struct ew_step_priv *sp, const char *op)
 {
 	ew_buf_printf(b, "aws ecr %s --region ", op);
 	q(b, sp->region);

@@ -106,6 +106,40 @@ assert all(d["ecr"][r] for r in d["ecr"]), d["ecr"]
 	fi
 done <"$W/matrix"
 
+# Drift within the same repository (a narrower trust, fewer push actions,
+# another lifecycle policy): the plan's script repairs it as apply does.
+# (Not a provider without the audience: moto has no AddClientID.)
+common="--github octo-org/app --no-github-api --no-workflow"
+drifted() {
+	state reset
+	run "$W/apply-base" base apply $common --yes
+	check "drift $1: the first apply, exit 0" [ "$rc" -eq 0 ]
+	state drift GitHubActions-ECR-Role GitHubActions-ECR-Policy app us-east-1
+}
+drifted script
+run "$W/plan-drift" drift.plan plan $common
+check "drift: plan exit 0" [ "$rc" -eq 0 ]
+sed -n '/^#!\/bin\/sh$/,$p' "$W/drift.plan.out" | sed '/^[0-9]* requests*, none/d' >"$W/drift.sh"
+for op in put-lifecycle-policy create-policy-version update-assume-role-policy; do
+	check "drift: the script repairs with $op" grep -q "^aws [a-z]* $op --region " "$W/drift.sh"
+done
+mkdir -p "$W/run-drift"
+(cd "$W/run-drift" && sh "$W/drift.sh" >"$W/drift.run.log" 2>&1)
+rc=$?
+check "drift: the script runs to the end (exit 0)" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$W/drift.run.log" | tail -n 15
+state dump us-east-1 us-east-1 >"$W/drift.script.json"
+drifted apply
+run "$W/apply-drift" drift.apply apply $common --yes
+check "drift: apply exit 0" [ "$rc" -eq 0 ]
+state dump us-east-1 us-east-1 >"$W/drift.apply.json"
+if state diff "$W/drift.script.json" "$W/drift.apply.json" >"$W/drift.diff"; then
+	ok "drift: the script's repair is apply's"
+else
+	not_ok "drift: the script's repair is apply's (first: script, second: apply)"
+	sed 's/^/#   /' "$W/drift.diff"
+fi
+
 # The script stops before any change when the credentials are for another
 # account than the one its ARNs name.
 state reset

@@ -7,6 +7,13 @@ leaves with the state `ecr-wizard apply` leaves.
   aws_state.py reset                      fresh moto state
   aws_state.py dump IAM_REGION REGION...  the state, on stdout
   aws_state.py diff A.json B.json         exit 1 and print the differences
+  aws_state.py drift ROLE POLICY REPO REGION
+                                          change the setup behind ecr-wizard's
+                                          back, within the same repository: a
+                                          narrower trust, fewer push actions,
+                                          another lifecycle policy (not the
+                                          provider's audiences: moto implements
+                                          neither Add- nor RemoveClientID...)
 
 The dump has every IAM role (trust document, description, path, maximum
 session, tags, attached and inline policies), every customer managed policy
@@ -150,6 +157,9 @@ def main(argv):
         json.dump(state, sys.stdout, indent=1, sort_keys=True, default=str)
         print()
         return 0
+    if cmd == "drift" and len(argv) == 6:
+        drift(*argv[2:6])
+        return 0
     if cmd == "diff" and len(argv) == 4:
         a, b = (json.load(open(f)) for f in argv[2:4])
         out = []
@@ -159,6 +169,34 @@ def main(argv):
         return 1 if out else 0
     print(__doc__, file=sys.stderr)
     return 2
+
+
+def drift(role, policy, repo, region):
+    iam = client("iam", "us-east-1")
+    account = iam.get_role(RoleName=role)["Role"]["Arn"].split(":")[4]
+    trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+    for st in trust["Statement"]:
+        st["Condition"].pop("StringLike", None)
+        st["Condition"].setdefault("StringEquals", {})[
+            "token.actions.githubusercontent.com:sub"] = \
+            "repo:octo-org/app:ref:refs/heads/main"
+    iam.update_assume_role_policy(RoleName=role,
+                                  PolicyDocument=json.dumps(trust))
+    arn = "arn:aws:iam::%s:policy/%s" % (account, policy)
+    v = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    doc = iam.get_policy_version(PolicyArn=arn,
+                                 VersionId=v)["PolicyVersion"]["Document"]
+    for st in doc["Statement"]:
+        if isinstance(st["Action"], list):
+            st["Action"] = st["Action"][:2]
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(doc),
+                              SetAsDefault=True)
+    client("ecr", region).put_lifecycle_policy(
+        repositoryName=repo, lifecyclePolicyText=json.dumps({"rules": [{
+            "rulePriority": 1, "description": "keep 30",
+            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
+                          "countNumber": 30},
+            "action": {"type": "expire"}}]}))
 
 
 def walk(a, b, path, out):
