@@ -140,11 +140,24 @@ static void setup_cli(struct ew_engine *e, size_t i, struct ew_buf *b)
 		break;
 	case EW_STEP_POLICY:
 		if (update) {
-			ew_buf_puts(b, "# at five versions first: ");
+			/* IAM keeps five versions at most: make room as the
+			 * apply does, by deleting the oldest non-default. */
+			ew_buf_puts(b, "if [ \"$(");
+			iam(b, e, "list-policy-versions");
+			ew_buf_puts(b, " --policy-arn ");
+			q(b, sp->policy_arn);
+			ew_buf_puts(b, " --query 'length(Versions)' --output "
+				       "text)\" -ge 5 ]; then\n\t");
 			iam(b, e, "delete-policy-version");
 			ew_buf_puts(b, " --policy-arn ");
 			q(b, sp->policy_arn);
-			ew_buf_puts(b, " --version-id OLDEST_NON_DEFAULT\n");
+			ew_buf_puts(b, " --version-id \"$(");
+			iam(b, e, "list-policy-versions");
+			ew_buf_puts(b, " --policy-arn ");
+			q(b, sp->policy_arn);
+			ew_buf_puts(b, " --query 'sort_by(Versions[?!IsDefault"
+				       "Version], &CreateDate)[0].VersionId' "
+				       "--output text)\"\nfi\n");
 			iam(b, e, "create-policy-version");
 			ew_buf_puts(b, " --policy-arn ");
 			q(b, sp->policy_arn);

@@ -106,8 +106,8 @@ assert all(d["ecr"][r] for r in d["ecr"]), d["ecr"]
 	fi
 done <"$W/matrix"
 
-# Drift within the same repository (a narrower trust, fewer push actions,
-# another lifecycle policy): the plan's script repairs it as apply does.
+# Drift within the same repository (a narrower trust, fewer push actions in
+# a policy at IAM's five versions, another lifecycle policy): the plan's script repairs it as apply does.
 # (Not a provider without the audience: moto has no AddClientID.)
 common="--github octo-org/app --no-github-api --no-workflow"
 drifted() {

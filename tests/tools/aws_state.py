@@ -10,7 +10,8 @@ leaves with the state `ecr-wizard apply` leaves.
   aws_state.py drift ROLE POLICY REPO REGION
                                           change the setup behind ecr-wizard's
                                           back, within the same repository: a
-                                          narrower trust, fewer push actions,
+                                          narrower trust, fewer push actions
+                                          (in a policy at five versions),
                                           another lifecycle policy (not the
                                           provider's audiences: moto implements
                                           neither Add- nor RemoveClientID...)
@@ -189,8 +190,11 @@ def drift(role, policy, repo, region):
     for st in doc["Statement"]:
         if isinstance(st["Action"], list):
             st["Action"] = st["Action"][:2]
-    iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(doc),
-                              SetAsDefault=True)
+    # Up to IAM's five versions, so the repair has to make room first.
+    while len(iam.list_policy_versions(PolicyArn=arn)["Versions"]) < 5:
+        iam.create_policy_version(PolicyArn=arn,
+                                  PolicyDocument=json.dumps(doc),
+                                  SetAsDefault=True)
     client("ecr", region).put_lifecycle_policy(
         repositoryName=repo, lifecyclePolicyText=json.dumps({"rules": [{
             "rulePriority": 1, "description": "keep 30",
