@@ -110,6 +110,12 @@ int ew_engine_apply_step(struct ew_step_run *run, struct ew_error *err);
 /* Set current_doc (owned copy) and the diff against desired_doc. */
 int ew_engine_set_current(struct ew_step *s, const char *current,
 			  struct ew_error *err);
+/* The descriptions apply gives the policy and the role it creates (the
+ * aws CLI script gives the same).  0 or EW_ENOMEM. */
+int ew_engine_policy_description(struct ew_buf *b, const struct ew_engine *e,
+				 const struct ew_step_priv *sp);
+int ew_engine_role_description(struct ew_buf *b, const struct ew_engine *e,
+			       const struct ew_step_priv *sp);
 
 /* engine_teardown.c */
 void ew_engine_teardown_decide(struct ew_engine *e);

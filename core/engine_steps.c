@@ -880,13 +880,23 @@ oldest_non_default(const struct ew_iam_policy_versions *l)
 	return best;
 }
 
-static int policy_description(struct ew_buf *b, const struct ew_engine *e,
-			      const struct ew_step_priv *sp)
+int ew_engine_policy_description(struct ew_buf *b, const struct ew_engine *e,
+				 const struct ew_step_priv *sp)
 {
 	return ew_buf_printf(b,
 			     "Lets GitHub Actions in %s/%s push images to the "
 			     "ECR repository %s (created by ecr-wizard)",
 			     e->setup->owner, e->setup->repo, sp->repo_name);
+}
+
+int ew_engine_role_description(struct ew_buf *b, const struct ew_engine *e,
+			       const struct ew_step_priv *sp)
+{
+	(void)sp;
+	return ew_buf_printf(b,
+			     "Assumed by GitHub Actions in %s/%s through OIDC "
+			     "to push to ECR (created by ecr-wizard)",
+			     e->setup->owner, e->setup->repo);
 }
 
 static int apply_policy(struct ew_step_run *run, struct ew_error *err)
@@ -943,7 +953,7 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 		return rc;
 	ew_buf_init(&desc);
 	memset(&pol, 0, sizeof(pol));
-	if (policy_description(&desc, e, sp))
+	if (ew_engine_policy_description(&desc, e, sp))
 		rc = nomem(err);
 	if (!rc)
 		rc = ew_iam_create_policy(&pol, &run->c, sp->policy_name, NULL,
@@ -996,10 +1006,7 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 	if (rc)
 		return rc;
 	ew_buf_init(&desc);
-	if (ew_buf_printf(&desc,
-			  "Assumed by GitHub Actions in %s/%s through OIDC to "
-			  "push to ECR (created by ecr-wizard)",
-			  e->setup->owner, e->setup->repo))
+	if (ew_engine_role_description(&desc, e, sp))
 		rc = nomem(err);
 	for (; !rc;) {
 		memset(&r, 0, sizeof(r));

@@ -3,6 +3,7 @@
 
 #include "json_doc.h"
 #include "knowledge.h"
+#include "outputs.h"
 #include "partition.h"
 
 #include <cjson/cJSON.h>
@@ -373,6 +374,20 @@ static void comment(struct ew_buf *out, const char *text)
 	}
 }
 
+/* The identity step as a guard: the script's ARNs name one account, so it
+ * stops before any change when the credentials are for another. */
+static void account_guard(struct ew_buf *out, const struct ew_step *s,
+			  const char *account)
+{
+	ew_buf_printf(out, "account=$(%s)\nif [ \"$account\" != ", s->cli.ptr);
+	ew_shell_quote(out, account);
+	ew_buf_puts(out, " ]; then\n\techo \"these credentials are for "
+			 "account $account, not ");
+	ew_buf_puts(out, account);
+	ew_buf_puts(out, ": use the profile of that account\" >&2\n"
+			 "\texit 1\nfi\n");
+}
+
 int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
 {
 	const char *eof = "ECR_WIZARD_EOF";
@@ -393,8 +408,10 @@ int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
 			if (!s->desired_doc || !s->doc_file[0] ||
 			    !changes(s, false))
 				continue;
-			ew_buf_printf(out, "\ncat > %s <<'%s'\n%s%s\n",
-				      s->doc_file, eof, s->desired_doc, eof);
+			ew_buf_puts(out, "\ncat > ");
+			ew_shell_quote(out, s->doc_file);
+			ew_buf_printf(out, " <<'%s'\n%s%s\n", eof,
+				      s->desired_doc, eof);
 		}
 	for (size_t i = 0; i < e->nsteps; i++) {
 		const struct ew_step *s = &e->steps[i];
@@ -406,8 +423,11 @@ int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
 				      s->kind == EW_STEP_OUTPUTS
 				  ? "read"
 				  : ew_step_action_name(s->action));
-		if (changes(s, teardown) || s->kind == EW_STEP_IDENTITY ||
-		    s->kind == EW_STEP_OUTPUTS) {
+		if (s->kind == EW_STEP_IDENTITY && e->setup->account) {
+			account_guard(out, s, e->setup->account);
+		} else if (changes(s, teardown) ||
+			   s->kind == EW_STEP_IDENTITY ||
+			   s->kind == EW_STEP_OUTPUTS) {
 			ew_buf_puts(out, s->cli.ptr);
 			ew_buf_putc(out, '\n');
 		} else {

@@ -22,7 +22,7 @@ for p in "us-east-1 aws sts.amazonaws.com amazonaws.com" \
 	check "$region: provider ARN in $part" grep -q "\"arn:$part:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"" "$W/off.out"
 	check "$region: audience $aud" grep -q "githubusercontent.com:aud\": \"$aud\"" "$W/off.out"
 	check "$region: repository ARN" grep -q "\"arn:$part:ecr:$region:123456789012:repository/app\"" "$W/off.out"
-	check "$region: provider command with the audience" grep -q "create-open-id-connect-provider --url https://token.actions.githubusercontent.com --client-id-list $aud" "$W/off.out"
+	check "$region: provider command with the audience" grep -q "create-open-id-connect-provider --region $region --url https://token.actions.githubusercontent.com --client-id-list $aud" "$W/off.out"
 	ew offj plan --github octo-org/app --account 123456789012 --region "$region" --output json
 	check "$region json: exit 0" [ "$rc" -eq 0 ]
 	check "$region json: offline, 0 requests" [ "$(jget "$W/offj.out" 'd["offline"], d["requests"], d["mutations"]')" = "True 0 0" ]
@@ -36,7 +36,7 @@ done
 sed -n '/^#!\/bin\/sh$/,$p' "$W/off.out" | sed '/^[0-9]* requests*, none/d' >"$W/plan-script.sh"
 check "script: sh -n accepts it" sh -n "$W/plan-script.sh"
 check "script: writes trust-policy.json" grep -q "^cat > trust-policy.json <<'ECR_WIZARD_EOF'" "$W/plan-script.sh"
-check "script: create-role reads it" grep -q "aws iam create-role --role-name GitHubActions-ECR-Role --assume-role-policy-document file://trust-policy.json --tags Key=managed-by,Value=ecr-wizard" "$W/plan-script.sh"
+check "script: create-role reads it" grep -q "aws iam create-role --region us-gov-west-1 --role-name GitHubActions-ECR-Role --assume-role-policy-document file://trust-policy.json --description 'Assumed by GitHub Actions in octo-org/app through OIDC to push to ECR (created by ecr-wizard)' --tags Key=managed-by,Value=ecr-wizard" "$W/plan-script.sh"
 check "script: put-lifecycle-policy in the region" grep -q "aws ecr put-lifecycle-policy --region us-gov-west-1 --repository-name app --lifecycle-policy-text file://lifecycle-policy.json" "$W/plan-script.sh"
 
 # Scopes: exact subjects under StringEquals, patterns under StringLike.

@@ -323,10 +323,10 @@ static void test_fresh_then_second_apply(void **state)
 		assert_true(e.steps[i].cli.len > 0);
 	}
 	assert_non_null(strstr(find(&e, EW_STEP_ROLE, -1)->cli.ptr,
-			       "aws iam create-role --role-name " ROLE
+			       "aws iam create-role --region us-east-1 "
+			       "--role-name " ROLE
 			       " --assume-role-policy-document "
-			       "file://trust-policy.json --tags "
-			       "Key=managed-by,Value=ecr-wizard"));
+			       "file://trust-policy.json --description "));
 	assert_int_equal(ev.failures, 0);
 	assert_true(ev.finished >= e.nsteps);
 	ew_engine_release(&e);
@@ -512,7 +512,8 @@ static void test_teardown(void **state)
 	    strstr(find(&e, EW_STEP_PROVIDER, -1)->detail, "OtherDeployRole"));
 	assert_int_equal(find(&e, EW_STEP_ROLE, -1)->action, EW_ACTION_DELETE);
 	assert_non_null(strstr(find(&e, EW_STEP_ROLE, -1)->cli.ptr,
-			       "aws iam delete-role --role-name " ROLE));
+			       "aws iam delete-role --region us-east-1 "
+			       "--role-name " ROLE));
 	rc = ew_engine_teardown(&e, false, &err);
 	assert_ok(rc, err);
 	ew_engine_release(&e);
