@@ -29,6 +29,12 @@ run() {
 	r_dir=$1 r_out=$W/$2
 	shift 2
 	mkdir -p "$r_dir"
+	# a clone of octo-org/app: apply writes the workflow only there
+	if [ ! -d "$r_dir/.git" ]; then
+		git -C "$r_dir" init -q . &&
+			git -C "$r_dir" remote add origin \
+				https://github.com/octo-org/app.git
+	fi
 	(cd "$r_dir" && "$EW_BIN" "$@" </dev/null >"$r_out.out" 2>"$r_out.err")
 	rc=$?
 }
