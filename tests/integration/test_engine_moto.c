@@ -415,8 +415,11 @@ static void test_drift_repaired(void **state)
 	if (rc)
 		dump_failures(&e);
 	assert_ok(rc, err);
-	/* Exactly the two repairs. */
-	assert_int_equal(e.result.mutations, 2);
+	/* The two repairs, and the superseded version that granted more
+	 * (ecr:* on *) deleted, so no rollback can bring it back. */
+	assert_int_equal(e.result.mutations, 3);
+	assert_non_null(strstr(find(&e, EW_STEP_POLICY, -1)->detail,
+			       "deleted v2, which granted more"));
 	assert_int_equal(find(&e, EW_STEP_ROLE, -1)->state, EW_STATE_UPDATED);
 	assert_int_equal(find(&e, EW_STEP_POLICY, -1)->state, EW_STATE_UPDATED);
 	assert_int_equal(find(&e, EW_STEP_LIFECYCLE, -1)->state,
@@ -443,12 +446,14 @@ static void test_policy_version_limit(void **state)
 	setup_init(&s);
 	assert_ok(run_apply(&e, &env, &s, &ev), e.steps[0].error);
 	ew_engine_release(&e);
-	/* Four more versions: five in all, the last one the default. */
+	/* Four more versions: five in all, the last one the default.  Each
+	 * grants less than the setup's, so the repair keeps them. */
 	for (int i = 2; i <= 5; i++) {
 		snprintf(doc, sizeof(doc),
 			 "{\"Version\":\"2012-10-17\",\"Statement\":[{"
 			 "\"Sid\":\"V%d\",\"Effect\":\"Allow\",\"Action\":"
-			 "\"ecr:DescribeImages\",\"Resource\":\"*\"}]}",
+			 "\"ecr:BatchGetImage\",\"Resource\":\"" REPO_ARN
+			 "\"}]}",
 			 i);
 		assert_ok(ew_iam_create_policy_version(NULL, &env.c, POLICY_ARN,
 						       doc, true, &err),
