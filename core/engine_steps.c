@@ -579,8 +579,8 @@ static void new_names(char *out, size_t size, const struct ew_setup *set)
 	ew_buf_init(&role);
 	ew_buf_init(&policy);
 	if (ew_sharing_suggest_names(&role, &policy, set) == 0)
-		snprintf(out, size, "--role-name %s --policy-name %s",
-			 role.ptr, policy.ptr);
+		snprintf(out, size, "--role-name %s --policy-name %s", role.ptr,
+			 policy.ptr);
 	else
 		snprintf(out, size, "--role-name NAME --policy-name NAME");
 	ew_buf_release(&role);
@@ -694,19 +694,20 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 		goto done;
 	if (v.document && ew_json_doc_equal(v.document, s->desired_doc)) {
 		s->action = EW_ACTION_UNCHANGED;
-		ew_engine_set_detail(s, "exists, same permissions (%s)%s%s%s",
-				     v.version_id ? v.version_id : "default",
-				     reused(s), s->others[0] ? ", shared with " : "",
-				     s->others);
+		ew_engine_set_detail(
+		    s, "exists, same permissions (%s)%s%s%s",
+		    v.version_id ? v.version_id : "default", reused(s),
+		    s->others[0] ? ", shared with " : "", s->others);
 	} else {
 		s->action = EW_ACTION_UPDATE;
 		if (s->conflict == EW_CONFLICT_SHARED)
 			shared_detail(e, s, false);
 		else
-			ew_engine_set_detail(s,
-					     "exists, permissions differ: a new "
-					     "default version will be created%s",
-					     reused(s));
+			ew_engine_set_detail(
+			    s,
+			    "exists, permissions differ: a new "
+			    "default version will be created%s",
+			    reused(s));
 	}
 done:
 	ew_sharing_release(&sh);
@@ -751,10 +752,9 @@ static int check_role(struct ew_step_run *run, bool teardown,
 	if (r.trust_document &&
 	    ew_json_doc_equal(r.trust_document, s->desired_doc)) {
 		s->action = EW_ACTION_UNCHANGED;
-		ew_engine_set_detail(s, "exists, same trust policy%s%s%s",
-				     reused(s),
-				     s->others[0] ? ", shared with " : "",
-				     s->others);
+		ew_engine_set_detail(
+		    s, "exists, same trust policy%s%s%s", reused(s),
+		    s->others[0] ? ", shared with " : "", s->others);
 	} else {
 		s->action = EW_ACTION_UPDATE;
 		if (s->conflict == EW_CONFLICT_SHARED)
@@ -1135,8 +1135,8 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 	char deleted[32] = "";
 	int rc;
 
-	if (s->action == EW_ACTION_UPDATE && s->conflict == EW_CONFLICT_SHARED &&
-	    !s->conflict_resolved)
+	if (s->action == EW_ACTION_UPDATE &&
+	    s->conflict == EW_CONFLICT_SHARED && !s->conflict_resolved)
 		return refuse_shared(e, s, err);
 	if (s->action == EW_ACTION_UPDATE) {
 		struct ew_buf pruned, kept;
@@ -1171,13 +1171,13 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 		    s, "updated: new default version %s%s%s%s%s%s%s%s%s",
 		    nv.version_id ? nv.version_id : "",
 		    deleted[0] ? " (deleted the oldest, " : "", deleted,
-		    deleted[0] ? ")" : "",
-		    pruned.len ? "; deleted " : "", pruned.ptr,
-		    pruned.len ? ", which granted more" : "",
-		    kept.len ? "; kept older versions that grant more "
-			       "(the policy was not created by ecr-wizard; "
-			       "delete them with aws iam delete-policy-version): "
-			     : "",
+		    deleted[0] ? ")" : "", pruned.len ? "; deleted " : "",
+		    pruned.ptr, pruned.len ? ", which granted more" : "",
+		    kept.len
+			? "; kept older versions that grant more "
+			  "(the policy was not created by ecr-wizard; "
+			  "delete them with aws iam delete-policy-version): "
+			: "",
 		    kept.ptr);
 		ew_buf_release(&pruned);
 		ew_buf_release(&kept);
@@ -1232,8 +1232,8 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 	struct ew_buf desc;
 	int rc, attempt = 1;
 
-	if (s->action == EW_ACTION_UPDATE && s->conflict == EW_CONFLICT_SHARED &&
-	    !s->conflict_resolved)
+	if (s->action == EW_ACTION_UPDATE &&
+	    s->conflict == EW_CONFLICT_SHARED && !s->conflict_resolved)
 		return refuse_shared(e, s, err);
 	if (s->action == EW_ACTION_UPDATE) {
 		rc = ew_iam_update_assume_role_policy(&run->c, sp->role_name,

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define SUB_SUFFIX ":sub"
-#define IAM_ROLE_MAX 64
+#define SUB_SUFFIX     ":sub"
+#define IAM_ROLE_MAX   64
 #define IAM_POLICY_MAX 128
 
 void ew_sharing_init(struct ew_sharing *sh)
@@ -155,8 +155,7 @@ static int scan_sub_value(struct ew_sharing *out, const char *v,
 	char name[256];
 	int rc;
 
-	if (!subject_repo(v, name, sizeof(name)) ||
-	    strcasecmp(name, ours) == 0)
+	if (!subject_repo(v, name, sizeof(name)) || strcasecmp(name, ours) == 0)
 		return 0;
 	rc = add_unique(&out->names, &out->nnames, name, true);
 	return rc ? rc : add_item(out, v, has_wild(v));
@@ -188,9 +187,9 @@ int ew_sharing_scan_trust(struct ew_sharing *out, const char *trust,
 					continue;
 				if (cJSON_IsString(k))
 					rc = rc ? rc
-						: scan_sub_value(
-						      out, k->valuestring,
-						      ours);
+						: scan_sub_value(out,
+								 k->valuestring,
+								 ours);
 				cJSON_ArrayForEach(v, k)
 				{
 					if (!rc && cJSON_IsString(v))
@@ -357,10 +356,10 @@ int ew_sharing_trust_union(struct ew_buf *out, const char *desired,
 	int rc = doc ? 0 : EW_EINVAL;
 
 	for (size_t i = 0; i < sh->nitems && !rc; i++) {
-		const char *op = sh->is_pattern[i] ? "StringLike"
-						   : "StringEquals";
-		const char *other = sh->is_pattern[i] ? "StringEquals"
-						      : "StringLike";
+		const char *op =
+		    sh->is_pattern[i] ? "StringLike" : "StringEquals";
+		const char *other =
+		    sh->is_pattern[i] ? "StringEquals" : "StringLike";
 		cJSON *st = find_sub_statement(doc, op), *from;
 		const char *key;
 
@@ -372,20 +371,18 @@ int ew_sharing_trust_union(struct ew_buf *out, const char *desired,
 				rc = from ? EW_ENOMEM : EW_EINVAL;
 				break;
 			}
-			rc = add_to_field(
-			    cJSON_GetObjectItemCaseSensitive(
-				cJSON_GetObjectItemCaseSensitive(st,
-								 "Condition"),
-				op),
-			    key, sh->items[i]);
+			rc = add_to_field(cJSON_GetObjectItemCaseSensitive(
+					      cJSON_GetObjectItemCaseSensitive(
+						  st, "Condition"),
+					      op),
+					  key, sh->items[i]);
 			continue;
 		}
 		key = sub_key_in(st, op);
-		rc = add_to_field(cJSON_GetObjectItemCaseSensitive(
-				      cJSON_GetObjectItemCaseSensitive(
-					  st, "Condition"),
-				      op),
-				  key, sh->items[i]);
+		rc = add_to_field(
+		    cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(st, "Condition"), op),
+		    key, sh->items[i]);
 	}
 	return print_doc(out, doc, rc, err);
 }

@@ -176,9 +176,10 @@ static void build_plan(struct ew_wizard *w)
 		return;
 	}
 	if (ew_engine_conflict(e, EW_CONFLICT_SHARED))
-		ew_buf_puts(p, "  ! DESTRUCTIVE: the role or policy also serves "
-			       "another repository (below); Enter offers "
-			       "the two ways on\n\n");
+		ew_buf_puts(p,
+			    "  ! DESTRUCTIVE: the role or policy also serves "
+			    "another repository (below); Enter offers "
+			    "the two ways on\n\n");
 	for (size_t i = 0; i < e->nsteps; i++) {
 		const struct ew_step *s = &e->steps[i];
 

@@ -25,9 +25,9 @@
 #define ARN "arn:aws:ecr:us-east-1:123456789012:repository/"
 
 #define STMT                                                                   \
-	"{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"" PROVIDER      \
+	"{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"" PROVIDER       \
 	"\"},\"Action\":\"sts:AssumeRoleWithWebIdentity\",\"Condition\":{"     \
-	"\"StringEquals\":{\"token.actions.githubusercontent.com:aud\":"         \
+	"\"StringEquals\":{\"token.actions.githubusercontent.com:aud\":"       \
 	"\"sts.amazonaws.com\"%s%s}%s%s%s}}"
 
 /* A trust policy for PROVIDER with StringEquals subjects eq and
@@ -39,8 +39,8 @@ static char *trust(const char *eq, const char *like)
 
 	if (eq)
 		snprintf(s1, sizeof(s1), STMT,
-			 ",\"token.actions.githubusercontent.com:sub\":", eq, "",
-			 "", "");
+			 ",\"token.actions.githubusercontent.com:sub\":", eq,
+			 "", "", "");
 	if (like)
 		snprintf(s2, sizeof(s2), STMT, "", "",
 			 ",\"StringLike\":{\"token.actions."
@@ -58,16 +58,15 @@ static void test_scan_trust(void **state)
 
 	(void)state;
 	ew_sharing_init(&sh);
-	assert_int_equal(
-	    ew_sharing_scan_trust(
-		&sh,
-		trust("[\"repo:acme/widgets:ref:refs/heads/main\","
-		      "\"repo:ACME/Gadgets:pull_request\","
-		      "\"repo:acme@1/tools@2:environment:prod\"]",
-		      "[\"repo:acme/widgets:*\",\"repo:acme/*\","
-		      "\"repo:other/thing:ref:refs/tags/v*\"]"),
-		PROVIDER, "acme", "gadgets"),
-	    0);
+	assert_int_equal(ew_sharing_scan_trust(
+			     &sh,
+			     trust("[\"repo:acme/widgets:ref:refs/heads/main\","
+				   "\"repo:ACME/Gadgets:pull_request\","
+				   "\"repo:acme@1/tools@2:environment:prod\"]",
+				   "[\"repo:acme/widgets:*\",\"repo:acme/*\","
+				   "\"repo:other/thing:ref:refs/tags/v*\"]"),
+			     PROVIDER, "acme", "gadgets"),
+			 0);
 	/* Ours (any case) and the wildcard over repositories are not
 	 * another repository. */
 	assert_int_equal(sh.nnames, 3);
@@ -82,16 +81,15 @@ static void test_scan_trust(void **state)
 
 	/* Another provider's statements are not ours to judge. */
 	ew_sharing_init(&sh);
-	assert_int_equal(ew_sharing_scan_trust(&sh,
-					       trust("\"repo:acme/widgets:*\"",
-						     NULL),
-					       "arn:aws:iam::1:oidc-provider/x",
-					       "acme", "gadgets"),
-			 0);
+	assert_int_equal(
+	    ew_sharing_scan_trust(&sh, trust("\"repo:acme/widgets:*\"", NULL),
+				  "arn:aws:iam::1:oidc-provider/x", "acme",
+				  "gadgets"),
+	    0);
 	assert_int_equal(sh.nnames, 0);
-	assert_int_equal(ew_sharing_scan_trust(&sh, "not json", PROVIDER,
-					       "acme", "gadgets"),
-			 0);
+	assert_int_equal(
+	    ew_sharing_scan_trust(&sh, "not json", PROVIDER, "acme", "gadgets"),
+	    0);
 	assert_int_equal(sh.nnames, 0);
 	ew_sharing_release(&sh);
 }
@@ -106,13 +104,12 @@ static void test_trust_union(void **state)
 	(void)state;
 	ew_sharing_init(&sh);
 	ew_buf_init(&out);
-	assert_int_equal(
-	    ew_sharing_scan_trust(
-		&sh,
-		trust("\"repo:acme/widgets:ref:refs/heads/main\"",
-		      "\"repo:acme/widgets:ref:refs/tags/v*\""),
-		PROVIDER, "acme", "gadgets"),
-	    0);
+	assert_int_equal(ew_sharing_scan_trust(
+			     &sh,
+			     trust("\"repo:acme/widgets:ref:refs/heads/main\"",
+				   "\"repo:acme/widgets:ref:refs/tags/v*\""),
+			     PROVIDER, "acme", "gadgets"),
+			 0);
 	assert_int_equal(ew_sharing_trust_union(&out, desired, &sh, &err), 0);
 	/* The exact subject gets a StringEquals statement of its own,
 	 * first; the pattern joins ours. */
@@ -129,13 +126,14 @@ static const char *policy(const char *resources)
 {
 	static char b[2048];
 
-	snprintf(b, sizeof(b),
-		 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"A\","
-		 "\"Effect\":\"Allow\",\"Action\":\"ecr:GetAuthorizationToken\","
-		 "\"Resource\":\"*\"},{\"Sid\":\"P\",\"Effect\":\"Allow\","
-		 "\"Action\":[\"ecr:PutImage\",\"ecr:BatchGetImage\"],"
-		 "\"Resource\":%s}]}",
-		 resources);
+	snprintf(
+	    b, sizeof(b),
+	    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"A\","
+	    "\"Effect\":\"Allow\",\"Action\":\"ecr:GetAuthorizationToken\","
+	    "\"Resource\":\"*\"},{\"Sid\":\"P\",\"Effect\":\"Allow\","
+	    "\"Action\":[\"ecr:PutImage\",\"ecr:BatchGetImage\"],"
+	    "\"Resource\":%s}]}",
+	    resources);
 	return b;
 }
 
