@@ -45,6 +45,21 @@ check "shared, widgets again without it: refused" [ "$rc" -eq 1 ]
 check "shared, widgets again: names acme/gadgets" grep -q "also trusts acme/gadgets" "$W/share3.err"
 check "shared, widgets again: gadgets keeps access" [ "$(sa trust-subs $ROLE)" = "repo:acme/gadgets:*,repo:acme/widgets:*" ]
 
+# --- on a terminal, without --yes: asked ------------------------------------------
+py reset
+ew widgets apply --github acme/widgets --yes --no-workflow
+sa tty "$W/ttyq.out" "$W/repo" q "$EW_BIN" apply --github acme/gadgets --no-workflow
+check "terminal, stop: exit 1" [ $? -eq 1 ]
+check "terminal, stop: asked" grep -q "Share them (s), use new names (n), or stop (q)?" "$W/ttyq.out"
+check "terminal, stop: widgets untouched" [ "$(sa trust-subs $ROLE)" = "repo:acme/widgets:*" ]
+sa tty "$W/ttyn.out" "$W/repo" n,y "$EW_BIN" apply --github acme/gadgets --no-workflow
+check "terminal, new names: exit 0" [ $? -eq 0 ]
+check "terminal, new names: widgets untouched" [ "$(sa trust-subs $ROLE)" = "repo:acme/widgets:*" ]
+check "terminal, new names: gadgets' own role" [ "$(sa trust-subs $ROLE-gadgets)" = "repo:acme/gadgets:*" ]
+sa tty "$W/ttys.out" "$W/repo" s,y "$EW_BIN" apply --github acme/widgets --role-name $ROLE-gadgets --policy-name $POLICY-gadgets --no-workflow
+check "terminal, share: exit 0" [ $? -eq 0 ]
+check "terminal, share: both" [ "$(sa trust-subs $ROLE-gadgets)" = "repo:acme/gadgets:*,repo:acme/widgets:*" ]
+
 # --- or new names -------------------------------------------------------------
 py reset
 ew widgets apply --github acme/widgets --yes --no-workflow
@@ -65,6 +80,10 @@ check "adopted: reported with the flag" grep -q "^  unchanged Lifecycle policy o
 check "adopted: the difference shown" grep -q '^-        "countNumber": 30' "$W/adopt.out"
 ew adoptj apply --github acme/app --yes --no-workflow --output json
 check "adopted json: not-ours conflict" [ "$(jget "$W/adoptj.out" '[(s["conflict"]["kind"], s["conflict"]["resolved"]) for s in d["steps"] if s["kind"]=="lifecycle"][0]')" = "not-ours False" ]
+sa tty "$W/ttyl.out" "$W/repo" n,y "$EW_BIN" apply --github acme/app --no-workflow
+check "adopted, terminal: asked" grep -q "Replace its lifecycle policy with keep 10 (--replace-lifecycle)?" "$W/ttyl.out"
+check "adopted, terminal, declined: the rest applied" grep -q "^Done:" "$W/ttyl.out"
+check "adopted, terminal, declined: policy kept" [ "$(sa lifecycle-count app us-east-1)" = 30 ]
 ew replace apply --github acme/app --yes --no-workflow --replace-lifecycle
 check "--replace-lifecycle: exit 0" [ "$rc" -eq 0 ]
 check "--replace-lifecycle: replaced" [ "$(sa lifecycle-count app us-east-1)" = 10 ]

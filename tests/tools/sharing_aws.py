@@ -13,6 +13,10 @@ shell compares it with what it expects.
   foreign-policy NAME          an untagged policy granting ecr:* on *
   bare-repo NAME REGION        an untagged repository, no lifecycle policy
   repo-exists NAME REGION      yes or no
+  tty OUT DIR ANSWERS CMD...   run CMD in DIR on a pseudo-terminal, answer
+                               each question ("[s/n/Q]", "[y/N]") with the
+                               next comma separated answer; the output goes
+                               to OUT, the exit status is ours
 """
 import json
 import os
@@ -43,8 +47,45 @@ def policy_arn(name):
     return "arn:aws:iam::%s:policy/%s" % (ACCOUNT, name)
 
 
+def on_tty(out, cwd, answers, cmd):
+    import pty
+    import select
+    answers = [a for a in answers.split(",") if a]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execv(cmd[0], cmd)
+    seen = b""
+    while True:
+        r, _, _ = select.select([fd], [], [], 30)
+        if not r:
+            break
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        seen += data
+        tail = seen[-200:]
+        if (tail.rstrip().endswith(b"[s/n/Q]") or
+                tail.rstrip().endswith(b"[y/N]")):
+            # Out of answers: the default (no, stop).
+            a = answers.pop(0) if answers else ""
+            os.write(fd, (a + "\n").encode())
+            seen += b"<answered %s>" % a.encode()
+    if not r:
+        os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    with open(out, "wb") as f:
+        f.write(seen)
+    return os.waitstatus_to_exitcode(status)
+
+
 def main(argv):
     cmd = argv[1]
+    if cmd == "tty":
+        return on_tty(argv[2], argv[3], argv[4], argv[5:])
     iam = client("iam")
     if cmd == "trust-subs":
         d = doc(iam.get_role(RoleName=argv[2])["Role"]["AssumeRolePolicyDocument"])
