@@ -674,7 +674,9 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 	s->is_managed = ew_tags_is_managed(&pol.tags);
 	free(sp->default_version);
 	sp->default_version = ew_strdup(pol.default_version_id);
-	if (teardown) {
+	/* Teardown reads the default version only of a policy it would
+	 * delete: one that also serves another repository is kept. */
+	if (teardown && !s->is_managed) {
 		s->action = EW_ACTION_UNCHANGED;
 		goto done;
 	}
@@ -687,6 +689,10 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 			 : 0;
 	if (!rc)
 		rc = shared_conflict(run, &sh, false, err);
+	if (!rc && teardown) {
+		s->action = EW_ACTION_UNCHANGED;
+		goto done;
+	}
 	if (!rc)
 		rc =
 		    ew_engine_set_current(s, v.document ? v.document : "", err);
@@ -726,6 +732,7 @@ static int check_role(struct ew_step_run *run, bool teardown,
 	struct ew_sharing sh;
 	int rc;
 
+	(void)teardown;
 	memset(&r, 0, sizeof(r));
 	ew_sharing_init(&sh);
 	rc = ew_iam_get_role(&r, &run->c, sp->role_name, err);
@@ -737,9 +744,9 @@ static int check_role(struct ew_step_run *run, bool teardown,
 		goto done;
 	sp->exists = true;
 	s->is_managed = ew_tags_is_managed(&r.tags);
-	/* Teardown reads the role for its tag alone. */
-	if (!teardown &&
-	    ew_sharing_scan_trust(&sh, r.trust_document, sp->provider_arn,
+	/* Teardown too: a role that also serves another repository is
+	 * kept (engine_teardown.c). */
+	if (ew_sharing_scan_trust(&sh, r.trust_document, sp->provider_arn,
 				  e->setup->owner, e->setup->repo))
 		rc = nomem(err);
 	if (!rc)

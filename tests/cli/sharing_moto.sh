@@ -45,6 +45,14 @@ check "shared, widgets again without it: refused" [ "$rc" -eq 1 ]
 check "shared, widgets again: names acme/gadgets" grep -q "also trusts acme/gadgets" "$W/share3.err"
 check "shared, widgets again: gadgets keeps access" [ "$(sa trust-subs $ROLE)" = "repo:acme/gadgets:*,repo:acme/widgets:*" ]
 
+# Teardown removes only what serves the repository it is asked about.
+ew td teardown --github acme/gadgets --yes
+check "shared, teardown gadgets: exit 0" [ "$rc" -eq 0 ]
+check "shared, teardown: role kept, said why" grep -q "IAM role $ROLE: kept: it also serves acme/widgets" "$W/td.out"
+check "shared, teardown: policy kept" grep -q "IAM policy $POLICY: kept: it also serves widgets (us-east-1)" "$W/td.out"
+check "shared, teardown: widgets keeps its access" [ "$(sa trust-subs $ROLE)" = "repo:acme/gadgets:*,repo:acme/widgets:*" ]
+check "shared, teardown: gadgets' repository deleted" [ "$(sa repo-exists gadgets us-east-1)" = no ]
+
 # --- on a terminal, without --yes: asked ------------------------------------------
 py reset
 ew widgets apply --github acme/widgets --yes --no-workflow
