@@ -292,7 +292,11 @@ void ew_cli_print_diffs(struct ew_cli_printer *p, const struct ew_engine *e)
 			continue;
 		fprintf(p->out, "\n%s%s%s - %s:\n", p->color ? C_BOLD : "",
 			s->title, p->color ? C_RESET : "",
-			s->action == EW_ACTION_UPDATE
+			s->conflict == EW_CONFLICT_SHARED &&
+				!s->conflict_resolved
+			    ? "would change, DESTRUCTIVE: another repository "
+			      "would lose access"
+			: s->action == EW_ACTION_UPDATE
 			    ? "will change"
 			    : "differs (reported, not changed)");
 		if (!p->color) {

@@ -23,6 +23,7 @@ check "gadgets: option share" grep -q "share them: run again with --share-role" 
 check "gadgets: option new names" grep -q -- "use new names: run again with --role-name $ROLE-gadgets --policy-name $POLICY-gadgets" "$W/gadgets.err"
 check "gadgets: refused, nothing changed" grep -q "refused under --yes: nothing was changed" "$W/gadgets.err"
 check "gadgets: the plan says destructive" grep -q "^  update    IAM role $ROLE: DESTRUCTIVE: it also trusts acme/widgets" "$W/gadgets.out"
+check "gadgets: the diff says destructive" grep -q "^IAM role $ROLE - would change, DESTRUCTIVE" "$W/gadgets.out"
 check "gadgets: widgets' trust unchanged" [ "$(sa trust-subs $ROLE)" = "repo:acme/widgets:*" ]
 check "gadgets: widgets' policy unchanged" [ "$(sa policy-resources $POLICY)" = "$A/widgets" ]
 check "gadgets: before any change (no repository made)" [ "$(sa repo-exists gadgets us-east-1)" = no ]
