@@ -27,7 +27,8 @@ static const struct ew_demo_scenario scenario_list[EW_DEMO_NSCN] = {
 				 "the GitHub OIDC provider exists, made by "
 				 "someone else"},
     [EW_DEMO_ROLE_DRIFT] = {"role-drift",
-			    "the role exists but trusts another repository"},
+			    "the role and policy exist, shared with another "
+			    "repository"},
     [EW_DEMO_THROTTLING] = {"throttling",
 			    "CreateRole and CreateRepository throttled twice "
 			    "each"},
@@ -462,8 +463,12 @@ static int seed_lazily(struct ew_demo_req *r)
 			rc = seed_repository(r, n->valuestring);
 		}
 	}
+	/* role-drift: the default names already serve another repository
+	 * (its role trusts it, its policy grants its repository), which a
+	 * plain update would lock out. */
 	if ((sim->scenario == EW_DEMO_LIMIT_EXCEEDED ||
-	     sim->scenario == EW_DEMO_DRIFT_POLICY) &&
+	     sim->scenario == EW_DEMO_DRIFT_POLICY ||
+	     sim->scenario == EW_DEMO_ROLE_DRIFT) &&
 	    !sim->seeded_policy && strcmp(r->service, "iam") == 0) {
 		name = NULL;
 		if (strcmp(r->op, "CreatePolicy") == 0) {

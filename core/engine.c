@@ -78,6 +78,17 @@ const char *ew_step_action_name(enum ew_step_action a)
 	return "unknown";
 }
 
+const struct ew_step *ew_engine_conflict(const struct ew_engine *e,
+					 enum ew_conflict kind)
+{
+	for (size_t i = 0; i < e->nsteps; i++)
+		if (e->steps[i].conflict == kind &&
+		    !e->steps[i].conflict_resolved &&
+		    e->steps[i].state != EW_STATE_FAILED)
+			return &e->steps[i];
+	return NULL;
+}
+
 /* ------------------------------------------------------------ events */
 
 static void emit(struct ew_engine *e, const struct ew_step *s, enum ew_event ev)

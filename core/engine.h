@@ -79,6 +79,19 @@ enum ew_step_state {
 	EW_STATE_FAILED,
 };
 
+/* Nothing that serves someone else changes silently (sharing.h). */
+enum ew_conflict {
+	EW_CONFLICT_NONE,
+	/* The role's trust or the policy's resources also serve another
+	 * GitHub or ECR repository, which the update would drop.  Ways on:
+	 * share (setup->share_role) or new names; unresolved, the update is
+	 * refused. */
+	EW_CONFLICT_SHARED,
+	/* A setting of a repository ecr-wizard did not create (its
+	 * lifecycle policy) differs: kept unless setup->replace_lifecycle. */
+	EW_CONFLICT_NOT_OURS,
+};
+
 struct ew_step {
 	enum ew_step_kind kind;
 	int target;	 /* index into the setup's targets; -1 for shared */
@@ -103,6 +116,11 @@ struct ew_step {
 	unsigned mutations;    /* of which changed state */
 	unsigned retries;
 	bool is_managed; /* the existing resource carries our tag */
+	enum ew_conflict conflict;
+	bool conflict_resolved; /* the user chose: share, or replace */
+	/* The other repositories, ", " separated: "acme/widgets" (trust)
+	 * or "widgets (us-east-1)" (permissions); "" when none. */
+	char others[384];
 };
 
 enum ew_event {
@@ -185,6 +203,11 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err);
 /* Thread-safe; the running plan/apply ends promptly with EW_ECANCEL and
  * leaves every resource either untouched or fully written. */
 void ew_engine_cancel(struct ew_engine *e);
+
+/* The first step whose conflict of this kind the user has not resolved,
+ * or NULL (after a plan). */
+const struct ew_step *ew_engine_conflict(const struct ew_engine *e,
+					 enum ew_conflict kind);
 
 const char *ew_step_state_name(enum ew_step_state s);	/* "done", ... */
 const char *ew_step_action_name(enum ew_step_action a); /* "create", ... */

@@ -11,6 +11,8 @@
 #include "json_doc.h"
 #include "diff.h"
 #include "partition.h"
+#include "sharing.h"
+#include "tags.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -212,6 +214,9 @@ int ew_engine_prepare_step(struct ew_engine *e, size_t i, struct ew_error *err)
 		rc = arn_of(&sp->policy_arn, ew_setup_policy_arn, set, sp->env,
 			    err);
 		if (!rc)
+			rc = arn_of(&sp->repo_arn, ew_setup_repository_arn, set,
+				    sp->env, err);
+		if (!rc)
 			rc = ew_doc_permissions_policy(&b, set, sp->env, err);
 		if (!rc)
 			rc = set_desired(s, sp, &b, err);
@@ -378,6 +383,62 @@ done:
 	return rc;
 }
 
+/*
+ * The lifecycle policy is about to be put or replaced on a repository that
+ * exists.  Expiring images is not ours to decide on a repository someone
+ * else made (no managed-by tag): keep what is there unless the user chose
+ * --replace-lifecycle.  One ListTagsForResource, only on this path.
+ */
+static int lifecycle_not_ours(struct ew_step_run *run, struct ew_error *err)
+{
+	struct ew_engine *e = run->e;
+	struct ew_step *s = &e->steps[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
+	bool had = s->action == EW_ACTION_UPDATE;
+	struct ew_tags tags;
+	int rc;
+
+	ew_tags_init(&tags);
+	rc = ew_ecr_list_tags(&tags, &run->c, sp->repo_arn, err);
+	if (rc && is_not_found(err, "RepositoryNotFoundException")) {
+		/* Gone since: the repository step creates it, ours. */
+		ew_error_clear(err);
+		rc = 0;
+		goto done;
+	}
+	if (rc || ew_tags_is_managed(&tags))
+		goto done;
+	s->conflict = EW_CONFLICT_NOT_OURS;
+	snprintf(s->others, sizeof(s->others), "%s", sp->repo_name);
+	if (e->setup->replace_lifecycle) {
+		s->conflict_resolved = true;
+		ew_engine_set_detail(s,
+				     "%s on a repository ecr-wizard did not "
+				     "create: will be %s (--replace-lifecycle)",
+				     had ? "differs" : "none",
+				     had ? "replaced" : "put");
+		goto done;
+	}
+	s->action = EW_ACTION_UNCHANGED;
+	if (had)
+		ew_engine_set_detail(s,
+				     "differs, kept: the repository was not "
+				     "created by ecr-wizard (pass "
+				     "--replace-lifecycle to replace it with "
+				     "keep %d)",
+				     e->setup->keep_images);
+	else
+		ew_engine_set_detail(s,
+				     "none, none added: the repository was not "
+				     "created by ecr-wizard and keep %d would "
+				     "expire its older images (pass "
+				     "--replace-lifecycle to add it)",
+				     e->setup->keep_images);
+done:
+	ew_tags_release(&tags);
+	return rc;
+}
+
 static int check_lifecycle(struct ew_step_run *run, bool teardown,
 			   struct ew_error *err)
 {
@@ -402,7 +463,7 @@ static int check_lifecycle(struct ew_step_run *run, bool teardown,
 		s->action = EW_ACTION_CREATE;
 		ew_engine_set_detail(s, "%s: will be put",
 				     no_repo ? "no repository yet" : "none");
-		return 0;
+		return no_repo ? 0 : lifecycle_not_ours(run, err);
 	}
 	if (rc)
 		return rc;
@@ -414,6 +475,7 @@ static int check_lifecycle(struct ew_step_run *run, bool teardown,
 	} else if (!rc) {
 		s->action = EW_ACTION_UPDATE;
 		ew_engine_set_detail(s, "differs: will be replaced");
+		rc = lifecycle_not_ours(run, err);
 	}
 	free(text);
 	return rc;
@@ -509,6 +571,84 @@ done:
 	return rc;
 }
 
+/* "--role-name X --policy-name Y": the per-repository names. */
+static void new_names(char *out, size_t size, const struct ew_setup *set)
+{
+	struct ew_buf role, policy;
+
+	ew_buf_init(&role);
+	ew_buf_init(&policy);
+	if (ew_sharing_suggest_names(&role, &policy, set) == 0)
+		snprintf(out, size, "--role-name %s --policy-name %s", role.ptr,
+			 policy.ptr);
+	else
+		snprintf(out, size, "--role-name NAME --policy-name NAME");
+	ew_buf_release(&role);
+	ew_buf_release(&policy);
+}
+
+/*
+ * The current document also serves the other repositories in sh.  Note
+ * them; when the user chose to share, the desired document becomes the
+ * union (their subjects or ARNs kept, ours added).  Unresolved, the
+ * update is refused (apply_role, apply_policy) and the front-ends offer
+ * the two ways on.
+ */
+static int shared_conflict(struct ew_step_run *run, const struct ew_sharing *sh,
+			   bool trust, struct ew_error *err)
+{
+	struct ew_engine *e = run->e;
+	struct ew_step *s = &e->steps[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
+	struct ew_buf b;
+	int rc;
+
+	if (!sh->nnames)
+		return 0;
+	ew_buf_init(&b);
+	s->conflict = EW_CONFLICT_SHARED;
+	if (ew_sharing_names(&b, sh)) {
+		ew_buf_release(&b);
+		return nomem(err);
+	}
+	snprintf(s->others, sizeof(s->others), "%s", b.ptr);
+	ew_buf_clear(&b);
+	if (!e->setup->share_role) {
+		ew_buf_release(&b);
+		return 0;
+	}
+	s->conflict_resolved = true;
+	rc = trust ? ew_sharing_trust_union(&b, s->desired_doc, sh, err)
+		   : ew_sharing_policy_union(&b, s->desired_doc, sp->repo_arn,
+					     sh, err);
+	if (!rc)
+		rc = set_desired(s, sp, &b, err);
+	ew_buf_release(&b);
+	return rc;
+}
+
+/* The detail of a role or policy update that another repository shares. */
+static void shared_detail(struct ew_engine *e, struct ew_step *s, bool trust)
+{
+	char flags[300];
+
+	if (s->conflict_resolved) {
+		ew_engine_set_detail(
+		    s, "shared with %s (--share-role): %s kept, %s/%s's added",
+		    s->others, trust ? "their subjects" : "their repositories",
+		    e->setup->owner, e->setup->repo);
+		return;
+	}
+	new_names(flags, sizeof(flags), e->setup);
+	ew_engine_set_detail(s,
+			     "DESTRUCTIVE: it also %s %s, which would lose "
+			     "access; pass --share-role to keep %s and add "
+			     "%s/%s, or use new names: %s",
+			     trust ? "trusts" : "grants push to", s->others,
+			     trust ? "them" : "it", e->setup->owner,
+			     e->setup->repo, flags);
+}
+
 static int check_policy(struct ew_step_run *run, bool teardown,
 			struct ew_error *err)
 {
@@ -517,10 +657,12 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 	struct ew_step_priv *sp = run_priv(run);
 	struct ew_iam_policy pol;
 	struct ew_iam_policy_version v;
+	struct ew_sharing sh;
 	int rc;
 
 	memset(&pol, 0, sizeof(pol));
 	memset(&v, 0, sizeof(v));
+	ew_sharing_init(&sh);
 	rc = ew_iam_get_policy(&pol, &run->c, sp->policy_arn, err);
 	if (rc && is_not_found(err, "NoSuchEntity")) {
 		rc = will_create(s, sp, err);
@@ -532,7 +674,9 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 	s->is_managed = ew_tags_is_managed(&pol.tags);
 	free(sp->default_version);
 	sp->default_version = ew_strdup(pol.default_version_id);
-	if (teardown) {
+	/* Teardown reads the default version only of a policy it would
+	 * delete: one that also serves another repository is kept. */
+	if (teardown && !s->is_managed) {
 		s->action = EW_ACTION_UNCHANGED;
 		goto done;
 	}
@@ -540,23 +684,39 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 	    &v, &run->c, sp->policy_arn,
 	    pol.default_version_id ? pol.default_version_id : "v1", err);
 	if (!rc)
+		rc = ew_sharing_scan_policy(&sh, v.document, sp->repo_arn)
+			 ? nomem(err)
+			 : 0;
+	if (!rc)
+		rc = shared_conflict(run, &sh, false, err);
+	if (!rc && teardown) {
+		s->action = EW_ACTION_UNCHANGED;
+		goto done;
+	}
+	if (!rc)
 		rc =
 		    ew_engine_set_current(s, v.document ? v.document : "", err);
 	if (rc)
 		goto done;
 	if (v.document && ew_json_doc_equal(v.document, s->desired_doc)) {
 		s->action = EW_ACTION_UNCHANGED;
-		ew_engine_set_detail(s, "exists, same permissions (%s)%s",
-				     v.version_id ? v.version_id : "default",
-				     reused(s));
+		ew_engine_set_detail(
+		    s, "exists, same permissions (%s)%s%s%s",
+		    v.version_id ? v.version_id : "default", reused(s),
+		    s->others[0] ? ", shared with " : "", s->others);
 	} else {
 		s->action = EW_ACTION_UPDATE;
-		ew_engine_set_detail(s,
-				     "exists, permissions differ: a new "
-				     "default version will be created%s",
-				     reused(s));
+		if (s->conflict == EW_CONFLICT_SHARED)
+			shared_detail(e, s, false);
+		else
+			ew_engine_set_detail(
+			    s,
+			    "exists, permissions differ: a new "
+			    "default version will be created%s",
+			    reused(s));
 	}
 done:
+	ew_sharing_release(&sh);
 	ew_iam_policy_version_release(&v);
 	ew_iam_policy_release(&pol);
 	return rc;
@@ -569,10 +729,12 @@ static int check_role(struct ew_step_run *run, bool teardown,
 	struct ew_step *s = &e->steps[run->idx];
 	struct ew_step_priv *sp = run_priv(run);
 	struct ew_iam_role r;
+	struct ew_sharing sh;
 	int rc;
 
 	(void)teardown;
 	memset(&r, 0, sizeof(r));
+	ew_sharing_init(&sh);
 	rc = ew_iam_get_role(&r, &run->c, sp->role_name, err);
 	if (rc && is_not_found(err, "NoSuchEntity")) {
 		rc = will_create(s, sp, err);
@@ -582,23 +744,36 @@ static int check_role(struct ew_step_run *run, bool teardown,
 		goto done;
 	sp->exists = true;
 	s->is_managed = ew_tags_is_managed(&r.tags);
-	rc = ew_engine_set_current(s, r.trust_document ? r.trust_document : "",
-				   err);
+	/* Teardown too: a role that also serves another repository is
+	 * kept (engine_teardown.c). */
+	if (ew_sharing_scan_trust(&sh, r.trust_document, sp->provider_arn,
+				  e->setup->owner, e->setup->repo))
+		rc = nomem(err);
+	if (!rc)
+		rc = shared_conflict(run, &sh, true, err);
+	if (!rc)
+		rc = ew_engine_set_current(
+		    s, r.trust_document ? r.trust_document : "", err);
 	if (rc)
 		goto done;
 	if (r.trust_document &&
 	    ew_json_doc_equal(r.trust_document, s->desired_doc)) {
 		s->action = EW_ACTION_UNCHANGED;
-		ew_engine_set_detail(s, "exists, same trust policy%s",
-				     reused(s));
+		ew_engine_set_detail(
+		    s, "exists, same trust policy%s%s%s", reused(s),
+		    s->others[0] ? ", shared with " : "", s->others);
 	} else {
 		s->action = EW_ACTION_UPDATE;
-		ew_engine_set_detail(s,
-				     "exists, trust policy differs: will be "
-				     "updated%s",
-				     reused(s));
+		if (s->conflict == EW_CONFLICT_SHARED)
+			shared_detail(e, s, true);
+		else
+			ew_engine_set_detail(s,
+					     "exists, trust policy differs: "
+					     "will be updated%s",
+					     reused(s));
 	}
 done:
+	ew_sharing_release(&sh);
 	ew_iam_role_release(&r);
 	return rc;
 }
@@ -646,6 +821,9 @@ int ew_engine_check_step(struct ew_step_run *run, bool teardown,
 	    &((struct ew_engine_priv *)run->e->priv)->sp[run->idx];
 
 	s->is_managed = false;
+	s->conflict = EW_CONFLICT_NONE;
+	s->conflict_resolved = false;
+	s->others[0] = '\0';
 	sp->exists = false;
 	sp->has_images = false;
 	ew_buf_clear(&sp->trusted_by);
@@ -880,6 +1058,68 @@ oldest_non_default(const struct ew_iam_policy_versions *l)
 	return best;
 }
 
+/* An update that would take another repository's access away is never
+ * made without the user's choice; the front-ends stop before applying,
+ * this is the engine's own guard. */
+static int refuse_shared(const struct ew_engine *e, const struct ew_step *s,
+			 struct ew_error *err)
+{
+	char flags[300];
+
+	new_names(flags, sizeof(flags), e->setup);
+	return ew_error_set(err, EW_ERROR,
+			    "refused: '%s' also serves %s, which would lose "
+			    "access: pass --share-role to share it, or use "
+			    "new names (%s)",
+			    s->title, s->others, flags);
+}
+
+/*
+ * After a new default version: delete the older versions that grant more
+ * than it, so that a later "set default version" cannot quietly bring
+ * back access the repair took away.  Only on a policy ecr-wizard created;
+ * on another's, they are named in the detail and kept.
+ */
+static int prune_versions(struct ew_step_run *run, const char *new_id,
+			  struct ew_buf *deleted, struct ew_buf *kept,
+			  struct ew_error *err)
+{
+	struct ew_step *s = &run->e->steps[run->idx];
+	struct ew_step_priv *sp = run_priv(run);
+	struct ew_iam_policy_versions l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	rc = ew_iam_list_policy_versions(&l, &run->c, sp->policy_arn, err);
+	for (size_t i = 0; i < l.n && !rc; i++) {
+		struct ew_iam_policy_version v;
+		bool more;
+
+		if (l.v[i].is_default || !l.v[i].version_id ||
+		    (new_id && strcmp(l.v[i].version_id, new_id) == 0))
+			continue;
+		memset(&v, 0, sizeof(v));
+		rc = ew_iam_get_policy_version(&v, &run->c, sp->policy_arn,
+					       l.v[i].version_id, err);
+		more = !rc && ew_sharing_grants_more(v.document, sp->wire_doc);
+		ew_iam_policy_version_release(&v);
+		if (rc || !more)
+			continue;
+		if (!s->is_managed) {
+			ew_buf_printf(kept, "%s%s", kept->len ? ", " : "",
+				      l.v[i].version_id);
+			continue;
+		}
+		rc = ew_iam_delete_policy_version(&run->c, sp->policy_arn,
+						  l.v[i].version_id, err);
+		if (!rc)
+			ew_buf_printf(deleted, "%s%s", deleted->len ? ", " : "",
+				      l.v[i].version_id);
+	}
+	ew_iam_policy_versions_release(&l);
+	return rc;
+}
+
 int ew_engine_policy_description(struct ew_buf *b, const struct ew_engine *e,
 				 const struct ew_step_priv *sp)
 {
@@ -912,7 +1152,12 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 	char deleted[32] = "";
 	int rc;
 
+	if (s->action == EW_ACTION_UPDATE &&
+	    s->conflict == EW_CONFLICT_SHARED && !s->conflict_resolved)
+		return refuse_shared(e, s, err);
 	if (s->action == EW_ACTION_UPDATE) {
+		struct ew_buf pruned, kept;
+
 		memset(&l, 0, sizeof(l));
 		memset(&nv, 0, sizeof(nv));
 		rc = ew_iam_list_policy_versions(&l, &run->c, sp->policy_arn,
@@ -936,11 +1181,26 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 			    err);
 		if (rc)
 			return rc;
-		ew_engine_set_detail(s, "updated: new default version %s%s%s%s",
-				     nv.version_id ? nv.version_id : "",
-				     deleted[0] ? " (deleted the oldest, " : "",
-				     deleted, deleted[0] ? ")" : "");
+		ew_buf_init(&pruned);
+		ew_buf_init(&kept);
+		rc = prune_versions(run, nv.version_id, &pruned, &kept, err);
+		ew_engine_set_detail(
+		    s, "updated: new default version %s%s%s%s%s%s%s%s%s",
+		    nv.version_id ? nv.version_id : "",
+		    deleted[0] ? " (deleted the oldest, " : "", deleted,
+		    deleted[0] ? ")" : "", pruned.len ? "; deleted " : "",
+		    pruned.ptr, pruned.len ? ", which granted more" : "",
+		    kept.len
+			? "; kept older versions that grant more "
+			  "(the policy was not created by ecr-wizard; "
+			  "delete them with aws iam delete-policy-version): "
+			: "",
+		    kept.ptr);
+		ew_buf_release(&pruned);
+		ew_buf_release(&kept);
 		ew_iam_policy_version_release(&nv);
+		if (rc)
+			return rc;
 		finish_state(e, s, EW_STATE_UPDATED);
 		return 0;
 	}
@@ -989,12 +1249,22 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 	struct ew_buf desc;
 	int rc, attempt = 1;
 
+	if (s->action == EW_ACTION_UPDATE &&
+	    s->conflict == EW_CONFLICT_SHARED && !s->conflict_resolved)
+		return refuse_shared(e, s, err);
 	if (s->action == EW_ACTION_UPDATE) {
 		rc = ew_iam_update_assume_role_policy(&run->c, sp->role_name,
 						      sp->wire_doc, err);
 		if (rc)
 			return rc;
-		ew_engine_set_detail(s, "trust policy updated%s", reused(s));
+		if (s->conflict_resolved)
+			ew_engine_set_detail(s,
+					     "trust policy updated, shared "
+					     "with %s",
+					     s->others);
+		else
+			ew_engine_set_detail(s, "trust policy updated%s",
+					     reused(s));
 		finish_state(e, s, EW_STATE_UPDATED);
 		return 0;
 	}

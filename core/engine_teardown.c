@@ -54,6 +54,17 @@ static void decide_owned(struct ew_engine *e, size_t i, const char *what)
 	} else if (!s->is_managed) {
 		keep(s, "not created by ecr-wizard (no managed-by=ecr-wizard "
 			"tag)");
+	} else if (s->conflict == EW_CONFLICT_SHARED) {
+		/* Teardown removes only what serves the repository it is
+		 * asked about. */
+		s->action = EW_ACTION_SKIP;
+		ew_engine_set_detail(
+		    s,
+		    "kept: it also serves %s (remove this "
+		    "repository's %s by hand, or tear down "
+		    "the last repository that uses it)",
+		    s->others,
+		    s->kind == EW_STEP_ROLE ? "subjects" : "repository ARN");
 	} else if (s->kind == EW_STEP_REPOSITORY && sp->has_images && !force) {
 		keep(s, "it holds images (pass --force to delete them too)");
 	} else {

@@ -135,6 +135,15 @@ struct ew_setup {
 	bool write_workflow; /* default true */
 	char *platforms;     /* comma separated, default linux/amd64 */
 
+	/* What the user chose where a change would touch what serves
+	 * someone else (sharing.h): keep another repository's subjects and
+	 * repository ARNs in a shared role and policy (--share-role), and
+	 * replace the lifecycle policy of a repository ecr-wizard did not
+	 * create (--replace-lifecycle).  Default false: such changes are
+	 * refused (role, policy) or skipped (lifecycle). */
+	bool share_role;
+	bool replace_lifecycle;
+
 	/* Filled by a setter that accepted the value with a caveat. */
 	char warning[256];
 };

@@ -319,7 +319,11 @@ void ew_cli_print_diffs(struct ew_cli_printer *p, const struct ew_engine *e)
 			continue;
 		fprintf(p->out, "\n%s%s%s - %s:\n", p->color ? C_BOLD : "",
 			s->title, p->color ? C_RESET : "",
-			s->action == EW_ACTION_UPDATE
+			s->conflict == EW_CONFLICT_SHARED &&
+				!s->conflict_resolved
+			    ? "would change, DESTRUCTIVE: another repository "
+			      "would lose access"
+			: s->action == EW_ACTION_UPDATE
 			    ? "will change"
 			    : "differs (reported, not changed)");
 		if (!p->color) {
@@ -606,6 +610,37 @@ static cJSON *error_json(const struct ew_step *s, const struct ew_setup *set)
 	return o;
 }
 
+/* null, or what the step would take from someone else and whether the
+ * user chose how (--share-role, --replace-lifecycle). */
+static cJSON *conflict_json(const struct ew_step *s)
+{
+	cJSON *o, *arr;
+
+	if (s->conflict == EW_CONFLICT_NONE)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "kind",
+				s->conflict == EW_CONFLICT_SHARED ? "shared"
+								  : "not-ours");
+	arr = cJSON_AddArrayToObject(o, "others");
+	for (const char *p = s->others; *p;) {
+		size_t n = strcspn(p, ",");
+		char one[384];
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		cJSON_AddItemToArray(arr, cJSON_CreateString(one));
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	cJSON_AddBoolToObject(o, "resolved", s->conflict_resolved);
+	cJSON_AddBoolToObject(o, "destructive",
+			      s->conflict == EW_CONFLICT_SHARED &&
+				  !s->conflict_resolved &&
+				  s->action == EW_ACTION_UPDATE);
+	return o;
+}
+
 static double ms3(double s)
 {
 	return (double)(long long)(s * 1000.0 + 0.5) / 1000.0;
@@ -664,6 +699,7 @@ int ew_cli_json(struct ew_buf *out, const char *command,
 				      str_or_null(s->desired_doc));
 		cJSON_AddItemToObject(o, "diff", str_or_null(s->diff.ptr));
 		cJSON_AddItemToObject(o, "cli", str_or_null(s->cli.ptr));
+		cJSON_AddItemToObject(o, "conflict", conflict_json(s));
 		cJSON_AddItemToObject(o, "error", error_json(s, e->setup));
 		cJSON_AddItemToArray(steps, o);
 	}

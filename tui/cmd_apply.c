@@ -11,9 +11,11 @@
 #include "cli_output.h"
 #include "cli_run.h"
 #include "outputs.h"
+#include "sharing.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static bool has_changes(const struct ew_engine *e)
 {
@@ -102,6 +104,123 @@ static void refuse(FILE *out, const struct ew_setup *s,
 	ew_buf_release(&line);
 }
 
+/* What the plan would take from other repositories, and the two ways
+ * on, for the user (stderr: it is why apply stops). */
+static void print_conflicts(FILE *out, const struct ew_engine *e)
+{
+	struct ew_buf role, policy;
+
+	ew_buf_init(&role);
+	ew_buf_init(&policy);
+	ew_sharing_suggest_names(&role, &policy, e->setup);
+	fputs("\nDestructive: this change would take access away from "
+	      "another repository:\n",
+	      out);
+	for (size_t i = 0; i < e->nsteps; i++) {
+		const struct ew_step *s = &e->steps[i];
+
+		if (s->conflict != EW_CONFLICT_SHARED || s->conflict_resolved)
+			continue;
+		fprintf(out, "  %s also %s %s\n", s->title,
+			s->kind == EW_STEP_ROLE ? "trusts" : "grants push to",
+			s->others);
+	}
+	fprintf(out,
+		"Two ways on:\n"
+		"  share them: run again with --share-role (their access is "
+		"kept, %s/%s's is added)\n"
+		"  use new names: run again with --role-name %s --policy-name "
+		"%s\n",
+		e->setup->owner, e->setup->repo, role.ptr, policy.ptr);
+	ew_buf_release(&role);
+	ew_buf_release(&policy);
+}
+
+/* On a terminal: 's' share, 'n' new names, anything else stops. */
+static char ask_conflict(void)
+{
+	char line[64];
+
+	fputs("Share them (s), use new names (n), or stop (q)? [s/n/Q] ",
+	      stderr);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return 'q';
+	if (strcasecmp(line, "s\n") == 0 || strcasecmp(line, "share\n") == 0)
+		return 's';
+	if (strcasecmp(line, "n\n") == 0 || strcasecmp(line, "new\n") == 0)
+		return 'n';
+	return 'q';
+}
+
+static int use_new_names(struct ew_setup *s, struct ew_error *err)
+{
+	struct ew_buf role, policy;
+	int rc;
+
+	ew_buf_init(&role);
+	ew_buf_init(&policy);
+	rc = ew_sharing_suggest_names(&role, &policy, s);
+	if (!rc)
+		rc = ew_setup_set_role_name(s, role.ptr, err);
+	if (!rc)
+		rc = ew_setup_set_policy_name(s, policy.ptr, err);
+	ew_buf_release(&role);
+	ew_buf_release(&policy);
+	return rc;
+}
+
+/*
+ * The user's answers to what the plan found serving someone else: a
+ * shared role or policy (refused under --yes; asked on a terminal), a
+ * lifecycle policy that is not ours (kept under --yes; asked on a
+ * terminal).  Returns 0 to go on with e as it is, 1 to plan again with
+ * the changed setup, -1 to stop with nothing changed (exit 1).
+ */
+static int decide_conflicts(struct ew_cli_run *r, const struct ew_engine *e)
+{
+	const struct ew_step *c = ew_engine_conflict(e, EW_CONFLICT_SHARED);
+	struct ew_error err;
+
+	if (c) {
+		print_conflicts(stderr, e);
+		if (r->opt.yes) {
+			fputs("ecr-wizard apply: refused under --yes: nothing "
+			      "was changed\n",
+			      stderr);
+			return -1;
+		}
+		switch (ask_conflict()) {
+		case 's':
+			r->opt.setup.share_role = true;
+			return 1;
+		case 'n':
+			if (use_new_names(&r->opt.setup, &err) == 0)
+				return 1;
+			fprintf(stderr, "ecr-wizard apply: %s\n", err.message);
+			return -1;
+		default:
+			fputs("nothing changed\n", stderr);
+			return -1;
+		}
+	}
+	c = ew_engine_conflict(e, EW_CONFLICT_NOT_OURS);
+	if (c && !r->opt.yes) {
+		char q[1024];
+
+		snprintf(q, sizeof(q),
+			 "%s: the repository %s was not created by "
+			 "ecr-wizard. Replace its lifecycle policy with keep "
+			 "%d (--replace-lifecycle)?",
+			 c->title, c->others, e->setup->keep_images);
+		if (ew_cli_run_confirm(q)) {
+			r->opt.setup.replace_lifecycle = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int ew_cmd_apply(int argc, char **argv)
 {
 	struct ew_cli_run r;
@@ -128,6 +247,7 @@ int ew_cmd_apply(int argc, char **argv)
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
 	p.json = json;
 	ew_cli_observer(&obs, &p);
+replan:
 	rc = ew_engine_init(&e, &r.ctx, &r.opt.setup, &r.client, &obs, false,
 			    &err);
 	have_engine = true;
@@ -159,6 +279,27 @@ int ew_cmd_apply(int argc, char **argv)
 			ew_buf_release(&out);
 		}
 		status = ew_cli_run_exit(rc, &e);
+		goto out;
+	}
+	rc = decide_conflicts(&r, &e);
+	if (rc == 1) {
+		ew_cli_run_engine(NULL);
+		ew_engine_release(&e);
+		have_engine = false;
+		if (!json)
+			fputc('\n', stdout);
+		goto replan;
+	}
+	if (rc < 0) {
+		if (json) {
+			struct ew_buf out;
+
+			ew_buf_init(&out);
+			ew_cli_json(&out, "apply", &e, NULL, NULL, NULL, 0);
+			fputs(out.ptr, stdout);
+			ew_buf_release(&out);
+		}
+		status = 1;
 		goto out;
 	}
 	{

@@ -48,6 +48,8 @@ enum opt_id {
 	O_DEMO_SCENARIO,
 	O_NO_GITHUB_API,
 	O_GITHUB_IDS,
+	O_SHARE_ROLE,
+	O_REPLACE_LIFECYCLE,
 	O_HELP,
 	O_VERSION,
 };
@@ -101,6 +103,12 @@ static const struct opt opts[] = {
      "workflow file (default " EW_DEFAULT_WORKFLOW ")"},
     {"no-workflow", ARG_NONE, O_NO_WORKFLOW, NULL,
      "do not write the workflow file"},
+    {"share-role", ARG_NONE, O_SHARE_ROLE, NULL,
+     "a role or policy that serves another repository: keep its access "
+     "and add this repository's (default: refuse)"},
+    {"replace-lifecycle", ARG_NONE, O_REPLACE_LIFECYCLE, NULL,
+     "replace the lifecycle policy of a repository ecr-wizard did not "
+     "create (default: keep it)"},
     {"output", ARG_REQUIRED, O_OUTPUT, "FORMAT", "text or json"},
     {"no-color", ARG_NONE, O_NO_COLOR, NULL,
      "no colours (also when NO_COLOR is set)"},
@@ -336,6 +344,12 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 	case O_GITHUB_IDS:
 		rc = ew_setup_set_github_ids(s, v, err);
 		o->has_github_ids = o->has_github_ids || rc == 0;
+		break;
+	case O_SHARE_ROLE:
+		s->share_role = true;
+		break;
+	case O_REPLACE_LIFECYCLE:
+		s->replace_lifecycle = true;
 		break;
 	case O_HELP:
 		o->help = true;

@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "knowledge.h"
 #include "pipeline.h"
+#include "sharing.h"
 #include "wizard.h"
 
 #include <string.h>
@@ -49,6 +50,10 @@ static struct {
 	char pattern[128];
 	char start_error[512];
 	bool pipeline_refused; /* the Plan tab's pipeline check refuses */
+	/* Enter found something that serves someone else: the question
+	 * shown until the user answers it (docs/sharing.md). */
+	enum { ASK_NONE, ASK_SHARED, ASK_LIFECYCLE } asking;
+	bool lifecycle_kept; /* answered "keep" for this plan */
 } st;
 
 static void clear_tabs(void)
@@ -215,6 +220,11 @@ static void build_plan(struct ew_wizard *w)
 	}
 	/* First: a refused trigger matters more than any single step. */
 	build_pipeline(p, &w->setup);
+	if (ew_engine_conflict(e, EW_CONFLICT_SHARED))
+		ew_buf_puts(p,
+			    "  ! DESTRUCTIVE: the role or policy also serves "
+			    "another repository (below); Enter offers "
+			    "the two ways on\n\n");
 	for (size_t i = 0; i < e->nsteps; i++) {
 		const struct ew_step *s = &e->steps[i];
 
@@ -250,6 +260,11 @@ static void build_plan(struct ew_wizard *w)
 				      s->title, s->error.message);
 		else if (s->action == EW_ACTION_UPDATE && s->diff.len)
 			ew_buf_printf(c, "== %s: will be updated\n%s\n",
+				      s->title, s->diff.ptr);
+		else if (s->conflict == EW_CONFLICT_NOT_OURS && s->diff.len)
+			ew_buf_printf(c,
+				      "== %s: differs, kept (not created by "
+				      "ecr-wizard)\n%s\n",
 				      s->title, s->diff.ptr);
 		else if (s->action == EW_ACTION_UPDATE)
 			ew_buf_printf(c, "== %s: will be updated\n  %s\n\n",
@@ -321,6 +336,8 @@ static void enter(struct ew_wizard *w)
 		st.inited = true;
 	}
 	clear_tabs();
+	st.asking = ASK_NONE;
+	st.lifecycle_kept = false;
 	st.start_error[0] = 0;
 	st.searching = false;
 	st.account_known = w->setup.account != NULL;
@@ -383,6 +400,120 @@ static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
 	}
 }
 
+/* The question Enter raised, over the last rows of the body. */
+static void draw_question(struct ew_wizard *w)
+{
+	const struct ew_engine *e = &w->engine;
+	struct ew_buf text, role, policy;
+	int y = LINES - 9;
+
+	if (st.asking == ASK_NONE || !w->has_engine)
+		return;
+	ew_buf_init(&text);
+	ew_buf_init(&role);
+	ew_buf_init(&policy);
+	ew_buf_printf(&text, "%s ", ew_ui_glyphs()->warn);
+	if (st.asking == ASK_SHARED) {
+		const char *sep = "Destructive: ";
+
+		/* The role first: whom it trusts is what users know. */
+		for (size_t k = 0; k < 2 * e->nsteps; k++) {
+			const struct ew_step *s = &e->steps[k % e->nsteps];
+
+			if (s->conflict != EW_CONFLICT_SHARED ||
+			    s->conflict_resolved ||
+			    (s->kind == EW_STEP_ROLE) != (k < e->nsteps))
+				continue;
+			ew_buf_printf(&text, "%sthe %s %s %s", sep,
+				      s->kind == EW_STEP_ROLE ? "role"
+							      : "policy",
+				      s->kind == EW_STEP_ROLE ? "also trusts"
+							      : "also grants",
+				      s->others);
+			sep = "; ";
+		}
+		ew_sharing_suggest_names(&role, &policy, &w->setup);
+		ew_buf_printf(&text,
+			      ", which would lose access.\n"
+			      "s    share: keep their access, add %s/%s\n"
+			      "n    new names: %s and %s\n"
+			      "Esc  back",
+			      w->setup.owner, w->setup.repo, role.ptr,
+			      policy.ptr);
+	} else {
+		const struct ew_step *c =
+		    ew_engine_conflict(e, EW_CONFLICT_NOT_OURS);
+
+		ew_buf_printf(&text,
+			      "%s: the repository %s was not created by "
+			      "ecr-wizard; its lifecycle policy is its "
+			      "owner's.\n"
+			      "r    replace it with keep %d\n"
+			      "k    keep it and run\n"
+			      "Esc  back",
+			      c ? c->title : "", c ? c->others : "",
+			      w->setup.keep_images);
+	}
+	for (int r = y; r < LINES - 2; r++)
+		ew_ui_fill(r, 0, COLS, EW_ROLE_NORMAL);
+	ew_ui_wrap(y, 1, COLS - 2, 5, LINES - 2 - y, EW_ROLE_WARNING, text.ptr,
+		   true);
+	ew_buf_release(&text);
+	ew_buf_release(&role);
+	ew_buf_release(&policy);
+}
+
+static void replan(struct ew_wizard *w)
+{
+	int tab = st.tab;
+
+	ew_wizard_drop_engine(w);
+	enter(w);
+	st.tab = tab;
+}
+
+/* A key while a question is open: the answer, or close it. */
+static bool answer(struct ew_wizard *w, int key)
+{
+	struct ew_buf role, policy;
+	struct ew_error err;
+	bool shared = st.asking == ASK_SHARED;
+
+	st.asking = ASK_NONE;
+	if (shared && (key == 's' || key == 'S')) {
+		w->setup.share_role = true;
+		replan(w);
+		ew_wizard_message(w, EW_ROLE_NORMAL,
+				  "sharing: the plan keeps the other "
+				  "repository's access");
+		return true;
+	}
+	if (shared && (key == 'n' || key == 'N')) {
+		ew_buf_init(&role);
+		ew_buf_init(&policy);
+		if (ew_sharing_suggest_names(&role, &policy, &w->setup) ||
+		    ew_setup_set_role_name(&w->setup, role.ptr, &err) ||
+		    ew_setup_set_policy_name(&w->setup, policy.ptr, &err))
+			ew_wizard_message(w, EW_ROLE_ERROR, "%s", err.message);
+		else
+			replan(w);
+		ew_buf_release(&role);
+		ew_buf_release(&policy);
+		return true;
+	}
+	if (!shared && (key == 'r' || key == 'R')) {
+		w->setup.replace_lifecycle = true;
+		replan(w);
+		return true;
+	}
+	if (!shared && (key == 'k' || key == 'K')) {
+		st.lifecycle_kept = true;
+		ew_wizard_goto(w, &ew_screen_run);
+		return true;
+	}
+	return true;
+}
+
 static void draw(struct ew_wizard *w, int top, int rows)
 {
 	const char *text;
@@ -421,6 +552,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	}
 	ew_draw_text(body, brows, 1, COLS - 2, text, st.top[st.tab],
 		     tabs[st.tab].kind, st.pattern);
+	draw_question(w);
 	if (st.searching) {
 		ew_ui_fill(LINES - 2, 0, COLS, EW_ROLE_NORMAL);
 		ew_ui_put(LINES - 2, 1, 0, EW_ROLE_VALUE, "/");
@@ -475,6 +607,8 @@ static void find(struct ew_wizard *w, bool forward, bool from_here)
 
 static bool edit_key(struct ew_wizard *w, int key)
 {
+	if (st.asking != ASK_NONE)
+		return answer(w, key);
 	if (!st.searching)
 		return false;
 	if (key == EW_KEY_ESC) {
@@ -542,6 +676,19 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		}
 		if (w->offline) {
 			ew_wizard_goto(w, &ew_screen_done);
+			break;
+		}
+		/* Nothing that serves someone else changes before the
+		 * user chose how. */
+		if (w->has_engine && w->plan != EW_PROBE_RUNNING &&
+		    ew_engine_conflict(&w->engine, EW_CONFLICT_SHARED)) {
+			st.asking = ASK_SHARED;
+			break;
+		}
+		if (w->has_engine && w->plan != EW_PROBE_RUNNING &&
+		    !st.lifecycle_kept &&
+		    ew_engine_conflict(&w->engine, EW_CONFLICT_NOT_OURS)) {
+			st.asking = ASK_LIFECYCLE;
 			break;
 		}
 		ew_wizard_goto(w, &ew_screen_run);

@@ -39,7 +39,8 @@ check "drift: trust diff shown" grep -q '^-          "token.actions.githubuserco
 check "drift: permissions diff shown" grep -q '^-      "Action": "ecr:\*",' "$W/drift.out"
 check "drift: role updated" grep -q "^  updated   IAM role $ROLE: trust policy updated" "$W/drift.out"
 check "drift: policy updated" grep -q "^  updated   IAM policy $POLICY: updated: new default version" "$W/drift.out"
-check "drift: exactly two changes" grep -q "^Done: [0-9]* requests, 2 change" "$W/drift.out"
+check "drift: the wider version it superseded deleted" grep -q "^  updated   IAM policy $POLICY: updated: new default version v3; deleted v2, which granted more" "$W/drift.out"
+check "drift: exactly three changes (trust, version, deletion)" grep -q "^Done: [0-9]* requests, 3 change" "$W/drift.out"
 check "drift: the rest unchanged" [ "$(grep -c '^  unchanged .*s, [0-9]* requests*)$' "$W/drift.out")" -eq 4 ]
 check "drift: secrets table" grep -q "^AWS_ROLE_ARN *arn:aws:iam::123456789012:role/$ROLE" "$W/drift.out"
 check "drift: gh lines" grep -q "^gh secret set AWS_REGION --repo octo-org/app --body us-east-1$" "$W/drift.out"

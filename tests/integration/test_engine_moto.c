@@ -415,8 +415,11 @@ static void test_drift_repaired(void **state)
 	if (rc)
 		dump_failures(&e);
 	assert_ok(rc, err);
-	/* Exactly the two repairs. */
-	assert_int_equal(e.result.mutations, 2);
+	/* The two repairs, and the superseded version that granted more
+	 * (ecr:* on *) deleted, so no rollback can bring it back. */
+	assert_int_equal(e.result.mutations, 3);
+	assert_non_null(strstr(find(&e, EW_STEP_POLICY, -1)->detail,
+			       "deleted v2, which granted more"));
 	assert_int_equal(find(&e, EW_STEP_ROLE, -1)->state, EW_STATE_UPDATED);
 	assert_int_equal(find(&e, EW_STEP_POLICY, -1)->state, EW_STATE_UPDATED);
 	assert_int_equal(find(&e, EW_STEP_LIFECYCLE, -1)->state,
@@ -443,12 +446,14 @@ static void test_policy_version_limit(void **state)
 	setup_init(&s);
 	assert_ok(run_apply(&e, &env, &s, &ev), e.steps[0].error);
 	ew_engine_release(&e);
-	/* Four more versions: five in all, the last one the default. */
+	/* Four more versions: five in all, the last one the default.  Each
+	 * grants less than the setup's, so the repair keeps them. */
 	for (int i = 2; i <= 5; i++) {
 		snprintf(doc, sizeof(doc),
 			 "{\"Version\":\"2012-10-17\",\"Statement\":[{"
 			 "\"Sid\":\"V%d\",\"Effect\":\"Allow\",\"Action\":"
-			 "\"ecr:DescribeImages\",\"Resource\":\"*\"}]}",
+			 "\"ecr:BatchGetImage\",\"Resource\":\"" REPO_ARN
+			 "\"}]}",
 			 i);
 		assert_ok(ew_iam_create_policy_version(NULL, &env.c, POLICY_ARN,
 						       doc, true, &err),
@@ -889,6 +894,81 @@ static void test_cancel_and_account_mismatch(void **state)
 	demo_release(&d);
 }
 
+/*
+ * A role and policy another repository set up with the same names: the
+ * plan marks both updates as shared; the engine itself refuses them
+ * without a choice (whatever the front-end), and with share_role writes
+ * the union.
+ */
+static void test_shared_role_guarded(void **state)
+{
+	struct ops_env env;
+	struct ew_setup other, s;
+	struct ew_engine e;
+	struct events ev;
+	struct ew_iam_role r = {0};
+	struct ew_error err;
+	int rc;
+
+	(void)state;
+	ops_env_init(&env);
+	moto_reset(&env);
+	setup_init(&other);
+	assert_ok(ew_setup_set_github(&other, "octo-org/other", &err), err);
+	assert_ok(run_apply(&e, &env, &other, &ev), e.steps[0].error);
+	ew_engine_release(&e);
+
+	setup_init(&s);
+	{
+		struct ew_engine_observer o = observer(&ev);
+
+		assert_ok(
+		    ew_engine_init(&e, &env.ctx, &s, &env.c, &o, false, &err),
+		    err);
+		assert_ok(ew_engine_plan(&e, &err), err);
+	}
+	assert_non_null(strstr(find(&e, EW_STEP_ROLE, -1)->detail,
+			       "DESTRUCTIVE: it also trusts octo-org/other"));
+	assert_ptr_equal(ew_engine_conflict(&e, EW_CONFLICT_SHARED),
+			 find(&e, EW_STEP_POLICY, -1));
+	rc = ew_engine_apply(&e, &err);
+	assert_int_not_equal(rc, 0);
+	assert_int_equal(find(&e, EW_STEP_ROLE, -1)->conflict,
+			 EW_CONFLICT_SHARED);
+	assert_string_equal(find(&e, EW_STEP_ROLE, -1)->others,
+			    "octo-org/other");
+	assert_string_equal(find(&e, EW_STEP_POLICY, -1)->others,
+			    "other (us-east-1)");
+	assert_true(find(&e, EW_STEP_ROLE, -1)->state == EW_STATE_FAILED ||
+		    find(&e, EW_STEP_POLICY, -1)->state == EW_STATE_FAILED);
+	assert_non_null(
+	    strstr(find(&e, EW_STEP_ROLE, -1)->state == EW_STATE_FAILED
+		       ? find(&e, EW_STEP_ROLE, -1)->error.message
+		       : find(&e, EW_STEP_POLICY, -1)->error.message,
+		   "refused: "));
+	ew_engine_release(&e);
+	assert_ok(ew_iam_get_role(&r, &env.c, ROLE, &err), err);
+	assert_non_null(strstr(r.trust_document, "repo:octo-org/other:*"));
+	assert_null(strstr(r.trust_document, "repo:octo-org/app:*"));
+	ew_iam_role_release(&r);
+
+	s.share_role = true;
+	rc = run_apply(&e, &env, &s, &ev);
+	if (rc)
+		dump_failures(&e);
+	assert_ok(rc, err);
+	assert_true(find(&e, EW_STEP_ROLE, -1)->conflict_resolved);
+	ew_engine_release(&e);
+	memset(&r, 0, sizeof(r));
+	assert_ok(ew_iam_get_role(&r, &env.c, ROLE, &err), err);
+	assert_non_null(strstr(r.trust_document, "repo:octo-org/other:*"));
+	assert_non_null(strstr(r.trust_document, "repo:octo-org/app:*"));
+	ew_iam_role_release(&r);
+	ew_setup_release(&s);
+	ew_setup_release(&other);
+	ops_env_release(&env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -902,6 +982,7 @@ int main(void)
 	    cmocka_unit_test(test_failure_skip_and_abort),
 	    cmocka_unit_test(test_provider_audience_added),
 	    cmocka_unit_test(test_cancel_and_account_mismatch),
+	    cmocka_unit_test(test_shared_role_guarded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
