@@ -18,6 +18,7 @@
 #include "aws_client.h"
 #include "context.h"
 #include "engine.h"
+#include "github_token.h"
 #include "options.h"
 #include "session.h"
 
@@ -39,6 +40,8 @@ struct ew_cli_run {
 	FILE *trace;
 	bool trace_owned;
 	char *workdir; /* where the workflow goes: the git work tree */
+	/* --set-secrets / --delete-secrets / doctor: cli_secrets.h */
+	struct ew_github_token gh_token;
 	bool color;
 	/* Things the user should know (GitHub API unreachable, region
 	 * warning, offline): shown in text, listed in JSON. */

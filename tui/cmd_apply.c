@@ -10,6 +10,7 @@
 
 #include "cli_output.h"
 #include "cli_run.h"
+#include "cli_secrets.h"
 #include "outputs.h"
 
 #include <stdio.h>
@@ -61,7 +62,7 @@ int ew_cmd_apply(int argc, char **argv)
 	struct ew_outputs secrets = {0};
 	struct ew_cli_wf wf;
 	bool have_wf = false, have_secrets = false, have_engine = false;
-	bool json;
+	bool json, secrets_failed = false;
 	struct ew_error err, werr;
 	int rc, status;
 
@@ -133,6 +134,9 @@ int ew_cmd_apply(int argc, char **argv)
 	if (rc == 0)
 		have_secrets =
 		    ew_outputs_build(&secrets, &r.opt.setup, &err) == 0;
+	/* JSON lists the outcome as a note, so it is stored first. */
+	if (json && have_secrets && r.opt.set_secrets)
+		secrets_failed = ew_cli_secrets_store(&r, &secrets, true) < 0;
 
 	if (json) {
 		struct ew_buf out;
@@ -163,6 +167,11 @@ int ew_cmd_apply(int argc, char **argv)
 			workflow_text(stdout, &r.opt.setup, &wf);
 		if (have_secrets)
 			ew_cli_print_secrets(stdout, &secrets, &r.opt.setup);
+		/* A failure here leaves AWS as it is: the lines above
+		 * finish the job by hand. */
+		if (have_secrets && r.opt.set_secrets)
+			secrets_failed =
+			    ew_cli_secrets_store(&r, &secrets, false) < 0;
 		fprintf(stdout,
 			"\n%s: %u requests, %u change%s, %u on the longest "
 			"chain, %.2fs\n",
@@ -178,7 +187,7 @@ int ew_cmd_apply(int argc, char **argv)
 			      stdout);
 	}
 	status = ew_cli_run_exit(rc, &e);
-	if (status == 0 && werr.code)
+	if (status == 0 && (werr.code || secrets_failed))
 		status = 1;
 out:
 	if (have_wf)

@@ -46,6 +46,8 @@ enum opt_id {
 	O_DEMO,
 	O_DEMO_SCENARIO,
 	O_NO_GITHUB_API,
+	O_SET_SECRETS,
+	O_DELETE_SECRETS,
 	O_HELP,
 	O_VERSION,
 };
@@ -109,6 +111,11 @@ static const struct opt opts[] = {
      "log every HTTP exchange, credentials redacted (default stderr)"},
     {"no-github-api", ARG_NONE, O_NO_GITHUB_API, NULL,
      "do not ask the GitHub API for the repository IDs"},
+    {"set-secrets", ARG_NONE, O_SET_SECRETS, NULL,
+     "apply: store the secrets in GitHub (token: GH_TOKEN, GITHUB_TOKEN "
+     "or gh auth token)"},
+    {"delete-secrets", ARG_NONE, O_DELETE_SECRETS, NULL,
+     "teardown: delete the secrets apply --set-secrets stored"},
     {"demo", ARG_NONE, O_DEMO, NULL,
      "use the built-in simulated account (no credentials, no network)"},
     {"demo-scenario", ARG_REQUIRED, O_DEMO_SCENARIO, "NAME",
@@ -322,6 +329,12 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		return set_str(&o->demo_scenario, v, err);
 	case O_NO_GITHUB_API:
 		o->no_github_api = true;
+		break;
+	case O_SET_SECRETS:
+		o->set_secrets = true;
+		break;
+	case O_DELETE_SECRETS:
+		o->delete_secrets = true;
 		break;
 	case O_HELP:
 		o->help = true;
