@@ -132,6 +132,52 @@ check "429 Retry-After: waited and stored" grep -q "^GitHub: 4 secrets stored" "
 ew long apply --github octo-org/long-limit --yes --set-secrets --no-workflow --repo app
 check "rate limit an hour away: fails saying when" grep -q "rate limit reached (403) .*GitHub asks to wait [0-9]* s; run again after" "$W/long.out"
 
+# --- the wizard: g on the Done screen stores them ------------------------
+if [ -n "${EW_TBIN:-}" ] && [ -x "$EW_TBIN" ]; then
+	py reset
+	wiz=$W/wiz
+	mkdir -p "$wiz/dumps"
+	git -c init.defaultBranch=main init -q "$wiz/repo"
+	git -C "$wiz/repo" remote add origin https://github.com/octo-org/app.git
+	cat >"$wiz/keys" <<'KEYS'
+:wait
+<Enter>
+:wait
+<Enter>
+<Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter>
+<Enter>
+:wait
+<Tab><Tab><Tab><Tab><Tab><Tab><Tab>
+<Enter>
+:wait
+<Enter>
+:dump done-before
+g
+:dump done-after
+KEYS
+	python3 - "$STUB" "$TOKEN" <<'PY'
+import sys, urllib.request
+for n in ("AWS_REGION", "ECR_REPOSITORY", "ECR_REGISTRY", "AWS_ROLE_ARN"):
+    r = urllib.request.Request(sys.argv[1] + "/repos/octo-org/app/actions/secrets/" + n, method="DELETE",
+        headers={"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
+                 "User-Agent": "ecr-wizard-test", "Authorization": "Bearer " + sys.argv[2]})
+    try:
+        urllib.request.urlopen(r)
+    except Exception:
+        pass
+PY
+	(cd "$wiz/repo" && env EW_TEST_KEYS="$wiz/keys" EW_TEST_DUMP_DIR="$wiz/dumps" \
+		EW_TEST_NO_DISPLAY=1 EW_TEST_SIZE=100x30 EW_TEST_TIMEOUT=30 \
+		TERM=xterm-256color LANG=C.UTF-8 AWS_REGION=us-east-1 \
+		"$EW_TBIN" >"$wiz/stdout" 2>"$wiz/stderr")
+	check "wizard: g offered on the Done screen" grep -q "g store in GitHub" "$wiz/dumps/done-before.txt"
+	check "wizard: g stored the four" grep -q "stored 4 secrets in GitHub octo-org/app" "$wiz/dumps/done-after.txt"
+	check "wizard: values opened = table" [ "$(rec 'd["secrets"]["repo"]["AWS_ROLE_ARN"]')" = "$ROLE_ARN" ]
+	check "wizard: token on no screen" sh -c "! grep -q '$TOKEN' '$wiz'/dumps/*.txt '$wiz/stdout' '$wiz/stderr'"
+else
+	not_ok "EW_TBIN is not set: run through make check"
+fi
+
 # --- teardown --delete-secrets -------------------------------------------
 ew down teardown --github octo-org/app --yes --delete-secrets
 check "teardown: exit 0" [ "$rc" -eq 0 ]
