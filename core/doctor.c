@@ -1939,8 +1939,8 @@ static void check_github_secrets(struct run *r)
 	const struct ew_doctor_github *g = r->in->github;
 	const struct ew_workflow_scan *w = &r->rep->workflows;
 	bool from_wf = r->rep->has_workflows && w->nsecrets > 0;
-	const char *const *want = from_wf ? (const char *const *)w->secrets
-					  : apply_sets;
+	const char *const *want =
+	    from_wf ? (const char *const *)w->secrets : apply_sets;
 	size_t nwant = from_wf ? w->nsecrets : 4;
 	size_t ntargets = ew_setup_target_count(r->s);
 
@@ -1966,9 +1966,9 @@ static void check_github_secrets(struct run *r)
 			ew_buf_printf(&names, "%s%s", i ? ", " : "",
 				      l->names[i]);
 		add(r, "github-secret-names", EW_DOCTOR_PASS, NULL,
-		    ew_aprintf("the secrets GitHub has for %s%s%s%s",
-			       r->github, t ? " environment '" : "",
-			       t ? r->target : "", t ? "'" : ""),
+		    ew_aprintf("the secrets GitHub has for %s%s%s%s", r->github,
+			       t ? " environment '" : "", t ? r->target : "",
+			       t ? "'" : ""),
 		    ew_aprintf("%s", names.len ? names.ptr : "none"), NULL);
 		ew_buf_release(&names);
 	}
@@ -1985,8 +1985,9 @@ static void check_github_secrets(struct run *r)
 			    ew_aprintf("secret %s is set in GitHub", want[i]),
 			    ew_aprintf("%s reads secrets.%s, which is not set "
 				       "in %s%s%s%s",
-				       from_wf ? "the workflow" : "apply's "
-								  "workflow",
+				       from_wf ? "the workflow"
+					       : "apply's "
+						 "workflow",
 				       want[i], r->github,
 				       env ? " nor in its environment '" : "",
 				       env ? env->name : "", env ? "'" : ""),

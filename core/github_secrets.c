@@ -53,8 +53,8 @@ int ew_github_seal(struct ew_buf *out, const char *key_b64, const char *value,
 				    "base64");
 	mlen = strlen(value);
 	blen = crypto_box_SEALBYTES + mlen;
-	b64len = sodium_base64_ENCODED_LEN(blen,
-					   sodium_base64_VARIANT_ORIGINAL);
+	b64len =
+	    sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_ORIGINAL);
 	if (!(box = malloc(blen)) || ew_buf_grow(out, b64len) < 0) {
 		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
 		goto done;
@@ -74,9 +74,9 @@ done:
 /* ---------------------------------------------------------------- client */
 
 int ew_github_client_init(struct ew_github_client *c, struct ew_context *ctx,
-			  const char *host, const char *owner,
-			  const char *repo, const char *token,
-			  const char *token_source, struct ew_error *err)
+			  const char *host, const char *owner, const char *repo,
+			  const char *token, const char *token_source,
+			  struct ew_error *err)
 {
 	memset(c, 0, sizeof(*c));
 	ew_buf_init(&c->base);
@@ -146,9 +146,8 @@ static void body_message(char *dst, size_t size,
 	if (cJSON_IsString(m) && m->valuestring)
 		snprintf(dst, size, "%s%s%s", m->valuestring,
 			 cJSON_IsString(em) && em->valuestring ? ": " : "",
-			 cJSON_IsString(em) && em->valuestring
-			     ? em->valuestring
-			     : "");
+			 cJSON_IsString(em) && em->valuestring ? em->valuestring
+							       : "");
 	cJSON_Delete(doc);
 	if (strstr(dst, c->token))
 		dst[0] = '\0';
@@ -172,9 +171,8 @@ static long rate_wait(const struct ew_github_client *c,
 	long v;
 
 	if (resp->status != 429 &&
-	    !(resp->status == 403 &&
-	      (!strcmp(resp->ratelimit_remaining, "0") ||
-	       mentions_rate_limit(msg))))
+	    !(resp->status == 403 && (!strcmp(resp->ratelimit_remaining, "0") ||
+				      mentions_rate_limit(msg))))
 		return -1;
 	if (resp->retry_after[0]) {
 		v = strtol(resp->retry_after, &end, 10);
@@ -231,8 +229,8 @@ static int failure(const struct ew_github_client *c, const struct req *q,
 			     "grant it to the token (a classic token needs "
 			     "the 'repo' scope), and you need admin or write "
 			     "access to the repository",
-			     q->what, c->owner, c->repo, msg[0] ? " " : "",
-			     msg, c->token_source, q->permission,
+			     q->what, c->owner, c->repo, msg[0] ? " " : "", msg,
+			     c->token_source, q->permission,
 			     resp->accepted_permissions[0] ? " (GitHub asks "
 							     "for: "
 							   : "",
@@ -316,7 +314,8 @@ static int call(struct ew_github_client *c, const struct req *q,
 		if (rc == EW_ENET) {
 			ew_trace_failure(c->ctx->trace, &r, err,
 					 mono_ms() - t0);
-			ew_error_prefix(err, "cannot reach the github api at '%s'",
+			ew_error_prefix(err,
+					"cannot reach the github api at '%s'",
 					c->base.ptr);
 			goto done;
 		}
@@ -373,8 +372,8 @@ static const char *json_string(const cJSON *o, const char *key)
 
 /* Make sure environment env exists (GET, then PUT when 404). */
 static int ensure_env(struct ew_github_client *c, const char *env,
-		      const char *scope, ew_github_event_fn on,
-		      void *payload, struct ew_error *err)
+		      const char *scope, ew_github_event_fn on, void *payload,
+		      struct ew_error *err)
 {
 	struct ew_http_response resp;
 	struct ew_buf what;
@@ -551,9 +550,8 @@ int ew_github_secrets_store(struct ew_github_client *c,
 			free(key);
 			key_id = key = NULL;
 			have_key = false;
-			if (row->env &&
-			    (rc = ensure_env(c, row->env, scope.ptr, on,
-					     payload, err)) < 0)
+			if (row->env && (rc = ensure_env(c, row->env, scope.ptr,
+							 on, payload, err)) < 0)
 				goto done;
 			if ((rc = public_key(c, row->env, scope.ptr, &key_id,
 					     &key, on, payload, err)) < 0)
@@ -713,15 +711,13 @@ int ew_github_secrets_list(struct ew_github_names *out,
 		size_t added;
 
 		ew_buf_clear(&path);
-		if (ew_buf_printf(&path,
-				  "%s/secrets?per_page=100&page=%d",
+		if (ew_buf_printf(&path, "%s/secrets?per_page=100&page=%d",
 				  env ? scope.ptr : "/actions", page) < 0) {
 			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
 			goto done;
 		}
 		q.path = path.ptr;
-		if ((rc = call(c, &q, &resp, env != NULL, NULL, NULL, err)) <
-		    0)
+		if ((rc = call(c, &q, &resp, env != NULL, NULL, NULL, err)) < 0)
 			goto done;
 		if (resp.status == 404) {
 			out->env_missing = true;

@@ -73,9 +73,9 @@ struct ew_github_client {
  * EW_ENOMEM; release c whatever the result.
  */
 int ew_github_client_init(struct ew_github_client *c, struct ew_context *ctx,
-			  const char *host, const char *owner,
-			  const char *repo, const char *token,
-			  const char *token_source, struct ew_error *err);
+			  const char *host, const char *owner, const char *repo,
+			  const char *token, const char *token_source,
+			  struct ew_error *err);
 void ew_github_client_release(struct ew_github_client *c);
 
 /* What a store or delete did, one call per event, for progress lines. */

@@ -52,8 +52,8 @@ struct ew_http_response {
 	char error_type[160]; /* x-amzn-ErrorType */
 	char retry_after[32]; /* x-amz-retry-after or Retry-After */
 	/* GitHub's rate limit and permission answers (github_secrets.h). */
-	char ratelimit_remaining[16]; /* x-ratelimit-remaining */
-	char ratelimit_reset[24];     /* x-ratelimit-reset, epoch seconds */
+	char ratelimit_remaining[16];	/* x-ratelimit-remaining */
+	char ratelimit_reset[24];	/* x-ratelimit-reset, epoch seconds */
 	char accepted_permissions[128]; /* x-accepted-github-permissions */
 };
 

@@ -12,12 +12,13 @@ static bool github_api_allowed(const struct ew_cli_run *r)
 {
 	const char *off = ew_context_getenv(&r->ctx, "EW_NO_GITHUB_API");
 
-	return !r->opt.demo && !r->opt.no_github_api && !(off && strcmp(off, "0"));
+	return !r->opt.demo && !r->opt.no_github_api &&
+	       !(off && strcmp(off, "0"));
 }
 
 int ew_cli_secrets_prepare(struct ew_cli_run *r)
 {
-	const char *flag = r->opt.set_secrets ? "--set-secrets"
+	const char *flag = r->opt.set_secrets	   ? "--set-secrets"
 			   : r->opt.delete_secrets ? "--delete-secrets"
 						   : NULL;
 	struct ew_error err;
@@ -32,8 +33,9 @@ int ew_cli_secrets_prepare(struct ew_cli_run *r)
 		return 2;
 	}
 	if (r->opt.delete_secrets && strcmp(r->command, "teardown")) {
-		fprintf(stderr, "ecr-wizard %s: --delete-secrets is for "
-				"teardown\n",
+		fprintf(stderr,
+			"ecr-wizard %s: --delete-secrets is for "
+			"teardown\n",
 			r->command);
 		return 2;
 	}
@@ -50,8 +52,9 @@ int ew_cli_secrets_prepare(struct ew_cli_run *r)
 				  r->opt.setup.github_host, 0, &err);
 	if (rc == 0 || !flag)
 		return -1;
-	fprintf(stderr, "ecr-wizard %s: %s needs a GitHub token; nothing was "
-			"changed.\n%s\n",
+	fprintf(stderr,
+		"ecr-wizard %s: %s needs a GitHub token; nothing was "
+		"changed.\n%s\n",
 		r->command, flag, err.message);
 	return 2;
 }
@@ -62,8 +65,8 @@ struct progress {
 	size_t done;
 };
 
-static void on_event(enum ew_github_event ev, const char *env,
-		     const char *name, long wait_s, void *payload)
+static void on_event(enum ew_github_event ev, const char *env, const char *name,
+		     long wait_s, void *payload)
 {
 	struct progress *p = payload;
 	const char *verb = NULL;
@@ -135,8 +138,8 @@ int ew_cli_secrets_store(struct ew_cli_run *r, const struct ew_outputs *o,
 		       r->gh_token.source);
 	rc = client(&c, r, &err);
 	if (!rc)
-		rc = ew_github_secrets_store(&c, o, on_event, &p, &stored,
-					     &err);
+		rc =
+		    ew_github_secrets_store(&c, o, on_event, &p, &stored, &err);
 	if (!json && !rc)
 		printf("GitHub: %zu secret%s stored, %u request%s, %.2fs\n",
 		       stored, stored == 1 ? "" : "s", c.requests,
@@ -245,8 +248,8 @@ void ew_cli_secrets_doctor(struct ew_cli_run *r, struct ew_doctor_input *in)
 		d->g.nenvs = d->envs ? s->nenvs : 0;
 	}
 	if (rc) {
-		snprintf(d->why, sizeof(d->why),
-			 "cannot list the secrets: %s", err.message);
+		snprintf(d->why, sizeof(d->why), "cannot list the secrets: %s",
+			 err.message);
 		d->g.why_not = d->why;
 		d->g.listing_failed = true;
 	}

@@ -293,8 +293,8 @@ static void set_secrets(struct ew_wizard *w)
 		return;
 	ew_error_clear(&err);
 	if (ew_github_client_init(&c, &w->ctx, w->setup.github_host,
-				  w->setup.owner, w->setup.repo,
-				  st.token.value, st.token.source, &err) == 0) {
+				  w->setup.owner, w->setup.repo, st.token.value,
+				  st.token.source, &err) == 0) {
 		c.max_wait_s = 0;
 		ew_github_secrets_store(&c, &w->outputs, NULL, NULL, &n, &err);
 	}
@@ -304,8 +304,7 @@ static void set_secrets(struct ew_wizard *w)
 		ew_wizard_message(w, EW_ROLE_OK,
 				  "stored %zu secrets in GitHub %s/%s (%u "
 				  "requests)",
-				  n, w->setup.owner, w->setup.repo,
-				  c.requests);
+				  n, w->setup.owner, w->setup.repo, c.requests);
 	ew_github_client_release(&c);
 }
 

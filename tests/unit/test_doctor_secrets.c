@@ -58,7 +58,8 @@ static void test_missing_secret_named(void **state)
 	c = find(&rep, "github-secrets", EW_DOCTOR_FAIL,
 		 "secrets.ECR_REGISTRY, which is not set in o/r");
 	assert_non_null(c);
-	assert_non_null(strstr(c->fix, "gh secret set ECR_REGISTRY --repo o/r"));
+	assert_non_null(
+	    strstr(c->fix, "gh secret set ECR_REGISTRY --repo o/r"));
 	/* exactly one missing */
 	assert_null(find(&rep, "github-secrets", EW_DOCTOR_FAIL, "AWS_REGION"));
 	assert_non_null(find(&rep, "github-secret-names", EW_DOCTOR_PASS,
@@ -81,7 +82,8 @@ static void test_environment_secret_counts(void **state)
 	(void)state;
 	ew_setup_init(&s);
 	assert_int_equal(ew_setup_set_github(&s, "o/r", &err), 0);
-	assert_int_equal(ew_setup_add_env(&s, "staging:us-west-2:app-a", &err), 0);
+	assert_int_equal(ew_setup_add_env(&s, "staging:us-west-2:app-a", &err),
+			 0);
 	assert_int_equal(ew_setup_add_env(&s, "prod:eu-west-1:app-b", &err), 0);
 	run(&rep, &s, &g);
 	c = find(&rep, "github-secrets", EW_DOCTOR_PASS, "4 of 4");

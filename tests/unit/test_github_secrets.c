@@ -45,12 +45,12 @@ struct fake_gh {
 	struct ew_transport base;
 	unsigned char pk[crypto_box_PUBLICKEYBYTES];
 	unsigned char sk[crypto_box_SECRETKEYBYTES];
-	long status;		  /* forced status for every non-key call */
-	const char *body;	  /* its body */
-	const char *permissions;  /* x-accepted-github-permissions */
-	int rate_limit_first;	  /* answer the first N with 429 */
-	char opened[4][512];	  /* values opened, in order */
-	char names[4][64];	  /* their secret names */
+	long status;		 /* forced status for every non-key call */
+	const char *body;	 /* its body */
+	const char *permissions; /* x-accepted-github-permissions */
+	int rate_limit_first;	 /* answer the first N with 429 */
+	char opened[4][512];	 /* values opened, in order */
+	char names[4][64];	 /* their secret names */
 	int nopened;
 	int requests;
 	bool auth_ok; /* every request had "Bearer TOKEN" */
@@ -111,14 +111,13 @@ static int fake_perform(struct ew_transport *t,
 		assert_string_equal(
 		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "key_id")),
 		    "k1");
-		assert_int_equal(sodium_base642bin(box, sizeof(box), ev,
-						   strlen(ev), NULL, &blen,
-						   NULL,
-						   sodium_base64_VARIANT_ORIGINAL),
-				 0);
-		assert_int_equal(crypto_box_seal_open(m, box, blen, g->pk,
-						      g->sk),
-				 0);
+		assert_int_equal(
+		    sodium_base642bin(box, sizeof(box), ev, strlen(ev), NULL,
+				      &blen, NULL,
+				      sodium_base64_VARIANT_ORIGINAL),
+		    0);
+		assert_int_equal(
+		    crypto_box_seal_open(m, box, blen, g->pk, g->sk), 0);
 		m[blen - crypto_box_SEALBYTES] = 0;
 		snprintf(g->opened[g->nopened], sizeof(g->opened[0]), "%s",
 			 (char *)m);
@@ -152,8 +151,7 @@ static void fake_init(struct fake_gh *g)
 static struct ew_output_row rows[] = {
     {"AWS_REGION", "us-east-1", "", NULL},
     {"ECR_REPOSITORY", "app", "", NULL},
-    {"ECR_REGISTRY", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "",
-     NULL},
+    {"ECR_REGISTRY", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "", NULL},
     {"AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/R", "", NULL},
 };
 static const struct ew_outputs outs = {rows, 4};
@@ -187,9 +185,8 @@ static void test_store_opens(void **state)
 	(void)state;
 	fake_init(&g);
 	setup_client(&c, &ctx, &g);
-	assert_int_equal(ew_github_secrets_store(&c, &outs, NULL, NULL, &n,
-						 &err),
-			 0);
+	assert_int_equal(
+	    ew_github_secrets_store(&c, &outs, NULL, NULL, &n, &err), 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(g.nopened, 4);
 	for (int i = 0; i < 4; i++) {
@@ -217,8 +214,8 @@ static void expect_error(long status, const char *body, const char *perm,
 	g.permissions = perm;
 	setup_client(&c, &ctx, &g);
 	ew_error_clear(&err);
-	assert_true(ew_github_secrets_store(&c, &outs, NULL, NULL, NULL,
-					    &err) < 0);
+	assert_true(ew_github_secrets_store(&c, &outs, NULL, NULL, NULL, &err) <
+		    0);
 	assert_int_equal(err.http_status, status);
 	if (!strstr(err.message, frag))
 		fail_msg("'%s' lacks '%s'", err.message, frag);
@@ -258,9 +255,8 @@ static void test_rate_limit_retried(void **state)
 	fake_init(&g);
 	g.rate_limit_first = 2;
 	setup_client(&c, &ctx, &g);
-	assert_int_equal(ew_github_secrets_store(&c, &outs, NULL, NULL, NULL,
-						 &err),
-			 0);
+	assert_int_equal(
+	    ew_github_secrets_store(&c, &outs, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(g.nopened, 4);
 	assert_int_equal(g.requests, 7);
 	/* three in a row is more than the two retries */
@@ -268,15 +264,16 @@ static void test_rate_limit_retried(void **state)
 	g.rate_limit_first = 3;
 	ew_github_client_release(&c);
 	setup_client(&c, &ctx, &g);
-	assert_true(ew_github_secrets_store(&c, &outs, NULL, NULL, NULL,
-					    &err) < 0);
+	assert_true(ew_github_secrets_store(&c, &outs, NULL, NULL, NULL, &err) <
+		    0);
 	assert_non_null(strstr(err.message, "rate limit reached (429)"));
 	ew_github_client_release(&c);
 }
 
 static void test_seal_round_trip(void **state)
 {
-	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+	unsigned char pk[crypto_box_PUBLICKEYBYTES],
+	    sk[crypto_box_SECRETKEYBYTES];
 	unsigned char box[256], m[256];
 	char key[64];
 	size_t blen;
@@ -321,8 +318,8 @@ static void write_gh(const char *script)
 	chmod(path, 0755);
 }
 
-static int find(struct ew_github_token *t, struct fake_env *e,
-		const char *host, struct ew_error *err)
+static int find(struct ew_github_token *t, struct fake_env *e, const char *host,
+		struct ew_error *err)
 {
 	struct ew_context ctx;
 
@@ -394,7 +391,8 @@ static void test_token_sources(void **state)
 
 static void test_api_base(void **state)
 {
-	struct fake_env url = {{{"GITHUB_API_URL", "https://ghe.corp/api/v3//"}}};
+	struct fake_env url = {
+	    {{"GITHUB_API_URL", "https://ghe.corp/api/v3//"}}};
 	struct fake_env bad = {{{"GITHUB_API_URL", "ftp://x"}}};
 	struct fake_env none = {{{NULL, NULL}}};
 	struct ew_context ctx;
