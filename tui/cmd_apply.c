@@ -5,6 +5,8 @@
  * unless --yes, applies with one line per step as it finishes (and per
  * retry), writes the workflow, and ends with the secrets table and the gh
  * lines.  SIGINT/SIGTERM cancel the engine; the exit status is then 130.
+ * --set-secrets then stores the secrets in GitHub (cli_secrets.h); a
+ * failure there leaves AWS as it is and exits 1.
  */
 #include "commands.h"
 
