@@ -1922,11 +1922,13 @@ static void check_workflows(struct run *r, int scan_rc,
 /* ------------------------------------------------------ GitHub secrets */
 
 /* Whether GitHub has name for the target: its environment's secrets or
- * the repository's (a job in an environment gets both). */
+ * the repository's, or the organization's shared with it (a job in an
+ * environment gets all three). */
 static bool secret_is_set(const struct ew_doctor_github *g, size_t target,
 			  const char *name)
 {
-	if (ew_github_names_has(g->repo, name))
+	if (ew_github_names_has(g->repo, name) ||
+	    ew_github_names_has(g->org, name))
 		return true;
 	return g->envs && target < g->nenvs &&
 	       ew_github_names_has(&g->envs[target], name);
@@ -1965,6 +1967,14 @@ static void check_github_secrets(struct run *r)
 		for (size_t i = 0; l && i < l->n; i++)
 			ew_buf_printf(&names, "%s%s", i ? ", " : "",
 				      l->names[i]);
+		if (!t && g->org && g->org->n) {
+			ew_buf_puts(&names, names.len
+						? "; from the organization: "
+						: "from the organization: ");
+			for (size_t i = 0; i < g->org->n; i++)
+				ew_buf_printf(&names, "%s%s", i ? ", " : "",
+					      g->org->names[i]);
+		}
 		add(r, "github-secret-names", EW_DOCTOR_PASS, NULL,
 		    ew_aprintf("the secrets GitHub has for %s%s%s%s", r->github,
 			       t ? " environment '" : "", t ? r->target : "",
@@ -1993,9 +2003,7 @@ static void check_github_secrets(struct run *r)
 				       env ? env->name : "", env ? "'" : ""),
 			    ew_aprintf("ecr-wizard apply --set-secrets stores "
 				       "it, or: gh secret set %s --repo "
-				       "%s%s%s%s (an organization secret of "
-				       "that name also works; doctor cannot "
-				       "list those)",
+				       "%s%s%s%s",
 				       want[i], r->github,
 				       env ? " --env '" : "",
 				       env ? env->name : "", env ? "'" : ""));

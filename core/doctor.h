@@ -116,6 +116,9 @@ struct ew_doctor_github {
 	const char *why_not;
 	bool listing_failed; /* why_not is a failed listing, not no token */
 	const struct ew_github_names *repo;
+	/* Organization secrets shared with the repository; NULL when they
+	 * could not be read. */
+	const struct ew_github_names *org;
 	/* Per environment of the setup, in ew_setup_target_env() order;
 	 * NULL when the setup has none. */
 	const struct ew_github_names *envs;

@@ -682,42 +682,33 @@ done:
 	return rc;
 }
 
-int ew_github_secrets_list(struct ew_github_names *out,
-			   struct ew_github_client *c, const char *env,
-			   struct ew_error *err)
+/* Every page of a names list under prefix ("/actions/secrets", ...). */
+static int list_pages(struct ew_github_names *out, struct ew_github_client *c,
+		      const char *prefix, const char *what,
+		      const char *permission, bool accept_404,
+		      struct ew_error *err)
 {
 	struct ew_http_response resp;
-	struct ew_buf scope, path, what;
+	struct ew_buf path;
 	long total = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	ew_http_response_init(&resp);
-	ew_buf_init(&scope);
 	ew_buf_init(&path);
-	ew_buf_init(&what);
-	if (scope_path(&scope, env) < 0 ||
-	    ew_buf_printf(&what, "list the secrets%s%s%s",
-			  env ? " of environment '" : "", env ? env : "",
-			  env ? "'" : "") < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
-		goto done;
-	}
 	/* 100 a page, GitHub's most; 10 pages is more than any repo has */
 	for (int page = 1; page <= 10; page++) {
-		struct req q = {"GET", what.ptr, NULL, NULL,
-				env ? "\"Environments: read\""
-				    : "\"Secrets: read\""};
+		struct req q = {"GET", what, NULL, NULL, permission};
 		size_t added;
 
 		ew_buf_clear(&path);
-		if (ew_buf_printf(&path, "%s/secrets?per_page=100&page=%d",
-				  env ? scope.ptr : "/actions", page) < 0) {
+		if (ew_buf_printf(&path, "%s?per_page=100&page=%d", prefix,
+				  page) < 0) {
 			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
 			goto done;
 		}
 		q.path = path.ptr;
-		if ((rc = call(c, &q, &resp, env != NULL, NULL, NULL, err)) < 0)
+		if ((rc = call(c, &q, &resp, accept_404, NULL, NULL, err)) < 0)
 			goto done;
 		if (resp.status == 404) {
 			out->env_missing = true;
@@ -730,8 +721,40 @@ int ew_github_secrets_list(struct ew_github_names *out,
 	}
 done:
 	ew_http_response_release(&resp);
-	ew_buf_release(&scope);
 	ew_buf_release(&path);
+	return rc;
+}
+
+int ew_github_secrets_list(struct ew_github_names *out,
+			   struct ew_github_client *c, const char *env,
+			   struct ew_error *err)
+{
+	struct ew_buf prefix, what;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	ew_buf_init(&prefix);
+	ew_buf_init(&what);
+	if (scope_path(&prefix, env) < 0 ||
+	    ew_buf_puts(&prefix, env ? "/secrets" : "/actions/secrets") < 0 ||
+	    ew_buf_printf(&what, "list the secrets%s%s%s",
+			  env ? " of environment '" : "", env ? env : "",
+			  env ? "'" : "") < 0)
+		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+	else
+		rc = list_pages(out, c, prefix.ptr, what.ptr,
+				env ? "\"Environments: read\""
+				    : "\"Secrets: read\"",
+				env != NULL, err);
+	ew_buf_release(&prefix);
 	ew_buf_release(&what);
 	return rc;
+}
+
+int ew_github_secrets_list_org(struct ew_github_names *out,
+			       struct ew_github_client *c, struct ew_error *err)
+{
+	return list_pages(out, c, "/actions/organization-secrets",
+			  "list the organization secrets shared with it",
+			  "\"Secrets: read\"", true, err);
 }

@@ -13,6 +13,8 @@
  *   PUT  /repos/O/R/environments/ENV                 {} when it does not
  *   GET  /repos/O/R/environments/ENV/secrets/public-key
  *   PUT  /repos/O/R/environments/ENV/secrets/NAME
+ * and, for doctor, GET .../secrets lists (also the organization secrets
+ * shared with the repository: /repos/O/R/actions/organization-secrets).
  *
  * Each value is sealed to the scope's public key with libsodium's
  * crypto_box_seal (an anonymous sealed box: only the holder of GitHub's
@@ -127,6 +129,14 @@ struct ew_github_names {
 int ew_github_secrets_list(struct ew_github_names *out,
 			   struct ew_github_client *c, const char *env,
 			   struct ew_error *err);
+/*
+ * The names of the organization secrets the repository may use (GET
+ * /repos/O/R/actions/organization-secrets).  A 404 (not an organization's
+ * repository) gives 0 with no names.
+ */
+int ew_github_secrets_list_org(struct ew_github_names *out,
+			       struct ew_github_client *c,
+			       struct ew_error *err);
 bool ew_github_names_has(const struct ew_github_names *l, const char *name);
 void ew_github_names_release(struct ew_github_names *l);
 

@@ -208,7 +208,7 @@ int ew_cli_secrets_delete(struct ew_cli_run *r, bool json)
 /* What doctor borrows: the names, kept alive until release. */
 struct doctor_names {
 	struct ew_doctor_github g;
-	struct ew_github_names repo;
+	struct ew_github_names repo, org;
 	struct ew_github_names *envs;
 	char why[600];
 };
@@ -237,6 +237,14 @@ void ew_cli_secrets_doctor(struct ew_cli_run *r, struct ew_doctor_input *in)
 	if (!rc)
 		rc = ew_github_secrets_list(&d->repo, &c, NULL, &err);
 	d->g.repo = &d->repo;
+	/* Organization secrets count too; a token that cannot read them
+	 * only makes the check stricter, so their failure is not one. */
+	if (!rc) {
+		struct ew_error oerr;
+
+		if (ew_github_secrets_list_org(&d->org, &c, &oerr) == 0)
+			d->g.org = &d->org;
+	}
 	if (!rc && s->nenvs) {
 		d->envs = calloc(s->nenvs, sizeof(*d->envs));
 		if (!d->envs)
@@ -263,6 +271,7 @@ void ew_cli_secrets_doctor_release(struct ew_doctor_input *in)
 	if (!d)
 		return;
 	ew_github_names_release(&d->repo);
+	ew_github_names_release(&d->org);
 	for (size_t i = 0; d->envs && i < d->g.nenvs; i++)
 		ew_github_names_release(&d->envs[i]);
 	free(d->envs);

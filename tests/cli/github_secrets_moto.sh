@@ -93,6 +93,7 @@ unset EW_NO_GITHUB_API
 ew docok doctor --github octo-org/app --no-workflow
 check "doctor: lists the names" grep -q "AWS_REGION, AWS_ROLE_ARN, ECR_REGISTRY, ECR_REPOSITORY" "$W/docok.out"
 check "doctor: says values are not read" grep -q "GitHub never returns values" "$W/docok.out"
+check "doctor: lists the organization's too" grep -q "from the organization: ORG_SHARED" "$W/docok.out"
 python3 - "$STUB" "$TOKEN" <<'PY'
 import sys, urllib.request
 r = urllib.request.Request(sys.argv[1] + "/repos/octo-org/app/actions/secrets/ECR_REGISTRY", method="DELETE",

@@ -14,6 +14,7 @@ It records, in the --record JSON file after every request:
   "requests":  "METHOD /path" of every request, in order (any path, so a
                test can point AWS endpoints here to see nothing was sent)
   "environments": names, in creation order
+The organization shares one secret, ORG_SHARED, with every repository.
 
 Prints its port on stdout, then serves until killed (or its parent dies,
 or --lifetime seconds pass).  GOOD_TOKEN is the only token accepted (else
@@ -200,6 +201,10 @@ class Handler(BaseHTTPRequestHandler):
             if env not in st.envs:
                 return self.send_json(404, NOT_FOUND)
             scope, rest = "env:" + env, rest[2:]
+        elif rest[:2] == ["actions", "organization-secrets"]:
+            # one organization secret shared with every repository
+            return self.send_json(200, {"total_count": 1, "secrets": [
+                {"name": "ORG_SHARED", "visibility": "all"}]})
         elif rest[:1] == ["actions"]:
             rest = rest[1:]
         else:

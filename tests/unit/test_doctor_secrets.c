@@ -35,6 +35,7 @@ static void run(struct ew_doctor_report *rep, struct ew_setup *s,
 	struct ew_error cred, err;
 
 	memset(&in, 0, sizeof(in));
+	ew_error_clear(&cred);
 	ew_error_set(&cred, EW_ENOCREDS, "no credentials");
 	in.setup = s;
 	in.cred_error = &cred;
@@ -45,7 +46,7 @@ static void run(struct ew_doctor_report *rep, struct ew_setup *s,
 static void test_missing_secret_named(void **state)
 {
 	struct ew_github_names repo = {repo_names, 3, false};
-	struct ew_doctor_github g = {NULL, false, &repo, NULL, 0};
+	struct ew_doctor_github g = {NULL, false, &repo, NULL, NULL, 0};
 	struct ew_doctor_report rep;
 	struct ew_setup s;
 	struct ew_error err;
@@ -73,7 +74,7 @@ static void test_environment_secret_counts(void **state)
 	struct ew_github_names repo = {repo_names, 3, false};
 	struct ew_github_names envs[2] = {{env_names, 1, false},
 					  {NULL, 0, true}};
-	struct ew_doctor_github g = {NULL, false, &repo, envs, 2};
+	struct ew_doctor_github g = {NULL, false, &repo, NULL, envs, 2};
 	struct ew_doctor_report rep;
 	struct ew_setup s;
 	struct ew_error err;
@@ -97,9 +98,29 @@ static void test_environment_secret_counts(void **state)
 	ew_setup_release(&s);
 }
 
+static void test_organization_secret_counts(void **state)
+{
+	struct ew_github_names repo = {repo_names, 3, false};
+	struct ew_github_names org = {env_names, 1, false};
+	struct ew_doctor_github g = {NULL, false, &repo, &org, NULL, 0};
+	struct ew_doctor_report rep;
+	struct ew_setup s;
+	struct ew_error err;
+
+	(void)state;
+	ew_setup_init(&s);
+	assert_int_equal(ew_setup_set_github(&s, "o/r", &err), 0);
+	run(&rep, &s, &g);
+	assert_non_null(find(&rep, "github-secrets", EW_DOCTOR_PASS, "4 of 4"));
+	assert_null(find(&rep, "github-secrets", EW_DOCTOR_FAIL, ""));
+	ew_doctor_report_release(&rep);
+	ew_setup_release(&s);
+}
+
 static void test_no_token_skips(void **state)
 {
-	struct ew_doctor_github g = {"no GitHub token", false, NULL, NULL, 0};
+	struct ew_doctor_github g = {
+	    "no GitHub token", false, NULL, NULL, NULL, 0};
 	struct ew_doctor_report rep;
 	struct ew_setup s;
 	struct ew_error err;
@@ -119,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_missing_secret_named),
 	    cmocka_unit_test(test_environment_secret_counts),
+	    cmocka_unit_test(test_organization_secret_counts),
 	    cmocka_unit_test(test_no_token_skips),
 	};
 
