@@ -188,6 +188,8 @@ run notoken2 env -u GH_TOKEN "$EW_BIN" teardown --github octo-org/app --yes --de
 check "teardown without a token: exit 2" [ "$rc" -eq 2 ]
 ew wrongcmd plan --github octo-org/app --set-secrets --account 123456789012
 check "--set-secrets on plan: exit 2" [ "$rc" -eq 2 ]
+ew wrongwiz --set-secrets
+check "--set-secrets on the wizard: exit 2, points at g" sh -c "[ $rc -eq 2 ] && grep -q 'with g on its last screen' '$W/wrongwiz.err'"
 
 kill $stub 2>/dev/null
 finish
