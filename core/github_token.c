@@ -210,6 +210,14 @@ int ew_github_token_find(struct ew_github_token *out,
 	for (size_t i = 0; i < sizeof(vars) / sizeof(*vars); i++) {
 		if (!(v = ew_context_getenv(ctx, vars[i])))
 			continue;
+		/* It goes into a header: a stray newline must not. */
+		if (!is_token_text(v, strlen(v)))
+			return ew_error_set(err, EW_EINVAL,
+					    "%s is set but does not hold a "
+					    "token (it has spaces or control "
+					    "characters): set it to the token "
+					    "alone",
+					    vars[i]);
 		if (!(out->value = ew_strdup(v)))
 			return ew_error_set(err, EW_ENOMEM, "out of memory");
 		out->source = vars[i];

@@ -52,7 +52,9 @@ void ew_github_token_release(struct ew_github_token *t);
  * Returns 0 with out->value set, or EW_ENOTFOUND (err says where it
  * looked and how to get one: `gh auth login`, or a fine-grained token
  * with "Secrets: read and write").  A `gh` that is missing, not logged in,
- * fails or times out counts as "no token from gh"; EW_ENOMEM otherwise.
+ * fails or times out counts as "no token from gh"; EW_EINVAL when
+ * GH_TOKEN or GITHUB_TOKEN holds spaces or control characters (it would
+ * go into a header); EW_ENOMEM.
  */
 int ew_github_token_find(struct ew_github_token *out,
 			 const struct ew_context *ctx, const char *host,

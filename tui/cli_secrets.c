@@ -52,9 +52,7 @@ int ew_cli_secrets_prepare(struct ew_cli_run *r)
 				  r->opt.setup.github_host, 0, &err);
 	if (rc == 0 || !flag)
 		return -1;
-	fprintf(stderr,
-		"ecr-wizard %s: %s needs a GitHub token; nothing was "
-		"changed.\n%s\n",
+	fprintf(stderr, "ecr-wizard %s: %s: %s\nnothing was changed.\n",
 		r->command, flag, err.message);
 	return 2;
 }

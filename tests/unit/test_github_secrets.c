@@ -352,6 +352,13 @@ static void test_token_sources(void **state)
 	assert_int_equal(find(&t, &second, NULL, &err), 0);
 	assert_string_equal(t.source, "GITHUB_TOKEN");
 	ew_github_token_release(&t);
+	{
+		struct fake_env nl = {{{"GH_TOKEN", "ghp_x\nX-Evil: 1"}}};
+
+		assert_int_equal(find(&t, &nl, NULL, &err), EW_EINVAL);
+		assert_non_null(strstr(err.message, "GH_TOKEN is set but"));
+		assert_null(strstr(err.message, "ghp_x"));
+	}
 
 	/* gh logged in; for an Enterprise host only with --hostname */
 	write_gh("[ \"$*\" = 'auth token' ] && echo gho_fromgh && exit 0\n"
