@@ -15,7 +15,7 @@ CC      ?= cc
 SIGV4_SUITE ?= $(abspath ../shared/aws-sigv4-testsuite)
 FUZZ_SECONDS ?= 30
 
-CORE_PKGS = libcurl libcrypto libcjson expat libgit2 inih yaml-0.1
+CORE_PKGS = libcurl libcrypto libcjson expat libgit2 inih yaml-0.1 libsodium
 TUI_PKGS  = ncursesw panelw formw menuw
 TEST_PKGS = cmocka
 

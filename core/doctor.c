@@ -2296,6 +2296,110 @@ static void check_workflows(struct run *r, int scan_rc,
 	}
 }
 
+/* ------------------------------------------------------ GitHub secrets */
+
+/* Whether GitHub has name for the target: its environment's secrets or
+ * the repository's, or the organization's shared with it (a job in an
+ * environment gets all three). */
+static bool secret_is_set(const struct ew_doctor_github *g, size_t target,
+			  const char *name)
+{
+	if (ew_github_names_has(g->repo, name) ||
+	    ew_github_names_has(g->org, name))
+		return true;
+	return g->envs && target < g->nenvs &&
+	       ew_github_names_has(&g->envs[target], name);
+}
+
+static void check_github_secrets(struct run *r)
+{
+	static const char *const apply_sets[] = {
+	    "AWS_REGION", "ECR_REPOSITORY", "ECR_REGISTRY", "AWS_ROLE_ARN"};
+	const struct ew_doctor_github *g = r->in->github;
+	const struct ew_workflow_scan *w = &r->rep->workflows;
+	bool from_wf = r->rep->has_workflows && w->nsecrets > 0;
+	const char *const *want =
+	    from_wf ? (const char *const *)w->secrets : apply_sets;
+	size_t nwant = from_wf ? w->nsecrets : 4;
+	size_t ntargets = ew_setup_target_count(r->s);
+
+	r->target = NULL;
+	if (g->why_not) {
+		add(r, "github-secrets",
+		    g->listing_failed ? EW_DOCTOR_WARN : EW_DOCTOR_SKIP, NULL,
+		    ew_aprintf("the secrets the workflow reads are set in "
+			       "GitHub"),
+		    ew_aprintf("%s%s", g->listing_failed ? "" : "skipped: ",
+			       g->why_not),
+		    ew_aprintf("compare by hand: gh secret list --repo %s",
+			       r->github));
+		return;
+	}
+	for (size_t t = 0; t <= (g->envs ? g->nenvs : 0); t++) {
+		const struct ew_github_names *l = t ? &g->envs[t - 1] : g->repo;
+		struct ew_buf names;
+
+		r->target = t ? r->s->envs[t - 1].name : NULL;
+		ew_buf_init(&names);
+		for (size_t i = 0; l && i < l->n; i++)
+			ew_buf_printf(&names, "%s%s", i ? ", " : "",
+				      l->names[i]);
+		if (!t && g->org && g->org->n) {
+			ew_buf_puts(&names, names.len
+						? "; from the organization: "
+						: "from the organization: ");
+			for (size_t i = 0; i < g->org->n; i++)
+				ew_buf_printf(&names, "%s%s", i ? ", " : "",
+					      g->org->names[i]);
+		}
+		add(r, "github-secret-names", EW_DOCTOR_PASS, NULL,
+		    ew_aprintf("the secrets GitHub has for %s%s%s%s", r->github,
+			       t ? " environment '" : "", t ? r->target : "",
+			       t ? "'" : ""),
+		    ew_aprintf("%s", names.len ? names.ptr : "none"), NULL);
+		ew_buf_release(&names);
+	}
+	for (size_t t = 0; t < ntargets; t++) {
+		const struct ew_env_target *env = ew_setup_target_env(r->s, t);
+		size_t nmissing = 0;
+
+		r->target = env ? env->name : NULL;
+		for (size_t i = 0; i < nwant; i++) {
+			if (secret_is_set(g, t, want[i]))
+				continue;
+			nmissing++;
+			add(r, "github-secrets", EW_DOCTOR_FAIL, NULL,
+			    ew_aprintf("secret %s is set in GitHub", want[i]),
+			    ew_aprintf("%s reads secrets.%s, which is not set "
+				       "in %s%s%s%s",
+				       from_wf ? "the workflow"
+					       : "apply's "
+						 "workflow",
+				       want[i], r->github,
+				       env ? " nor in its environment '" : "",
+				       env ? env->name : "", env ? "'" : ""),
+			    ew_aprintf("ecr-wizard apply --set-secrets stores "
+				       "it, or: gh secret set %s --repo "
+				       "%s%s%s%s",
+				       want[i], r->github,
+				       env ? " --env '" : "",
+				       env ? env->name : "", env ? "'" : ""));
+		}
+		if (!nmissing)
+			add(r, "github-secrets", EW_DOCTOR_PASS, NULL,
+			    ew_aprintf("the secrets the workflow reads are set "
+				       "in GitHub"),
+			    ew_aprintf("%zu of %zu set in %s%s%s%s (names "
+				       "only: GitHub never returns values, "
+				       "so they are not checked)",
+				       nwant, nwant, r->github,
+				       env ? " or its environment '" : "",
+				       env ? env->name : "", env ? "'" : ""),
+			    NULL);
+	}
+	r->target = NULL;
+}
+
 /* ------------------------------------------------------------- the run */
 
 int ew_doctor_run(struct ew_doctor_report *out,
@@ -2374,6 +2478,8 @@ int ew_doctor_run(struct ew_doctor_report *out,
 	r.kv.region = r.s->region;
 	if (in->root)
 		check_workflows(&r, scan_rc, &scan_err);
+	if (in->github)
+		check_github_secrets(&r);
 done:
 	if (r.has_client)
 		ew_aws_client_release(&r.client);

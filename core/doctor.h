@@ -53,6 +53,11 @@
  *                       produces (docs/troubleshooting.md)
  *   workflow-names      the secrets and variables the workflows use (pass;
  *                       compare with `gh secret list` / `gh variable list`)
+ *   github-secrets      with a GitHub token: every secret the workflows read
+ *                       (the four apply sets when no workflow was read) is
+ *                       set in the repository, or per --env environment in
+ *                       it or the repository; names only, GitHub never
+ *                       returns values.  Skip without a token.
  *
  * A check that cannot run because an earlier one failed is "skip".
  * Warnings do not make the audit fail.
@@ -68,6 +73,7 @@
 #include "aws_client.h"
 #include "buf.h"
 #include "error.h"
+#include "github_secrets.h"
 #include "model.h"
 #include "workflow_scan.h"
 
@@ -112,6 +118,22 @@ typedef int (*ew_doctor_client_fn)(struct ew_aws_client *out,
 				   const char *region, void *payload,
 				   struct ew_error *err);
 
+/* The secret names GitHub listed, read by the front-end with its token. */
+struct ew_doctor_github {
+	/* NULL: the names below were read.  Else why not (no token, or
+	 * the listing failed: the message). */
+	const char *why_not;
+	bool listing_failed; /* why_not is a failed listing, not no token */
+	const struct ew_github_names *repo;
+	/* Organization secrets shared with the repository; NULL when they
+	 * could not be read. */
+	const struct ew_github_names *org;
+	/* Per environment of the setup, in ew_setup_target_env() order;
+	 * NULL when the setup has none. */
+	const struct ew_github_names *envs;
+	size_t nenvs;
+};
+
 struct ew_doctor_input {
 	struct ew_setup *setup; /* same inputs as apply; see Memory above */
 	/* NULL when there are no usable credentials: every AWS check is
@@ -125,6 +147,8 @@ struct ew_doctor_input {
 	const char *workflow; /* one file relative to root, or NULL: all */
 	/* For workflow_dispatch/schedule subjects; NULL: the setup's. */
 	const char *default_branch;
+	/* GitHub secret names; NULL skips the github-secrets check. */
+	const struct ew_doctor_github *github;
 };
 
 /*

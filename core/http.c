@@ -194,6 +194,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 		 * only the last one's headers count */
 		r->request_id[0] = r->date[0] = r->error_type[0] = '\0';
 		r->retry_after[0] = '\0';
+		r->ratelimit_remaining[0] = r->ratelimit_reset[0] = '\0';
+		r->accepted_permissions[0] = '\0';
 		ew_buf_clear(&j->raw_headers);
 	}
 	if (j->keep_raw)
@@ -220,6 +222,15 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	else if (IS("x-amz-retry-after") ||
 		 (IS("Retry-After") && !r->retry_after[0]))
 		set_field(r->retry_after, sizeof(r->retry_after), v, vlen);
+	else if (IS("x-ratelimit-remaining"))
+		set_field(r->ratelimit_remaining,
+			  sizeof(r->ratelimit_remaining), v, vlen);
+	else if (IS("x-ratelimit-reset"))
+		set_field(r->ratelimit_reset, sizeof(r->ratelimit_reset), v,
+			  vlen);
+	else if (IS("x-accepted-github-permissions"))
+		set_field(r->accepted_permissions,
+			  sizeof(r->accepted_permissions), v, vlen);
 #undef IS
 	return len;
 }

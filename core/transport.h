@@ -51,6 +51,10 @@ struct ew_http_response {
 	char date[64];	      /* Date, for clock-skew correction */
 	char error_type[160]; /* x-amzn-ErrorType */
 	char retry_after[32]; /* x-amz-retry-after or Retry-After */
+	/* GitHub's rate limit and permission answers (github_secrets.h). */
+	char ratelimit_remaining[16];	/* x-ratelimit-remaining */
+	char ratelimit_reset[24];	/* x-ratelimit-reset, epoch seconds */
+	char accepted_permissions[128]; /* x-accepted-github-permissions */
 };
 
 void ew_http_response_init(struct ew_http_response *r);

@@ -1,5 +1,6 @@
 /* cli_run.c - set-up and tear-down around the engine for the CLI commands. */
 #include "cli_run.h"
+#include "cli_secrets.h"
 
 #include "demo_account.h"
 #include "diff.h"
@@ -588,6 +589,9 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 			command, r->wf_refused);
 		return 2;
 	}
+	/* No token for --set-secrets: refused before any request. */
+	if ((rc = ew_cli_secrets_prepare(r)) >= 0)
+		return rc;
 	rc = open_trace(r, &err);
 	if (rc)
 		return usage_error(command, &err);
@@ -625,6 +629,7 @@ void ew_cli_run_finish(struct ew_cli_run *r)
 	if (r->trace_owned && r->trace)
 		fclose(r->trace);
 	free(r->workdir);
+	ew_github_token_release(&r->gh_token);
 	ew_options_release(&r->opt);
 	memset(r, 0, sizeof(*r));
 }

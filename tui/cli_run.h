@@ -18,6 +18,7 @@
 #include "aws_client.h"
 #include "context.h"
 #include "engine.h"
+#include "github_token.h"
 #include "options.h"
 #include "pipeline.h"
 #include "session.h"
@@ -44,6 +45,8 @@ struct ew_cli_run {
 	 * repository than the work tree's, or there is no work tree), with
 	 * where it would go; empty when it can. */
 	char wf_refused[1024];
+	/* --set-secrets / --delete-secrets / doctor: cli_secrets.h */
+	struct ew_github_token gh_token;
 	bool color;
 	/* Things the user should know (GitHub API unreachable, region
 	 * warning, offline): shown in text, listed in JSON. */

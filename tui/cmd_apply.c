@@ -5,11 +5,14 @@
  * unless --yes, applies with one line per step as it finishes (and per
  * retry), writes the workflow, and ends with the secrets table and the gh
  * lines.  SIGINT/SIGTERM cancel the engine; the exit status is then 130.
+ * --set-secrets then stores the secrets in GitHub (cli_secrets.h); a
+ * failure there leaves AWS as it is and exits 1.
  */
 #include "commands.h"
 
 #include "cli_output.h"
 #include "cli_run.h"
+#include "cli_secrets.h"
 #include "outputs.h"
 #include "sharing.h"
 
@@ -232,7 +235,7 @@ int ew_cmd_apply(int argc, char **argv)
 	struct ew_pipeline pl;
 	bool have_wf = false, have_secrets = false, have_engine = false;
 	bool have_pl = false;
-	bool json;
+	bool json, secrets_failed = false;
 	struct ew_error err, werr;
 	int rc, status;
 
@@ -375,6 +378,9 @@ replan:
 	if (rc == 0)
 		have_secrets =
 		    ew_outputs_build(&secrets, &r.opt.setup, &err) == 0;
+	/* JSON lists the outcome as a note, so it is stored first. */
+	if (json && have_secrets && r.opt.set_secrets)
+		secrets_failed = ew_cli_secrets_store(&r, &secrets, true) < 0;
 
 	if (json) {
 		struct ew_buf out;
@@ -399,6 +405,8 @@ replan:
 		fputs(out.ptr, stdout);
 		ew_buf_release(&out);
 	} else {
+		size_t doubt = 0;
+
 		if (have_wf && werr.code)
 			fprintf(stdout, "\nWorkflow %s: not written: %s\n",
 				r.opt.setup.workflow_path, werr.message);
@@ -406,8 +414,11 @@ replan:
 			workflow_text(stdout, &r.opt.setup, &wf);
 		if (have_secrets)
 			ew_cli_print_secrets(stdout, &secrets, &r.opt.setup);
-		size_t doubt = 0;
-
+		/* A failure here leaves AWS as it is: the lines above
+		 * finish the job by hand. */
+		if (have_secrets && r.opt.set_secrets)
+			secrets_failed =
+			    ew_cli_secrets_store(&r, &secrets, false) < 0;
 		for (size_t i = 0; i < e.nsteps; i++)
 			doubt += ew_cli_step_in_doubt(&e.steps[i]) != NULL;
 		/* "Done" only with exit status 0: a workflow that could not
@@ -415,10 +426,10 @@ replan:
 		fprintf(stdout,
 			"\n%s: %u requests, %u change%s confirmed by AWS, %u "
 			"on the longest chain, %.2fs\n",
-			rc == 0 && !werr.code ? "Done"
-			: rc == 0	      ? "Incomplete"
-			: rc == EW_ECANCEL    ? "Interrupted"
-					      : "Failed",
+			rc == 0 && !werr.code && !secrets_failed ? "Done"
+			: rc == 0				 ? "Incomplete"
+			: rc == EW_ECANCEL			 ? "Interrupted"
+								 : "Failed",
 			e.result.requests, e.result.mutations,
 			e.result.mutations == 1 ? "" : "s",
 			e.result.sequential_depth, e.result.elapsed);
@@ -435,7 +446,7 @@ replan:
 			      stdout);
 	}
 	status = ew_cli_run_exit(rc, &e);
-	if (status == 0 && werr.code)
+	if (status == 0 && (werr.code || secrets_failed))
 		status = 1;
 out:
 	if (have_pl)

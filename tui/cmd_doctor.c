@@ -27,6 +27,7 @@
 #include "commands.h"
 
 #include "cli_run.h"
+#include "cli_secrets.h"
 #include "doctor.h"
 
 #include "json_doc.h"
@@ -262,7 +263,10 @@ int ew_cmd_doctor(int argc, char **argv)
 		if (r.opt.has_workflow)
 			in.workflow = r.opt.setup.workflow_path;
 	}
+	/* With a GitHub token: the secret names, for github-secrets. */
+	ew_cli_secrets_doctor(&r, &in);
 	rc = ew_doctor_run(&rep, &in, &err);
+	ew_cli_secrets_doctor_release(&in);
 	if (rc) {
 		fprintf(stderr, "ecr-wizard doctor: %s\n", err.message);
 		ew_doctor_report_release(&rep);

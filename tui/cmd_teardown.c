@@ -5,12 +5,14 @@
  * provider stays while another role trusts it; a repository holding
  * images stays unless --force.  Shows what it deletes and what it keeps
  * (and why), asks on a terminal unless --yes.  The workflow file is never
- * touched.
+ * touched.  --delete-secrets also deletes the GitHub secrets apply
+ * --set-secrets stores (cli_secrets.h), after the AWS resources.
  */
 #include "commands.h"
 
 #include "cli_output.h"
 #include "cli_run.h"
+#include "cli_secrets.h"
 
 #include <stdio.h>
 
@@ -59,6 +61,13 @@ int ew_cmd_teardown(int argc, char **argv)
 			printf("note: %s\n", r.notes[i]);
 		fputc('\n', stdout);
 		ew_cli_print_plan(&p, &e, true);
+		if (r.opt.delete_secrets)
+			printf("\nGitHub: the secrets AWS_REGION, "
+			       "ECR_REPOSITORY, ECR_REGISTRY and AWS_ROLE_ARN "
+			       "of %s/%s%s are deleted too (--delete-secrets)"
+			       "\n",
+			       s->owner, s->repo,
+			       s->nenvs ? " (in each environment)" : "");
 	}
 	if (e.steps[0].state == EW_STATE_FAILED || rc == EW_EINVAL) {
 		if (rc == EW_EINVAL && e.steps[0].state != EW_STATE_FAILED)
@@ -71,8 +80,14 @@ int ew_cmd_teardown(int argc, char **argv)
 	}
 	if (!deletes_any(&e)) {
 		if (!json)
-			puts("\nNothing to delete.");
+			puts("\nNothing to delete in AWS.");
 		status = ew_cli_run_exit(rc, &e);
+		if (r.opt.delete_secrets && !r.opt.yes &&
+		    !ew_cli_run_confirm("Delete the GitHub secrets?")) {
+			fputs("nothing deleted\n", stderr);
+			status = 1;
+			goto out;
+		}
 		goto print;
 	}
 	if (!r.opt.yes && !ew_cli_run_confirm("Delete these resources?")) {
@@ -95,6 +110,10 @@ int ew_cmd_teardown(int argc, char **argv)
 		       e.result.mutations == 1 ? "" : "s", e.result.elapsed);
 	status = ew_cli_run_exit(rc, &e);
 print:
+	/* After AWS: a role left behind still needs its secrets. */
+	if (r.opt.delete_secrets && status == 0 &&
+	    ew_cli_secrets_delete(&r, json) < 0)
+		status = 1;
 	if (json) {
 		struct ew_buf out;
 		const char *notes[EW_CLI_MAX_NOTES];

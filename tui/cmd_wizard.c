@@ -145,6 +145,15 @@ int ew_cmd_wizard(int argc, char **argv)
 		ew_options_release(&o);
 		return EXIT_USAGE;
 	}
+	if (o.set_secrets || o.delete_secrets) {
+		fprintf(stderr,
+			"ecr-wizard: %s is for %s; the wizard stores "
+			"the secrets with g on its last screen\n",
+			o.set_secrets ? "--set-secrets" : "--delete-secrets",
+			o.set_secrets ? "apply" : "teardown");
+		ew_options_release(&o);
+		return EXIT_USAGE;
+	}
 	if (o.help || o.version) {
 		if (o.help)
 			ew_options_usage(stdout, NULL);

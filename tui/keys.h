@@ -98,6 +98,9 @@ enum ew_screen_id {
 	  EW_CTX_DONE, 'w', 0, 0)                                              \
 	X(NO_WRITE, "k", "skip workflow", "do not write the workflow file",    \
 	  EW_CTX_DONE, 'k', 0, 0)                                              \
+	X(SET_SECRETS, "g", "store in GitHub",                                 \
+	  "store the secrets in GitHub (with a GitHub token)", EW_CTX_DONE,    \
+	  'g', 0, 0)                                                           \
 	X(EXPLAIN, "x", "explain", "explain a pasted error message or log",    \
 	  EW_CTX_WELCOME | EW_CTX_DONE, 'x', 0, 0)                             \
 	X(ANALYSE, "F2", "analyse", "match the pasted text to known problems", \

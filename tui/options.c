@@ -50,6 +50,8 @@ enum opt_id {
 	O_GITHUB_IDS,
 	O_SHARE_ROLE,
 	O_REPLACE_LIFECYCLE,
+	O_SET_SECRETS,
+	O_DELETE_SECRETS,
 	O_HELP,
 	O_VERSION,
 };
@@ -124,6 +126,11 @@ static const struct opt opts[] = {
     {"github-ids", ARG_REQUIRED, O_GITHUB_IDS, "OWNER_ID/REPO_ID",
      "the numeric GitHub IDs, for the immutable sub form when the "
      "GitHub API cannot be asked"},
+    {"set-secrets", ARG_NONE, O_SET_SECRETS, NULL,
+     "apply: store the secrets in GitHub (token: GH_TOKEN, GITHUB_TOKEN "
+     "or gh auth token)"},
+    {"delete-secrets", ARG_NONE, O_DELETE_SECRETS, NULL,
+     "teardown: delete the secrets apply --set-secrets stored"},
     {"demo", ARG_NONE, O_DEMO, NULL,
      "use the built-in simulated account (no credentials, no network)"},
     {"demo-scenario", ARG_REQUIRED, O_DEMO_SCENARIO, "NAME",
@@ -350,6 +357,12 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		break;
 	case O_REPLACE_LIFECYCLE:
 		s->replace_lifecycle = true;
+		break;
+	case O_SET_SECRETS:
+		o->set_secrets = true;
+		break;
+	case O_DELETE_SECRETS:
+		o->delete_secrets = true;
 		break;
 	case O_HELP:
 		o->help = true;

@@ -60,6 +60,8 @@ struct ew_options {
 	bool demo;		      /* --demo */
 	char *demo_scenario;	      /* --demo-scenario (implies demo) */
 	bool no_github_api;	      /* --no-github-api */
+	bool set_secrets;	      /* --set-secrets (apply) */
+	bool delete_secrets;	      /* --delete-secrets (teardown) */
 	bool help;		      /* --help / -h */
 	bool version;		      /* --version */
 

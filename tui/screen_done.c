@@ -3,11 +3,14 @@
  * and the gh lines), copy to the clipboard (OSC 52), and the workflow
  * file: written, skipped, or - when one exists and differs - its diff
  * first.  On exit the table is printed to the terminal too (cmd_wizard.c).
+ * With a GitHub token (github_token.h), g stores the secrets in GitHub.
  */
 #include "diff.h"
 #include "documents.h"
 #include "draw.h"
 #include "fsutil.h"
+#include "github_secrets.h"
+#include "github_token.h"
 #include "outputs.h"
 #include "test_hooks.h"
 #include "wizard.h"
@@ -25,6 +28,8 @@ static struct {
 	char error[512];
 	char shown_note[400]; /* the written path as the screen shows it */
 	char line[512];
+	struct ew_github_token token; /* looked up once, on entry */
+	bool token_looked;
 } st;
 
 static void indent(struct ew_buf *out, const char *text, const char *prefix)
@@ -162,6 +167,12 @@ static void enter(struct ew_wizard *w)
 	st.error[0] = 0;
 	build(w);
 	w->print_outputs = w->has_outputs;
+	/* The g key is offered only when a token is there to use. */
+	if (!st.token_looked && !w->demo && !w->offline) {
+		st.token_looked = true;
+		ew_github_token_find(&st.token, &w->ctx, w->setup.github_host,
+				     0, NULL);
+	}
 }
 
 static const char *workflow_line(struct ew_wizard *w, enum ew_role *role)
@@ -269,6 +280,34 @@ static void copy(struct ew_wizard *w)
 	ew_buf_release(&b);
 }
 
+/* Store the secrets now, on this thread: a handful of short requests.
+ * Rate limits are not waited out here (the screen would freeze): the
+ * message says when to try again. */
+static void set_secrets(struct ew_wizard *w)
+{
+	struct ew_github_client c;
+	struct ew_error err;
+	size_t n = 0;
+
+	if (!st.token.value || !w->has_outputs || !ew_wizard_is_complete(w))
+		return;
+	ew_error_clear(&err);
+	if (ew_github_client_init(&c, &w->ctx, w->setup.github_host,
+				  w->setup.owner, w->setup.repo, st.token.value,
+				  st.token.source, &err) == 0) {
+		c.max_wait_s = 0;
+		ew_github_secrets_store(&c, &w->outputs, NULL, NULL, &n, &err);
+	}
+	if (err.code)
+		ew_wizard_message(w, EW_ROLE_ERROR, "%s", err.message);
+	else
+		ew_wizard_message(w, EW_ROLE_OK,
+				  "stored %zu secrets in GitHub %s/%s (%u "
+				  "requests)",
+				  n, w->setup.owner, w->setup.repo, c.requests);
+	ew_github_client_release(&c);
+}
+
 static void scroll_by(int delta)
 {
 	long lines = (long)ew_text_lines(st.text.ptr);
@@ -316,6 +355,9 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 	case EW_ACT_COPY:
 		copy(w);
 		break;
+	case EW_ACT_SET_SECRETS:
+		set_secrets(w);
+		break;
 	case EW_ACT_EXPLAIN:
 		ew_wizard_goto(w, &ew_screen_explain);
 		break;
@@ -355,6 +397,11 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 			   : "";
 	case EW_ACT_NO_WRITE:
 		return w->workflow == EW_WF_UNDECIDED && st.file == WF_NEW
+			   ? NULL
+			   : "";
+	case EW_ACT_SET_SECRETS:
+		return st.token.value && w->has_outputs &&
+			       ew_wizard_is_complete(w)
 			   ? NULL
 			   : "";
 	default:

@@ -25,12 +25,13 @@ if command -v pkg-config >/dev/null 2>&1; then
 	need_pkg libgit2 libgit2-dev
 	need_pkg inih libinih-dev
 	need_pkg yaml-0.1 libyaml-dev
+	need_pkg libsodium libsodium-dev
 	need_pkg ncursesw libncurses-dev
 	need_pkg cmocka libcmocka-dev
 else
 	want="$want libcurl4-openssl-dev libssl-dev libcjson-dev libexpat1-dev"
 	want="$want libgit2-dev libinih-dev libyaml-dev libncurses-dev"
-	want="$want libcmocka-dev"
+	want="$want libcmocka-dev libsodium-dev"
 fi
 
 case "${1:-build}" in
