@@ -368,6 +368,7 @@ void ew_input_set(struct ew_input *in, const char *s)
 	ew_buf_clear(&in->text);
 	ew_buf_puts(&in->text, s ? s : "");
 	in->cursor = in->text.len;
+	in->replace = false;
 }
 
 static void erase_range(struct ew_input *in, size_t from, size_t to)
@@ -379,7 +380,23 @@ static void erase_range(struct ew_input *in, size_t from, size_t to)
 	in->cursor = from;
 }
 
+static bool input_key(struct ew_input *in, int key);
+
 bool ew_input_key(struct ew_input *in, int key)
+{
+	bool replace = in->replace;
+
+	if (replace && key >= 0x20 && key < 0x7f)
+		ew_input_set(in, "");
+	if (!input_key(in, key)) {
+		in->replace = replace;
+		return false;
+	}
+	in->replace = false;
+	return true;
+}
+
+static bool input_key(struct ew_input *in, int key)
 {
 	struct ew_buf *t = &in->text;
 
@@ -458,8 +475,9 @@ void ew_input_draw(const struct ew_input *in, int y, int x, int width,
 	if (in->cursor >= (size_t)width - 1)
 		first = in->cursor - (size_t)width + 2;
 	ew_ui_fill(y, x, width, role);
-	ew_ui_putn(y, x, width, role, in->text.ptr + first,
-		   in->text.len - first);
+	ew_ui_putn(y, x, width,
+		   focused && in->replace ? EW_ROLE_SELECTED : role,
+		   in->text.ptr + first, in->text.len - first);
 	if (focused) {
 		int cx = x + (int)(in->cursor - first);
 		char c[2] = {

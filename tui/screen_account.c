@@ -257,6 +257,27 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	return NULL;
 }
 
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	switch (a) {
+	case EW_ACT_RETRY:
+		return w->account == EW_PROBE_FAILED;
+	case EW_ACT_EDIT:
+		/* e starts typing an account only when the check failed. */
+		return w->account == EW_PROBE_FAILED && !typing(w);
+	case EW_ACT_ACCEPT:
+	case EW_ACT_BACK:
+	case EW_ACT_HELP:
+	case EW_ACT_REDRAW:
+	case EW_ACT_QUIT:
+	case EW_ACT_INTERRUPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const struct ew_screen_ops ew_screen_account = {
     EW_SCREEN_ACCOUNT, "Account", enter, draw, edit_key, handle, label,
+    can, NULL,
 };

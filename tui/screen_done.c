@@ -39,6 +39,54 @@ static void indent(struct ew_buf *out, const char *text, const char *prefix)
 	}
 }
 
+static bool exists(const struct ew_step_view *v)
+{
+	return v->state == EW_STATE_DONE || v->state == EW_STATE_UPDATED ||
+	       v->state == EW_STATE_UNCHANGED;
+}
+
+/* After a failure or an abort: what exists now and what does not. */
+static void build_incomplete(struct ew_wizard *w, struct ew_buf *t)
+{
+	size_t n = 0;
+
+	ew_buf_printf(t, "== The setup is incomplete (%s)\n",
+		      w->result.aborted ? "aborted" : "a step failed");
+	ew_buf_printf(t, "\n== Exists in account %s (%s)\n",
+		      w->setup.account ? w->setup.account : "?",
+		      w->setup.region ? w->setup.region : "?");
+	for (size_t i = 0; i < w->nviews; i++) {
+		const struct ew_step_view *v = &w->views[i];
+
+		if (v->kind == EW_STEP_OUTPUTS || v->kind == EW_STEP_IDENTITY ||
+		    !exists(v))
+			continue;
+		ew_buf_printf(t, "  %-10s %s\n",
+			      v->state == EW_STATE_DONE ? "created"
+			      : v->state == EW_STATE_UPDATED
+				  ? "updated"
+				  : "was there",
+			      v->title);
+		n++;
+	}
+	if (!n)
+		ew_buf_puts(t, "  nothing: no resource was created\n");
+	ew_buf_puts(t, "\n== Does not exist yet\n");
+	for (size_t i = 0; i < w->nviews; i++) {
+		const struct ew_step_view *v = &w->views[i];
+
+		if (v->kind == EW_STEP_OUTPUTS || v->kind == EW_STEP_IDENTITY ||
+		    exists(v))
+			continue;
+		ew_buf_printf(t, "  %-10s %s\n", ew_wizard_state_word(v),
+			      v->title);
+	}
+	ew_buf_puts(t, "\n  ! no GitHub secrets and no workflow yet: they "
+		       "would name resources that do not exist.\n"
+		       "  ! Fix the cause, then run ecr-wizard again: what "
+		       "exists is reused (unchanged).\n");
+}
+
 static void build(struct ew_wizard *w)
 {
 	struct ew_buf *t = &st.text, tmp, cur;
@@ -58,7 +106,7 @@ static void build(struct ew_wizard *w)
 			      "credentials to create the resources\n\n",
 			      w->setup.account ? w->setup.account : "?");
 	} else if (ew_wizard_is_complete(w)) {
-		ew_wizard_elapsed(sum, sizeof(sum), w->result.elapsed);
+		ew_wizard_elapsed(sum, sizeof(sum), w->run_elapsed);
 		ew_buf_printf(t, "== The setup is complete\n");
 		ew_buf_printf(t,
 			      "  account %s, region %s: %u requests, %u "
@@ -66,15 +114,19 @@ static void build(struct ew_wizard *w)
 			      w->setup.account, w->setup.region,
 			      w->result.requests, w->result.mutations, sum);
 	} else {
-		ew_buf_puts(t, "== The setup is incomplete\n");
-		ew_buf_puts(t, "  ! some steps failed, were skipped or did not "
-			       "run: run ecr-wizard again to finish\n\n");
+		build_incomplete(w, t);
+		/* The secrets name a role and a registry that may not exist,
+		 * and the workflow would use them: neither is offered. */
+		w->workflow = EW_WF_SKIPPED;
+		snprintf(w->workflow_note, sizeof(w->workflow_note),
+			 "workflow not written: the setup is incomplete");
+		goto done;
 	}
 	for (size_t i = 0; i < w->nviews && !w->offline; i++)
 		if (w->views[i].kind != EW_STEP_OUTPUTS &&
 		    w->views[i].kind != EW_STEP_IDENTITY)
 			ew_buf_printf(t, "  %-10s %s\n",
-				      ew_step_state_name(w->views[i].state),
+				      ew_wizard_state_word(&w->views[i]),
 				      w->views[i].title);
 	if (!w->offline)
 		ew_buf_putc(t, '\n');
@@ -161,7 +213,7 @@ static void enter(struct ew_wizard *w)
 	st.top = 0;
 	st.error[0] = 0;
 	build(w);
-	w->print_outputs = w->has_outputs;
+	w->print_outputs = true;
 }
 
 static const char *workflow_line(struct ew_wizard *w, enum ew_role *role)
@@ -362,6 +414,23 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	}
 }
 
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	bool undecided = w->workflow == EW_WF_UNDECIDED && st.workflow.len;
+
+	switch (a) {
+	case EW_ACT_COPY:
+		return w->has_outputs &&
+		       (w->offline || ew_wizard_is_complete(w));
+	case EW_ACT_WRITE:
+		return undecided && st.file == WF_DIFFERS;
+	case EW_ACT_NO_WRITE:
+		return undecided && st.file == WF_NEW;
+	default:
+		return true;
+	}
+}
+
 const struct ew_screen_ops ew_screen_done = {
-    EW_SCREEN_DONE, "Done", enter, draw, NULL, handle, label,
+    EW_SCREEN_DONE, "Done", enter, draw, NULL, handle, label, can, NULL,
 };

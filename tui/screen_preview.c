@@ -498,7 +498,14 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 			ew_wizard_goto(w, &ew_screen_done);
 			break;
 		}
-		ew_wizard_goto(w, &ew_screen_run);
+		/* The question names what changes, so it needs the plan. */
+		if (w->plan == EW_PROBE_RUNNING) {
+			ew_wizard_message(w, EW_ROLE_WARNING,
+					  "still reading what exists: press "
+					  "Enter again when the plan is ready");
+			break;
+		}
+		w->confirm = EW_CONFIRM_APPLY;
 		break;
 	default:
 		break;
@@ -514,6 +521,28 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	return NULL;
 }
 
+static bool takes_text(struct ew_wizard *w)
+{
+	(void)w;
+	return st.searching;
+}
+
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	(void)w;
+	switch (a) {
+	case EW_ACT_SEARCH_NEXT:
+	case EW_ACT_SEARCH_PREV:
+		return st.pattern[0] != 0 && !st.searching;
+	case EW_ACT_EDIT:
+	case EW_ACT_TOGGLE:
+		return false;
+	default:
+		return true;
+	}
+}
+
 const struct ew_screen_ops ew_screen_preview = {
     EW_SCREEN_PREVIEW, "Preview", enter, draw, edit_key, handle, label,
+    can, takes_text,
 };

@@ -255,6 +255,31 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	return NULL;
 }
 
+static bool takes_text(struct ew_wizard *w)
+{
+	return st.editing || !w->setup.owner;
+}
+
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	switch (a) {
+	case EW_ACT_BACK:
+		return st.editing && w->setup.owner;
+	case EW_ACT_EDIT:
+	case EW_ACT_EXPLAIN:
+		return !takes_text(w);
+	case EW_ACT_ACCEPT:
+	case EW_ACT_HELP:
+	case EW_ACT_REDRAW:
+	case EW_ACT_QUIT:
+	case EW_ACT_INTERRUPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const struct ew_screen_ops ew_screen_welcome = {
     EW_SCREEN_WELCOME, "Welcome", enter, draw, edit_key, handle, label,
+    can, takes_text,
 };

@@ -287,7 +287,15 @@ static void next_line(void)
 	t.wait_since = 0;
 }
 
-int ew_test_next_key(bool (*is_idle)(void *payload), void *payload)
+/* Write a text dump (the :keys listing) to NAME.txt. */
+void ew_test_write_dump(const char *name, const struct ew_buf *text)
+{
+	write_file(name, ".txt", text);
+}
+
+int ew_test_next_key(bool (*is_idle)(void *payload),
+		     int (*command)(void *payload, const char *line),
+		     void *payload)
 {
 	while (t.line < t.nlines) {
 		const char *l = t.lines[t.line];
@@ -336,6 +344,19 @@ int ew_test_next_key(bool (*is_idle)(void *payload), void *payload)
 				return EW_TEST_KEY_NONE;
 			}
 			if (l[0] == ':') {
+				int rc = command(payload, l);
+
+				if (rc == 0) {
+					next_line();
+					return EW_TEST_KEY_NONE;
+				}
+				if (rc == 2) {
+					fprintf(stderr,
+						"ecr-wizard-test: '%s' failed "
+						"(line %zu)\n",
+						l, t.line + 1);
+					return EW_TEST_KEY_TIMEOUT;
+				}
 				fprintf(stderr,
 					"ecr-wizard-test: unknown command "
 					"'%s'\n",

@@ -647,6 +647,45 @@ int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
 	return 0;
 }
 
+void ew_wizard_apply_question(const struct ew_wizard *w, char *out,
+			      size_t size)
+{
+	unsigned create = 0, update = 0, unknown = 0;
+	char what[160], tail[64] = "";
+
+	for (size_t i = 0; i < w->nviews; i++) {
+		const struct ew_step_view *v = &w->views[i];
+
+		if (v->kind == EW_STEP_IDENTITY || v->kind == EW_STEP_OUTPUTS)
+			continue;
+		if (v->action == EW_ACTION_CREATE)
+			create++;
+		else if (v->action == EW_ACTION_UPDATE)
+			update++;
+		else if (v->action == EW_ACTION_UNKNOWN)
+			unknown++;
+	}
+	if (create && update)
+		snprintf(what, sizeof(what),
+			 "Create %u resource%s and update %u", create,
+			 create == 1 ? "" : "s", update);
+	else if (create)
+		snprintf(what, sizeof(what), "Create %u resource%s", create,
+			 create == 1 ? "" : "s");
+	else if (update)
+		snprintf(what, sizeof(what), "Update %u resource%s", update,
+			 update == 1 ? "" : "s");
+	else
+		snprintf(what, sizeof(what),
+			 "Nothing to create or update; check again");
+	if (unknown)
+		snprintf(tail, sizeof(tail), " (%u could not be checked)",
+			 unknown);
+	snprintf(out, size, "%s%s in account %s (%s)?", what, tail,
+		 w->setup.account ? w->setup.account : "?",
+		 w->setup.region ? w->setup.region : "?");
+}
+
 void ew_wizard_start_apply(struct ew_wizard *w)
 {
 	if (!w->has_engine || w->apply_started)
@@ -890,21 +929,29 @@ static void on_apply_done(struct ew_wizard *w, int rc,
 	w->apply_rc = rc;
 	w->apply_err = *err;
 	w->result = w->engine.result;
-	ew_wizard_elapsed(t, sizeof(t), w->result.elapsed);
+	/* The engine's figure includes the plan and however long the user
+	 * read the preview; the run screen reports the run. */
+	w->run_elapsed = ew_wizard_clock() - w->run_started;
+	ew_wizard_elapsed(t, sizeof(t), w->run_elapsed);
 	if (rc == 0)
 		ew_wizard_log(w, "run finished: %u requests, %u changes, %s",
 			      w->result.requests, w->result.mutations, t);
 	else if (w->result.aborted)
 		ew_wizard_log(w, "run aborted: %s", err->message);
+	/* "aborting: steps in flight finish..." is over now. */
+	if (w->result.aborted && w->message_role == EW_ROLE_WARNING)
+		w->message[0] = 0;
 	else
 		ew_wizard_log(w, "run failed: %s", err->message);
 	if (w->setup.account)
 		ew_wizard_build_outputs(w, &e2);
 }
 
-static const char *state_word(enum ew_step_state s)
+const char *ew_wizard_state_word(const struct ew_step_view *v)
 {
-	return ew_step_state_name(s);
+	if (v->state == EW_STATE_FAILED && v->error.code == EW_ECANCEL)
+		return "cancelled";
+	return ew_step_state_name(v->state);
 }
 
 static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
@@ -940,8 +987,12 @@ static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
 
 			ew_wizard_elapsed(t, sizeof(t), v->elapsed);
 			log_step(w, ev->step, "%s: %s%s%s (%s)", v->title,
-				 state_word(v->state), v->detail[0] ? ", " : "",
-				 v->detail, t);
+				 ew_wizard_state_word(v),
+				 v->detail[0] && strcmp(v->detail, "cancelled")
+				     ? ", "
+				     : "",
+				 strcmp(v->detail, "cancelled") ? v->detail : "",
+				 t);
 		}
 		break;
 	}
@@ -1085,7 +1136,7 @@ static void draw_header(struct ew_wizard *w)
 		  true);
 }
 
-static const char *action_label(struct ew_wizard *w, enum ew_action a)
+const char *ew_wizard_action_label(struct ew_wizard *w, enum ew_action a)
 {
 	const struct ew_keybinding *b = ew_keys_binding(a);
 	const char *l = NULL;
@@ -1097,31 +1148,103 @@ static const char *action_label(struct ew_wizard *w, enum ew_action a)
 	return l;
 }
 
+bool ew_wizard_can(struct ew_wizard *w, enum ew_action a, const char **keys)
+{
+	static char shown[64];
+	const struct ew_keybinding *b = ew_keys_binding(a);
+	bool text = w->screen->takes_text && w->screen->takes_text(w);
+	const char *p;
+	size_t n = 0;
+
+	shown[0] = 0;
+	if (keys)
+		*keys = shown;
+	if (!b || !(b->contexts & EW_CTX(w->screen->id)))
+		return false;
+	if (w->screen->can && !w->screen->can(w, a))
+		return false;
+	/* "?/F1" while a field takes text: only F1 reaches the action. */
+	for (p = b->keys; *p;) {
+		size_t len = strcspn(p, "/");
+
+		if (!(text && len == 1 && p[0] >= 0x20 && p[0] < 0x7f) &&
+		    n + len + 2 < sizeof(shown)) {
+			if (n)
+				shown[n++] = '/';
+			memcpy(shown + n, p, len);
+			n += len;
+			shown[n] = 0;
+		}
+		p += len + (p[len] == '/');
+	}
+	return n > 0;
+}
+
 static void draw_status(struct ew_wizard *w)
 {
 	size_t n;
 	const struct ew_keybinding *t = ew_keys_table(&n);
-	unsigned ctx = EW_CTX(w->screen->id);
 	int x = 1, y = LINES - 1;
 
 	ew_ui_fill(y, 0, COLS, EW_ROLE_STATUS);
 	for (size_t i = 0; i < n; i++) {
-		const char *label;
+		const char *label, *keys;
 		int need;
 
-		if (!(t[i].contexts & ctx))
+		if (!ew_wizard_can(w, t[i].action, &keys))
 			continue;
-		label = action_label(w, t[i].action);
+		label = ew_wizard_action_label(w, t[i].action);
 		if (!label || !*label)
 			continue;
-		need = ew_ui_width(t[i].keys) + 1 + ew_ui_width(label) + 2;
+		need = ew_ui_width(keys) + 1 + ew_ui_width(label) + 2;
 		if (x + need > COLS)
 			break;
-		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS_KEY, t[i].keys);
+		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS_KEY, keys);
 		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS, " ");
 		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS, label);
 		x += 2;
 	}
+}
+
+int ew_wizard_dump_keys(struct ew_wizard *w, const char *name)
+{
+	size_t n;
+	const struct ew_keybinding *t = ew_keys_table(&n);
+	unsigned ctx = EW_CTX(w->screen->id);
+	bool text = w->screen->takes_text && w->screen->takes_text(w);
+	struct ew_buf out;
+	int rc = 0;
+
+	ew_buf_init(&out);
+	ew_buf_printf(&out, "screen %s%s\n", w->screen->title,
+		      text ? " (a field takes text)" : "");
+	for (size_t i = 0; i < n; i++) {
+		const char *keys, *label, *p;
+
+		if (!ew_wizard_can(w, t[i].action, &keys))
+			continue;
+		label = ew_wizard_action_label(w, t[i].action);
+		ew_buf_printf(&out, "%-8s %-12s %s\n", keys,
+			      label && *label ? label : "-", t[i].help);
+		/* Every key shown must reach this action here: one the
+		 * key table maps elsewhere, or a field would type, is a
+		 * lie in the footer. */
+		for (p = keys; *p;) {
+			size_t len = strcspn(p, "/");
+			int code = ew_keys_code(p, len);
+
+			if (!code || ew_keys_lookup(ctx, code) != t[i].action ||
+			    (text && code >= 0x20 && code < 0x7f)) {
+				ew_buf_printf(&out, "  BROKEN: %.*s\n",
+					      (int)len, p);
+				rc = 2;
+			}
+			p += len + (p[len] == '/');
+		}
+	}
+	ew_test_write_dump(name, &out);
+	ew_buf_release(&out);
+	return rc;
 }
 
 static void draw_confirm(struct ew_wizard *w)
@@ -1129,24 +1252,33 @@ static void draw_confirm(struct ew_wizard *w)
 	const char *q, *yes, *no;
 	int bw = 60, bh = 6, by, bx;
 
-	if (w->confirm == EW_CONFIRM_ABORT) {
+	char ask[256];
+	const char *title = "Quit";
+
+	if (w->confirm == EW_CONFIRM_APPLY) {
+		ew_wizard_apply_question(w, ask, sizeof(ask));
+		q = ask;
+		yes = "y  yes, change AWS";
+		no = "any other key: back to the preview";
+		title = "Apply";
+	} else if (w->confirm == EW_CONFIRM_ABORT) {
 		q = "Abort the run?  Requests in flight finish; nothing is "
 		    "left half-written.";
 		yes = "y  abort";
-		no = "n  keep running (Enter)";
+		no = "any other key: keep running";
+		title = "Abort";
 	} else {
-		q = w->apply_done || !w->apply_started ? "Quit ecr-wizard?"
-						       : "Quit ecr-wizard?";
+		q = "Quit ecr-wizard?";
 		yes = "y  quit";
-		no = "n  stay (Enter)";
+		no = "any other key: stay";
 	}
 	by = (LINES - bh) / 2;
 	bx = (COLS - bw) / 2;
-	ew_ui_box(by, bx, bh, bw, EW_ROLE_WARNING,
-		  w->confirm == EW_CONFIRM_ABORT ? "Abort" : "Quit");
-	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 2, EW_ROLE_NORMAL, q, true);
+	ew_ui_box(by, bx, bh, bw, EW_ROLE_WARNING, title);
+	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 2, EW_ROLE_VALUE, q, true);
+	ew_ui_put(by + 3, bx + 2, bw - 4, EW_ROLE_NORMAL, "[y/N]");
 	ew_ui_put(by + 4, bx + 2, 0, EW_ROLE_VALUE, yes);
-	ew_ui_put(by + 4, bx + 24, 0, EW_ROLE_VALUE, no);
+	ew_ui_put(by + 4, bx + 24, bw - 26, EW_ROLE_NORMAL, no);
 }
 
 static void draw_frame(struct ew_wizard *w)
@@ -1190,7 +1322,9 @@ static bool run_in_progress(const struct ew_wizard *w)
 static void request_quit(struct ew_wizard *w, bool interrupt)
 {
 	if (run_in_progress(w)) {
+		/* The user wants out: once the abort is over, leave. */
 		w->confirm = EW_CONFIRM_ABORT;
+		w->quit_after_abort = true;
 		return;
 	}
 	if (interrupt && !w->apply_done) {
@@ -1202,18 +1336,26 @@ static void request_quit(struct ew_wizard *w, bool interrupt)
 		w->exit_status = 130;
 }
 
+/* y (or Y) confirms; any other key is a no - a stray Enter never changes
+ * AWS or ends a run. */
 static void answer_confirm(struct ew_wizard *w, int key)
 {
 	bool yes = key == 'y' || key == 'Y';
-	bool no = key == 'n' || key == 'N' || key == '\r' || key == '\n' ||
-		  key == KEY_ENTER || key == EW_KEY_ESC;
 	enum ew_confirm c = w->confirm;
 
-	if (!yes && !no)
-		return;
 	w->confirm = EW_CONFIRM_NONE;
-	if (!yes)
+	if (!yes) {
+		w->quit_after_abort = false;
+		if (c == EW_CONFIRM_APPLY)
+			ew_wizard_message(w, EW_ROLE_NORMAL,
+					  "not applied: nothing in AWS was "
+					  "changed");
 		return;
+	}
+	if (c == EW_CONFIRM_APPLY) {
+		ew_wizard_goto(w, &ew_screen_run);
+		return;
+	}
 	if (c == EW_CONFIRM_ABORT) {
 		ew_wizard_abort(w);
 		ew_wizard_message(w, EW_ROLE_WARNING,
@@ -1264,7 +1406,9 @@ static void dispatch(struct ew_wizard *w, int key)
 		request_quit(w, true);
 		return;
 	default:
-		w->screen->handle(w, a);
+		/* What the footer and help do not offer here does nothing. */
+		if (ew_wizard_can(w, a, NULL))
+			w->screen->handle(w, a);
 	}
 }
 
@@ -1286,10 +1430,20 @@ static void handle_signal(struct ew_wizard *w, int sig)
 	}
 }
 
+/* A test script's wizard commands (test_hooks.h). */
+static int test_command(void *payload, const char *line)
+{
+	struct ew_wizard *w = payload;
+
+	if (strncmp(line, ":keys ", 6) == 0)
+		return ew_wizard_dump_keys(w, line + 6);
+	return ew_choices_command(w, line);
+}
+
 static int next_key(struct ew_wizard *w)
 {
 	if (ew_test_scripted()) {
-		int k = ew_test_next_key(is_idle, w);
+		int k = ew_test_next_key(is_idle, test_command, w);
 
 		if (k == EW_TEST_KEY_END || k == EW_TEST_KEY_TIMEOUT) {
 			if (k == EW_TEST_KEY_TIMEOUT)
@@ -1308,7 +1462,8 @@ static int next_key(struct ew_wizard *w)
 
 int ew_wizard_run(struct ew_wizard *w)
 {
-	struct ew_ui_options uo = {.no_color = w->no_color};
+	struct ew_ui_options uo = {.no_color = w->no_color,
+				   .high_contrast = w->high_contrast};
 	struct ew_error err;
 	int quit_after_run = 0;
 
@@ -1333,8 +1488,13 @@ int ew_wizard_run(struct ew_wizard *w)
 				quit_after_run = 1;
 		}
 		drain_events(w);
-		if (quit_after_run && !run_in_progress(w))
+		if ((quit_after_run || w->quit_after_abort) &&
+		    !run_in_progress(w) && w->apply_done)
 			break;
+		/* The run ended while the question was open: nothing to
+		 * abort any more. */
+		if (w->confirm == EW_CONFIRM_ABORT && !run_in_progress(w))
+			w->confirm = EW_CONFIRM_NONE;
 		draw_frame(w);
 		key = next_key(w);
 		w->frame++;
@@ -1379,6 +1539,16 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 		snprintf(w->scenario, sizeof(w->scenario), "%s",
 			 o->demo_scenario);
 	w->no_color = o->no_color || ((v = getenv("NO_COLOR")) && *v);
+	w->high_contrast = o->high_contrast;
+	if (!o->has_theme && (v = getenv("EW_THEME")) && *v) {
+		if (strcmp(v, "high-contrast") == 0)
+			w->high_contrast = true;
+		else if (strcmp(v, "default") != 0)
+			return ew_error_set(err, EW_EINVAL,
+					    "invalid EW_THEME '%s': use "
+					    "default or high-contrast",
+					    v);
+	}
 	w->no_github_api =
 	    o->no_github_api ||
 	    ((v = getenv("EW_NO_GITHUB_API")) && *v && strcmp(v, "0") != 0);
