@@ -132,7 +132,8 @@ int ew_cmd_wizard(int argc, char **argv)
 	}
 	ew_options_release(&o);
 	status = ew_wizard_run(&w);
-	if (w.print_outputs)
+	/* A run that was left unfinished says so even without Done. */
+	if (w.print_outputs || (w.apply_started && !w.offline))
 		print_outputs(&w);
 	ew_wizard_release(&w);
 	ew_test_release();

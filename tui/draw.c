@@ -351,6 +351,17 @@ void ew_draw_text(int top, int rows, int x, int width, const char *text,
 	}
 }
 
+void ew_draw_cut(int y, int x, int width, enum ew_role role, const char *s)
+{
+	if (width <= 1 || ew_ui_width(s) <= width) {
+		ew_ui_put(y, x, width, role, s);
+		return;
+	}
+	x += ew_ui_putn(y, x, width - 1, role, s,
+			ew_ui_fit(s, strlen(s), width - 1, NULL));
+	ew_ui_put(y, x, 1, role, ew_ui_glyphs()->ellipsis);
+}
+
 void ew_input_init(struct ew_input *in)
 {
 	ew_buf_init(&in->text);

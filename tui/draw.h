@@ -28,6 +28,9 @@ int ew_draw_field(int y, int x, int label_w, const char *label,
  */
 void ew_draw_text(int top, int rows, int x, int width, const char *text,
 		  size_t first_line, char kind, const char *search);
+/* s clipped to width columns at (y, x); a cut shows an ellipsis, so
+ * nothing looks whole that is not. */
+void ew_draw_cut(int y, int x, int width, enum ew_role role, const char *s);
 /* Lines in text (a last line without '\n' counts). */
 size_t ew_text_lines(const char *text);
 /* The first line at or after `from` (before it when !forward; wrapping

@@ -56,7 +56,7 @@ enum ew_screen_id {
  */
 #define EW_KEYMAP(X)                                                           \
 	X(ACCEPT, "Enter", "continue",                                         \
-	  "accept the shown value or default and go on", EW_CTX_ALL, '\r',     \
+	  "go on (the footer names what it does here)", EW_CTX_ALL, '\r',      \
 	  '\n', EW_K_ENTER)                                                    \
 	X(BACK, "Esc", "back", "back to the previous screen or item",          \
 	  EW_CTX_SETUP | EW_CTX_EXPLAIN, EW_KEY_ESC, 0, 0)                     \

@@ -708,15 +708,20 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 			struct ew_buf cur;
 
 			ew_buf_init(&cur);
-			value_text(&cur, &w->setup, f);
+			/* The focused field: what is typed, not what is
+			 * stored. */
+			if (f == st.focus && is_text_kind(f))
+				ew_buf_puts(&cur, st.input.text.ptr);
+			else
+				value_text(&cur, &w->setup, f);
 			if (strcmp(cur.ptr, dflt) == 0 ||
 			    (f == FLD_ENVS && !cur.len))
 				snprintf(dl, sizeof(dl), "(default)");
 			else
 				snprintf(dl, sizeof(dl), "default: %s", dflt);
 			ew_buf_release(&cur);
-			ew_ui_put(y, vx + vw + 2, COLS - vx - vw - 3,
-				  EW_ROLE_HINT, dl);
+			ew_draw_cut(y, vx + vw + 2, COLS - vx - vw - 3,
+				    EW_ROLE_HINT, dl);
 		}
 		y++;
 	}
@@ -1021,6 +1026,9 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	}
 	if (a == EW_ACT_ACCEPT)
 		return "accept";
+	if (a == EW_ACT_BACK && is_text_kind(st.focus) &&
+	    strcmp(st.input.text.ptr, st.orig) != 0)
+		return "put back";
 	if (a == EW_ACT_NEXT)
 		return "";
 	if (a == EW_ACT_TOGGLE)

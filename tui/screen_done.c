@@ -173,6 +173,10 @@ static void build(struct ew_wizard *w)
 		ew_wizard_workflow_shown(w, shown, sizeof(shown));
 		st.file = WF_NEW;
 		ew_buf_printf(t, "  new file: %s\n", shown);
+		if (w->demo_root)
+			ew_buf_puts(t, "  (the demo writes into a temporary "
+				       "directory, never into your "
+				       "repository)\n");
 	} else if (rc) {
 		st.file = WF_UNREADABLE;
 		ew_buf_printf(t, "  ! %s\n", err.message);
@@ -223,7 +227,9 @@ static const char *workflow_line(struct ew_wizard *w, enum ew_role *role)
 	case EW_WF_WRITTEN:
 		*role = EW_ROLE_OK;
 		snprintf(st.line, sizeof(st.line),
-			 "Workflow written: %s (commit and push it)",
+			 w->demo_root ? "Workflow written: %s (demo)"
+				      : "Workflow written: %s (commit and push "
+					"it)",
 			 st.shown_note);
 		return st.line;
 	case EW_WF_IDENTICAL:
@@ -268,7 +274,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		ew_ui_put(top, COLS - 1 - ew_ui_width(pos), 0, EW_ROLE_DIM,
 			  pos);
 	}
-	ew_ui_put(top, 1, COLS - 3 - ew_ui_width(pos), role, wl);
+	ew_draw_cut(top, 1, COLS - 3 - ew_ui_width(pos), role, wl);
 	ew_draw_text(top + 2, rows - 2, 1, COLS - 2, st.text.ptr, st.top, 'p',
 		     NULL);
 }
@@ -288,9 +294,15 @@ static void write_workflow(struct ew_wizard *w)
 		return;
 	}
 	w->workflow = EW_WF_WRITTEN;
-	snprintf(w->workflow_note, sizeof(w->workflow_note),
-		 "workflow written: %.300s/%.150s (commit and push it)",
-		 w->workflow_root, w->setup.workflow_path);
+	if (w->demo_root)
+		snprintf(w->workflow_note, sizeof(w->workflow_note),
+			 "workflow written (demo, not into your repository): "
+			 "%.300s/%.150s",
+			 w->workflow_root, w->setup.workflow_path);
+	else
+		snprintf(w->workflow_note, sizeof(w->workflow_note),
+			 "workflow written: %.300s/%.150s (commit and push it)",
+			 w->workflow_root, w->setup.workflow_path);
 	ew_wizard_workflow_shown(w, st.shown_note, sizeof(st.shown_note));
 }
 

@@ -6,7 +6,6 @@
 #include "wizard.h"
 
 #include <stdio.h>
-#include <string.h>
 
 void ew_help_draw(struct ew_wizard *w)
 {
@@ -21,22 +20,13 @@ void ew_help_draw(struct ew_wizard *w)
 		 w->screen->title);
 	ew_ui_box(by, bx, bh, bw, EW_ROLE_BORDER, title);
 	for (size_t i = 0; i < n && y < bottom; i++) {
-		const char *keys, *label;
-		char line[256];
+		const char *keys;
 
 		if (!ew_wizard_can(w, t[i].action, &keys))
 			continue;
-		/* The screen's own word for it ("finish", "retry") when it
-		 * has one: the table's text is the general case. */
-		label = w->screen->label ? w->screen->label(w, t[i].action)
-					 : NULL;
-		if (label && *label && t[i].status &&
-		    strcmp(label, t[i].status) != 0)
-			snprintf(line, sizeof(line), "%s", label);
-		else
-			snprintf(line, sizeof(line), "%s", t[i].help);
+		ew_ui_put(y, bx + 14, bw - 16, EW_ROLE_NORMAL,
+			  ew_wizard_help_text(w, t[i].action));
 		ew_ui_put(y, bx + 2, 12, EW_ROLE_VALUE, keys);
-		ew_ui_put(y, bx + 14, bw - 16, EW_ROLE_NORMAL, line);
 		y++;
 	}
 	ew_ui_put(by + bh - 2, bx + 2, bw - 4, EW_ROLE_HINT,

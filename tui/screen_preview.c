@@ -13,6 +13,7 @@
 #include "draw.h"
 #include "fsutil.h"
 #include "knowledge.h"
+#include "plan_render.h"
 #include "wizard.h"
 
 #include <string.h>
@@ -47,6 +48,7 @@ static struct {
 	struct ew_input search;
 	char pattern[128];
 	char start_error[512];
+	int info_rows; /* rows above the document, as last drawn */
 } st;
 
 static void clear_tabs(void)
@@ -185,18 +187,10 @@ static void build_plan(struct ew_wizard *w)
 		} else if (s->detail[0]) {
 			ew_buf_printf(p, "  %s\n", s->detail);
 		}
-		if (s->cli.len) {
-			const char *l = s->cli.ptr;
-
-			while (*l) {
-				size_t len = strcspn(l, "\n");
-
-				ew_buf_printf(p, "  $ %.*s\n", (int)len, l);
-				l += len;
-				if (*l)
-					l++;
-			}
-		}
+		/* As the text plan: a step with nothing to do shows its
+		 * commands commented out. */
+		if (s->cli.len)
+			ew_plan_render_cli(p, s, false, "  $ ", "  # ");
 		ew_buf_putc(p, '\n');
 		if (s->kind == EW_STEP_IDENTITY || s->kind == EW_STEP_OUTPUTS)
 			continue;
@@ -309,7 +303,10 @@ static void draw_tabs(struct ew_wizard *w, int y)
 	}
 }
 
-static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
+/* The info rows above the document: the trust warning wraps (whole, at
+ * word boundaries) rather than being cut. */
+static int draw_info(struct ew_wizard *w, int y, size_t lines, int rows,
+		     bool draw)
 {
 	char line[320];
 	const struct ew_setup *s = &w->setup;
@@ -319,9 +316,11 @@ static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
 			 "%s repository-wide: every branch, tag, pull request "
 			 "and environment of %s/%s may assume the role",
 			 ew_ui_glyphs()->warn, s->owner, s->repo);
-		ew_ui_put(y, 1, COLS - 2, EW_ROLE_WARNING, line);
-		return;
+		return ew_ui_wrap(y, 1, COLS - 2, 2, 3, EW_ROLE_WARNING, line,
+				  draw);
 	}
+	if (!draw)
+		return 1;
 	if (st.tab == TAB_WORKFLOW && docs_readable(w)) {
 		ew_wizard_workflow_shown(w, line, sizeof(line));
 		ew_ui_put(y, 1, COLS - 14, EW_ROLE_DIM, line);
@@ -335,19 +334,24 @@ static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
 		ew_ui_put(y, COLS - 1 - ew_ui_width(line), 0, EW_ROLE_DIM,
 			  line);
 	}
+	return 1;
 }
 
 static void draw(struct ew_wizard *w, int top, int rows)
 {
 	const char *text;
 	size_t lines;
-	int body = top + 2, brows = rows - 2;
+	int info, body, brows;
 
 	update_tabs(w);
 	draw_tabs(w, top);
 	text = st.text[st.tab].ptr;
 	lines = ew_text_lines(text);
-	draw_info(w, top + 1, lines, brows);
+	info = draw_info(w, top + 1, lines, rows - 2, false);
+	body = top + 1 + info;
+	brows = rows - 1 - info;
+	st.info_rows = info;
+	draw_info(w, top + 1, lines, brows, true);
 	if (!lines) {
 		char line[256];
 		bool waiting = st.tab >= TAB_PLAN || !docs_readable(w);
@@ -399,7 +403,7 @@ static void scroll_by(int rows, long delta)
 
 static int body_rows(void)
 {
-	return LINES - 3 - 2;
+	return LINES - 3 - 1 - (st.info_rows ? st.info_rows : 1);
 }
 
 static void find(struct ew_wizard *w, bool forward, bool from_here)
@@ -430,6 +434,10 @@ static void find(struct ew_wizard *w, bool forward, bool from_here)
 static bool edit_key(struct ew_wizard *w, int key)
 {
 	if (!st.searching)
+		return false;
+	/* Help and C-c work while typing a pattern. */
+	if (key == KEY_F(1) || key == EW_KEY_CTRL('c') ||
+	    key == EW_KEY_CTRL('l'))
 		return false;
 	if (key == EW_KEY_ESC) {
 		st.searching = false;
@@ -514,8 +522,10 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 
 static const char *label(struct ew_wizard *w, enum ew_action a)
 {
+	if (st.searching && (a == EW_ACT_ACCEPT || a == EW_ACT_BACK))
+		return a == EW_ACT_ACCEPT ? "find" : "cancel";
 	if (a == EW_ACT_ACCEPT)
-		return w->offline ? "finish (preview only)" : "run";
+		return w->offline ? "finish (preview only)" : "apply (asks)";
 	if (a == EW_ACT_SEARCH_NEXT && st.pattern[0])
 		return "next match";
 	return NULL;
@@ -530,6 +540,10 @@ static bool takes_text(struct ew_wizard *w)
 static bool can(struct ew_wizard *w, enum ew_action a)
 {
 	(void)w;
+	if (st.searching)
+		return a == EW_ACT_ACCEPT || a == EW_ACT_BACK ||
+		       a == EW_ACT_HELP || a == EW_ACT_REDRAW ||
+		       a == EW_ACT_INTERRUPT;
 	switch (a) {
 	case EW_ACT_SEARCH_NEXT:
 	case EW_ACT_SEARCH_PREV:

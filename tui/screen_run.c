@@ -77,21 +77,6 @@ static int title_width(const struct ew_wizard *w)
 	return tw;
 }
 
-/* s in width columns; a cut shows an ellipsis, so nothing looks whole
- * that is not. */
-static void put_cut(int y, int x, int width, enum ew_role role, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (ew_ui_width(s) <= width) {
-		ew_ui_put(y, x, width, role, s);
-		return;
-	}
-	x += ew_ui_putn(y, x, width - 1, role, s,
-			ew_ui_fit(s, n, width - 1, NULL));
-	ew_ui_put(y, x, 1, role, ew_ui_glyphs()->ellipsis);
-}
-
 static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
 		      int tw)
 {
@@ -118,10 +103,10 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
 	if (COLS - x < 20)
 		return;
 	if (v->note[0] && v->state == EW_STATE_RUNNING)
-		put_cut(y, x, COLS - x - 1, EW_ROLE_WARNING, v->note);
+		ew_draw_cut(y, x, COLS - x - 1, EW_ROLE_WARNING, v->note);
 	else if (v->state != EW_STATE_PENDING && v->state != EW_STATE_RUNNING &&
 		 strcmp(v->detail, "cancelled") != 0)
-		put_cut(y, x, COLS - x - 1, EW_ROLE_HINT,
+		ew_draw_cut(y, x, COLS - x - 1, EW_ROLE_HINT,
 			v->state == EW_STATE_FAILED ? v->error.aws_code
 						    : v->detail);
 }
@@ -272,9 +257,10 @@ static int draw_failure(struct ew_wizard *w, size_t i, int y, int bottom)
 		l += len + (l[len] == '\n');
 	}
 	if (n > rows) {
-		snprintf(line, sizeof(line), "%zu-%zu/%zu  PgDn more",
+		snprintf(line, sizeof(line), "%zu-%zu/%zu  %s",
 			 st.hint_top + 1,
-			 st.hint_top + rows < n ? st.hint_top + rows : n, n);
+			 st.hint_top + rows < n ? st.hint_top + rows : n, n,
+			 st.hint_top + rows < n ? "PgDn more" : "PgUp back");
 		ew_ui_put(bottom, COLS - 1 - ew_ui_width(line), 0, EW_ROLE_HINT,
 			  line);
 	}

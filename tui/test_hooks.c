@@ -250,7 +250,7 @@ static void dump(const char *name, bool attrs)
 				char c = '.';
 
 				if (pair)
-					c = 'c';
+					c = a & A_DIM ? 'D' : 'c';
 				else if (a & A_REVERSE)
 					c = 'r';
 				else if (a & A_BOLD)

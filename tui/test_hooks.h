@@ -16,8 +16,9 @@
  *                           :dump NAME     the screen as text to
  *                                          $EW_TEST_DUMP_DIR/NAME.txt
  *                           :attrs NAME    one letter per cell to
- *                                          NAME.attrs (c colour, b bold,
- *                                          r reverse, . plain)
+ *                                          NAME.attrs (c colour, D dim
+ *                                          colour, b bold, r reverse,
+ *                                          d dim, . plain)
  *                           :resize COLSxROWS
  *                           :wait          until every job is idle and
  *                                          every event handled

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Fixed IDs for the demo: it never asks the GitHub API. */
@@ -173,7 +174,38 @@ void ew_wizard_workflow_shown(const struct ew_wizard *w, char *out, size_t size)
 	const char *base = strrchr(w->workflow_root, '/');
 
 	base = base && base[1] ? base + 1 : w->workflow_root;
-	snprintf(out, size, "%.120s/%.200s", base, w->setup.workflow_path);
+	if (w->demo_root)
+		snprintf(out, size, "%s/%.120s/%.200s",
+			 getenv("TMPDIR") && *getenv("TMPDIR") ? "$TMPDIR"
+							   : "/tmp",
+			 base, w->setup.workflow_path);
+	else
+		snprintf(out, size, "%.120s/%.200s", base,
+			 w->setup.workflow_path);
+}
+
+/* The demo writes its workflow into a directory of its own under
+ * $TMPDIR, never into the directory it runs in (`make demo` would write
+ * into this checkout).  The test build names it ecr-wizard-demo-test so
+ * dumps do not change from run to run. */
+static void make_demo_root(struct ew_wizard *w)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[sizeof(w->workflow_root)];
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (ew_test_fixed_time()) {
+		snprintf(path, sizeof(path), "%s/ecr-wizard-demo-test", tmp);
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return;
+	} else {
+		snprintf(path, sizeof(path), "%s/ecr-wizard-demo-XXXXXX", tmp);
+		if (!mkdtemp(path))
+			return;
+	}
+	snprintf(w->workflow_root, sizeof(w->workflow_root), "%s", path);
+	w->demo_root = true;
 }
 
 bool ew_wizard_is_complete(const struct ew_wizard *w)
@@ -758,7 +790,8 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 	ew_setup_set_repo_id(&w->setup, NULL, &err);
 	if (!w->setup.owner || !w->setup.repo)
 		return;
-	if (w->demo) {
+	if (w->demo && strcmp(w->setup.owner, "octo-org") == 0 &&
+	    strcmp(w->setup.repo, "octo-app") == 0) {
 		ew_setup_set_owner_id(&w->setup, DEMO_OWNER_ID, &err);
 		ew_setup_set_repo_id(&w->setup, DEMO_REPO_ID, &err);
 		w->ids = EW_PROBE_OK;
@@ -766,6 +799,15 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 			 "owner ID %s, repository ID %s (demo sample: no "
 			 "GitHub API call)",
 			 DEMO_OWNER_ID, DEMO_REPO_ID);
+		return;
+	}
+	if (w->demo) {
+		/* The sample's IDs belong to the sample: another repository
+		 * gets none rather than someone else's. */
+		w->ids = EW_PROBE_FAILED;
+		snprintf(w->ids_note, sizeof(w->ids_note),
+			 "demo: no GitHub API call, so no numeric IDs for this "
+			 "repository; the trust policy names it by name only");
 		return;
 	}
 	if (w->no_github_api) {
@@ -832,7 +874,7 @@ static void on_detected(struct ew_wizard *w)
 	    strcmp(w->setup.default_branch, EW_DEFAULT_BRANCH) == 0)
 		ew_setup_set_default_branch(&w->setup, w->git.default_branch,
 					    &err);
-	if (w->git.workdir)
+	if (w->git.workdir && !w->demo_root)
 		snprintf(w->workflow_root, sizeof(w->workflow_root), "%s",
 			 w->git.workdir);
 	if (changed || w->github_given)
@@ -938,11 +980,11 @@ static void on_apply_done(struct ew_wizard *w, int rc,
 			      w->result.requests, w->result.mutations, t);
 	else if (w->result.aborted)
 		ew_wizard_log(w, "run aborted: %s", err->message);
+	else
+		ew_wizard_log(w, "run failed: %s", err->message);
 	/* "aborting: steps in flight finish..." is over now. */
 	if (w->result.aborted && w->message_role == EW_ROLE_WARNING)
 		w->message[0] = 0;
-	else
-		ew_wizard_log(w, "run failed: %s", err->message);
 	if (w->setup.account)
 		ew_wizard_build_outputs(w, &e2);
 }
@@ -1136,6 +1178,21 @@ static void draw_header(struct ew_wizard *w)
 		  true);
 }
 
+const char *ew_wizard_help_text(struct ew_wizard *w, enum ew_action a)
+{
+	const struct ew_keybinding *b = ew_keys_binding(a);
+	const char *l = w->screen->label ? w->screen->label(w, a) : NULL;
+
+	/* The screen's own word ("finish", "retry") where it has one: the
+	 * table's text is the general case.  Enter's is always the
+	 * footer's: what it does depends on the screen. */
+	if (a == EW_ACT_ACCEPT)
+		return ew_wizard_action_label(w, a);
+	if (l && *l)
+		return l;
+	return b->help;
+}
+
 const char *ew_wizard_action_label(struct ew_wizard *w, enum ew_action a)
 {
 	const struct ew_keybinding *b = ew_keys_binding(a);
@@ -1146,6 +1203,14 @@ const char *ew_wizard_action_label(struct ew_wizard *w, enum ew_action a)
 	if (!l)
 		l = b->status;
 	return l;
+}
+
+/* The length of the first key name in "?/F1" ("/" alone is a key). */
+static size_t key_part(const char *p)
+{
+	size_t len = strcspn(p, "/");
+
+	return len ? len : 1;
 }
 
 bool ew_wizard_can(struct ew_wizard *w, enum ew_action a, const char **keys)
@@ -1165,7 +1230,7 @@ bool ew_wizard_can(struct ew_wizard *w, enum ew_action a, const char **keys)
 		return false;
 	/* "?/F1" while a field takes text: only F1 reaches the action. */
 	for (p = b->keys; *p;) {
-		size_t len = strcspn(p, "/");
+		size_t len = key_part(p);
 
 		if (!(text && len == 1 && p[0] >= 0x20 && p[0] < 0x7f) &&
 		    n + len + 2 < sizeof(shown)) {
@@ -1224,13 +1289,14 @@ int ew_wizard_dump_keys(struct ew_wizard *w, const char *name)
 		if (!ew_wizard_can(w, t[i].action, &keys))
 			continue;
 		label = ew_wizard_action_label(w, t[i].action);
-		ew_buf_printf(&out, "%-8s %-12s %s\n", keys,
-			      label && *label ? label : "-", t[i].help);
+		ew_buf_printf(&out, "%-8s %-14s %s\n", keys,
+			      label && *label ? label : "-",
+			      ew_wizard_help_text(w, t[i].action));
 		/* Every key shown must reach this action here: one the
 		 * key table maps elsewhere, or a field would type, is a
 		 * lie in the footer. */
 		for (p = keys; *p;) {
-			size_t len = strcspn(p, "/");
+			size_t len = key_part(p);
 			int code = ew_keys_code(p, len);
 
 			if (!code || ew_keys_lookup(ctx, code) != t[i].action ||
@@ -1257,18 +1323,20 @@ static void draw_confirm(struct ew_wizard *w)
 
 	if (w->confirm == EW_CONFIRM_APPLY) {
 		ew_wizard_apply_question(w, ask, sizeof(ask));
+		snprintf(ask + strlen(ask), sizeof(ask) - strlen(ask),
+			 " [y/N]");
 		q = ask;
 		yes = "y  yes, change AWS";
 		no = "any other key: back to the preview";
 		title = "Apply";
 	} else if (w->confirm == EW_CONFIRM_ABORT) {
-		q = "Abort the run?  Requests in flight finish; nothing is "
-		    "left half-written.";
+		q = "Abort the run? [y/N]  Requests in flight finish; "
+		    "nothing is left half-written.";
 		yes = "y  abort";
 		no = "any other key: keep running";
 		title = "Abort";
 	} else {
-		q = "Quit ecr-wizard?";
+		q = "Quit ecr-wizard? [y/N]";
 		yes = "y  quit";
 		no = "any other key: stay";
 	}
@@ -1276,7 +1344,6 @@ static void draw_confirm(struct ew_wizard *w)
 	bx = (COLS - bw) / 2;
 	ew_ui_box(by, bx, bh, bw, EW_ROLE_WARNING, title);
 	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 2, EW_ROLE_VALUE, q, true);
-	ew_ui_put(by + 3, bx + 2, bw - 4, EW_ROLE_NORMAL, "[y/N]");
 	ew_ui_put(by + 4, bx + 2, 0, EW_ROLE_VALUE, yes);
 	ew_ui_put(by + 4, bx + 24, bw - 26, EW_ROLE_NORMAL, no);
 }
@@ -1566,6 +1633,8 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 	w->plan = EW_PROBE_RUNNING;
 	if (!getcwd(w->workflow_root, sizeof(w->workflow_root)))
 		snprintf(w->workflow_root, sizeof(w->workflow_root), ".");
+	if (w->demo)
+		make_demo_root(w);
 	w->demo_latency = 1.0;
 	if ((v = getenv("EW_DEMO_LATENCY")) && *v) {
 		char *end;
@@ -1588,6 +1657,9 @@ void ew_wizard_release(struct ew_wizard *w)
 	ew_wizard_drop_engine(w);
 	for (int j = 0; j < EW_JOB_COUNT; j++)
 		join(w, j);
+	/* A demo directory nothing was written to goes again. */
+	if (w->demo_root)
+		rmdir(w->workflow_root);
 	while ((ev = take(w)))
 		if (!ev->is_static)
 			free(ev);

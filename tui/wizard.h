@@ -78,6 +78,9 @@ struct ew_screen_ops {
  * in its current state; *keys (may be NULL) gets the keys that reach it
  * there, "?/F1" or "F1", in a static buffer. */
 bool ew_wizard_can(struct ew_wizard *w, enum ew_action a, const char **keys);
+/* What a does here, for the help: the screen's label when it has its
+ * own, else the table's help line. */
+const char *ew_wizard_help_text(struct ew_wizard *w, enum ew_action a);
 /* The status-line label of a (NULL or "" when not in the footer). */
 const char *ew_wizard_action_label(struct ew_wizard *w, enum ew_action a);
 
@@ -205,6 +208,7 @@ struct ew_wizard {
 	bool has_outputs;
 	struct ew_outputs outputs;
 	char workflow_root[4096]; /* where the workflow is written */
+	bool demo_root; /* the demo's own temporary directory */
 	enum {
 		EW_WF_UNDECIDED,
 		EW_WF_WRITTEN,

@@ -5,8 +5,9 @@
 # ($EW_TBIN, built with -DEW_TEST_HOOKS) on a virtual 80x24 terminal, in a
 # pinned environment (TERM, LANG, TZ, an empty HOME, no AWS_* variables)
 # with a throw-away git repository (origin on github.com) as the working
-# directory.  Every ":dump NAME" / ":attrs NAME" it writes is compared with
-# tests/tui/expected/NAME.txt / NAME.attrs; UPDATE=1 rewrites those files.
+# directory.  Every ":dump NAME" / ":keys NAME" / ":attrs NAME" it writes is
+# compared with tests/tui/expected/NAME.txt / NAME.attrs; UPDATE=1 rewrites
+# those files.
 #
 # Headers a script may carry (first lines):
 #   #! args: ARGS          extra arguments (default: --demo)
@@ -15,10 +16,14 @@
 #   #! stdout: TEXT        text the normal terminal must show after exit
 #   #! file: PATH          a file the run must leave in the repository
 #   #! nofile: PATH        a file the run must not leave there
+#   #! demofile: PATH      a file the demo must leave in its temporary
+#                          directory ($TMPDIR/ecr-wizard-demo-test)
 #   #! clipboard: NAME     compare the OSC 52 copy with expected/NAME.txt
 #   #! size: COLSxROWS     the virtual terminal (default 80x24)
 #   #! assert: no-color    no cell of any :attrs dump uses a colour pair
 #   #! assert: color       some cell does (colours are on)
+#   #! assert: no-dim      no cell is dim (several asserts: one line,
+#                          space-separated)
 # Prints TAP lines.
 set -u
 top=${EW_TOP:-$(pwd)}
@@ -60,7 +65,7 @@ compare() {
 for keys in "$top"/tests/tui/*.keys; do
 	name=$(basename "$keys" .keys)
 	work=$out/$name
-	mkdir -p "$work/home" "$work/dumps"
+	mkdir -p "$work/home" "$work/dumps" "$work/tmp"
 	repo=$work/repo
 	git -c init.defaultBranch=main init -q "$repo"
 	git -C "$repo" remote add origin https://github.com/octo-org/octo-app.git
@@ -72,7 +77,7 @@ for keys in "$top"/tests/tui/*.keys; do
 	size=$(header size "$keys")
 	[ -n "$size" ] || size=80x24
 	# shellcheck disable=SC2086
-	(cd "$repo" && env -i PATH="$PATH" HOME=../home \
+	(cd "$repo" && env -i PATH="$PATH" HOME=../home TMPDIR="$work/tmp" \
 		TERM=xterm-256color LANG=C.UTF-8 LC_ALL= TZ=UTC \
 		EW_TEST_KEYS="$keys" EW_TEST_DUMP_DIR="$work/dumps" \
 		EW_TEST_NO_DISPLAY=1 EW_TEST_SIZE="$size" \
@@ -86,7 +91,7 @@ for keys in "$top"/tests/tui/*.keys; do
 		notok "$name: exit status $rc, expected $want"
 		sed 's/^/#   /' "$work/stderr" | head -n 10
 	fi
-	for d in $(sed -n 's/^:dump //p' "$keys"); do
+	for d in $(sed -n 's/^:dump //p; s/^:keys //p' "$keys"); do
 		if [ -f "$work/dumps/$d.txt" ]; then
 			compare "$work/dumps/$d.txt" "$exp/$d.txt" "$name: $d"
 		else
@@ -121,6 +126,13 @@ for keys in "$top"/tests/tui/*.keys; do
 			notok "$name: did not write $f"
 		fi
 	done
+	for f in $(sed -n 's/^#! demofile: //p' "$keys"); do
+		if [ -f "$work/tmp/ecr-wizard-demo-test/$f" ]; then
+			ok "$name: wrote $f into the demo's directory"
+		else
+			notok "$name: did not write $f into the demo's directory"
+		fi
+	done
 	for f in $(sed -n 's/^#! nofile: //p' "$keys"); do
 		if [ -e "$repo/$f" ]; then
 			notok "$name: wrote $f but should not have"
@@ -128,22 +140,31 @@ for keys in "$top"/tests/tui/*.keys; do
 			ok "$name: left $f alone"
 		fi
 	done
-	case "$(header assert "$keys")" in
-	no-color)
-		if cat "$work"/dumps/*.attrs | grep -q c; then
-			notok "$name: colour pairs used although colour is off"
-		else
-			ok "$name: no colour pair anywhere"
-		fi
-		;;
-	color)
-		if cat "$work"/dumps/*.attrs | grep -q c; then
-			ok "$name: colour pairs in use"
-		else
-			notok "$name: no colour pair at all"
-		fi
-		;;
-	esac
+	for a in $(header assert "$keys"); do
+		case "$a" in
+		no-color)
+			if cat "$work"/dumps/*.attrs | grep -q '[cD]'; then
+				notok "$name: colour pairs used although colour is off"
+			else
+				ok "$name: no colour pair anywhere"
+			fi
+			;;
+		color)
+			if cat "$work"/dumps/*.attrs | grep -q c; then
+				ok "$name: colour pairs in use"
+			else
+				notok "$name: no colour pair at all"
+			fi
+			;;
+		no-dim)
+			if cat "$work"/dumps/*.attrs | grep -q '[dD]'; then
+				notok "$name: dim text although the theme has none"
+			else
+				ok "$name: no dim text anywhere"
+			fi
+			;;
+		esac
+	done
 	clip=$(header clipboard "$keys")
 	if [ -n "$clip" ]; then
 		if [ -f "$work/dumps/clipboard.txt" ]; then
@@ -164,7 +185,8 @@ done
 for f in "$exp"/*; do
 	d=$(basename "$f")
 	d=${d%.*}
-	if ! grep -qx -e ":dump $d" -e ":attrs $d" "$top"/tests/tui/*.keys &&
+	if ! grep -qx -e ":dump $d" -e ":attrs $d" -e ":keys $d" \
+		"$top"/tests/tui/*.keys &&
 		! grep -qx "#! clipboard: $d" "$top"/tests/tui/*.keys; then
 		notok "expected file $(basename "$f") belongs to no script"
 	fi
