@@ -25,6 +25,7 @@ static struct {
 	char error[512];
 	char shown_note[400]; /* the written path as the screen shows it */
 	char line[512];
+	int rows; /* text rows, as last drawn */
 } st;
 
 static void indent(struct ew_buf *out, const char *text, const char *prefix)
@@ -265,6 +266,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 "%s: identical to what ecr-wizard writes",
 			 w->setup.workflow_path);
 	pos[0] = 0;
+	st.rows = rows - 2;
 	if (lines > (size_t)(rows - 2)) {
 		snprintf(pos, sizeof(pos), "%zu-%zu/%zu", st.top + 1,
 			 st.top + (size_t)(rows - 2) < lines
@@ -438,6 +440,13 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 		return undecided && st.file == WF_DIFFERS;
 	case EW_ACT_NO_WRITE:
 		return undecided && st.file == WF_NEW;
+	case EW_ACT_UP:
+	case EW_ACT_DOWN:
+	case EW_ACT_PAGE_UP:
+	case EW_ACT_PAGE_DOWN:
+	case EW_ACT_HOME:
+	case EW_ACT_END:
+		return ew_text_lines(st.text.ptr) > (size_t)st.rows;
 	default:
 		return true;
 	}

@@ -17,6 +17,8 @@ static struct {
 	size_t hint_top; /* first line of the failure pane shown */
 	size_t hint_lines, hint_rows; /* as last drawn */
 	long hint_step;	/* the failure the pane shows */
+	int list_rows;	/* step rows shown, as last drawn */
+	unsigned retries; /* by the user, this run */
 } st;
 
 static void enter(struct ew_wizard *w)
@@ -25,6 +27,7 @@ static void enter(struct ew_wizard *w)
 	st.first = 0;
 	st.hint_top = 0;
 	st.hint_step = -1;
+	st.retries = 0;
 	ew_wizard_start_apply(w);
 }
 
@@ -392,6 +395,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	list_rows = rows - 4 - pane;
 	if (list_rows > (int)w->nviews)
 		list_rows = (int)w->nviews;
+	st.list_rows = list_rows;
 	if (failed >= 0 && (size_t)failed >= st.first + (size_t)list_rows)
 		st.first = (size_t)failed - (size_t)list_rows + 1;
 	for (int r = 0; r < list_rows && st.first + (size_t)r < w->nviews; r++)
@@ -434,6 +438,18 @@ static void scroll_hint(enum ew_action a)
 	st.hint_top = (size_t)top;
 }
 
+/* A retry that fails the same way looks like nothing happened: say it
+ * was tried. */
+static void retry(struct ew_wizard *w, size_t i)
+{
+	ew_wizard_decide(w, i, EW_DECISION_RETRY);
+	st.details = false;
+	st.retries++;
+	ew_wizard_message(w, EW_ROLE_NORMAL, "retried %s (%u %s)",
+			  w->views[i].title, st.retries,
+			  st.retries == 1 ? "retry" : "retries");
+}
+
 static void handle(struct ew_wizard *w, enum ew_action a)
 {
 	long failed = ew_wizard_failed_step(w);
@@ -441,8 +457,7 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 	switch (a) {
 	case EW_ACT_ACCEPT:
 		if (failed >= 0) {
-			ew_wizard_decide(w, (size_t)failed, EW_DECISION_RETRY);
-			st.details = false;
+			retry(w, (size_t)failed);
 		} else if (w->apply_done) {
 			ew_wizard_goto(w, &ew_screen_done);
 		} else {
@@ -451,10 +466,8 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		}
 		break;
 	case EW_ACT_RETRY:
-		if (failed >= 0) {
-			ew_wizard_decide(w, (size_t)failed, EW_DECISION_RETRY);
-			st.details = false;
-		}
+		if (failed >= 0)
+			retry(w, (size_t)failed);
 		break;
 	case EW_ACT_SKIP:
 		if (failed >= 0) {
@@ -524,6 +537,10 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 	case EW_ACT_HOME:
 	case EW_ACT_END:
 		return failed;
+	case EW_ACT_UP:
+	case EW_ACT_DOWN:
+		/* The hint, or steps that do not all fit. */
+		return failed || (size_t)st.list_rows < w->nviews;
 	default:
 		return true;
 	}

@@ -326,6 +326,17 @@ int ew_test_next_key(bool (*is_idle)(void *payload),
 				resizeterm(rows, cols);
 				return KEY_RESIZE;
 			}
+			if (strncmp(l, ":sleep ", 7) == 0) {
+				/* Real time passing (a user reading the
+				 * preview), for a test of what is timed. */
+				double secs = strtod(l + 7, NULL);
+
+				if (!t.wait_since)
+					t.wait_since = now();
+				if (now() - t.wait_since >= secs)
+					next_line();
+				return EW_TEST_KEY_NONE;
+			}
 			if (strcmp(l, ":wait") == 0) {
 				if (is_idle(payload)) {
 					next_line();

@@ -22,6 +22,7 @@
  *                           :resize COLSxROWS
  *                           :wait          until every job is idle and
  *                                          every event handled
+ *                           :sleep SECS    let SECS seconds pass
  *                           :accept-defaults  on the form: Enter on
  *                                          every field up to the
  *                                          summary (fails on an

@@ -16,6 +16,9 @@
 #   #! stdout: TEXT        text the normal terminal must show after exit
 #   #! file: PATH          a file the run must leave in the repository
 #   #! nofile: PATH        a file the run must not leave there
+#   #! match: NAME REGEX   the dump NAME (not compared with an expected
+#                          file: it holds real times) has a line matching
+#                          the grep -E REGEX
 #   #! demofile: PATH      a file the demo must leave in its temporary
 #                          directory ($TMPDIR/ecr-wizard-demo-test)
 #   #! clipboard: NAME     compare the OSC 52 copy with expected/NAME.txt
@@ -91,7 +94,24 @@ for keys in "$top"/tests/tui/*.keys; do
 		notok "$name: exit status $rc, expected $want"
 		sed 's/^/#   /' "$work/stderr" | head -n 10
 	fi
+	matched=$(sed -n 's/^#! match: \([^ ]*\) .*/\1/p' "$keys")
+	sed -n 's/^#! match: //p' "$keys" | while read -r d re; do
+		if grep -qE -- "$re" "$work/dumps/$d.txt" 2>/dev/null; then
+			echo "ok - $name: $d shows /$re/"
+		else
+			echo "not ok - $name: $d does not show /$re/"
+			sed 's/^/#   /' "$work/dumps/$d.txt" 2>/dev/null | head -n 5
+		fi
+	done >"$work/match.tap"
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) notok "${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$work/match.tap"
 	for d in $(sed -n 's/^:dump //p; s/^:keys //p' "$keys"); do
+		case " $matched " in *" $d "*) continue ;; esac
 		if [ -f "$work/dumps/$d.txt" ]; then
 			compare "$work/dumps/$d.txt" "$exp/$d.txt" "$name: $d"
 		else
