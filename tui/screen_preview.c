@@ -49,6 +49,7 @@ static struct {
 	char pattern[128];
 	char start_error[512];
 	int info_rows; /* rows above the document, as last drawn */
+	bool ask_when_ready; /* Enter came before the plan was done */
 } st;
 
 static void clear_tabs(void)
@@ -272,6 +273,7 @@ static void enter(struct ew_wizard *w)
 	clear_tabs();
 	st.start_error[0] = 0;
 	st.searching = false;
+	st.ask_when_ready = false;
 	st.account_known = w->setup.account != NULL;
 	if (!w->has_engine && ew_wizard_start_plan(w, &err) != 0)
 		snprintf(st.start_error, sizeof(st.start_error), "%s",
@@ -344,6 +346,12 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	int info, body, brows;
 
 	update_tabs(w);
+	if (st.ask_when_ready && w->plan != EW_PROBE_RUNNING && !w->confirm &&
+	    !w->help_open) {
+		st.ask_when_ready = false;
+		w->message[0] = 0;
+		w->confirm = EW_CONFIRM_APPLY;
+	}
 	draw_tabs(w, top);
 	text = st.text[st.tab].ptr;
 	lines = ew_text_lines(text);
@@ -506,11 +514,13 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 			ew_wizard_goto(w, &ew_screen_done);
 			break;
 		}
-		/* The question names what changes, so it needs the plan. */
+		/* The question names what changes, so it needs the plan:
+		 * it opens as soon as the plan is ready. */
 		if (w->plan == EW_PROBE_RUNNING) {
-			ew_wizard_message(w, EW_ROLE_WARNING,
-					  "still reading what exists: press "
-					  "Enter again when the plan is ready");
+			st.ask_when_ready = true;
+			ew_wizard_message(w, EW_ROLE_NORMAL,
+					  "reading what exists: the question "
+					  "follows when the plan is ready");
 			break;
 		}
 		w->confirm = EW_CONFIRM_APPLY;
