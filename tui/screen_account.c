@@ -110,7 +110,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 g->check);
 		ew_ui_put(y++, 4, 0, EW_ROLE_OK, line);
 		if (w->demo)
-			ew_ui_wrap(y++, 4, COLS - 6, 2, 2, EW_ROLE_DIM,
+			ew_ui_wrap(y++, 4, COLS - 6, 2, 2, EW_ROLE_HINT,
 				   "Demo: every AWS call goes to the simulated "
 				   "account inside ecr-wizard.",
 				   true);

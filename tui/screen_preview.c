@@ -325,7 +325,7 @@ static int draw_info(struct ew_wizard *w, int y, size_t lines, int rows,
 		return 1;
 	if (st.tab == TAB_WORKFLOW && docs_readable(w)) {
 		ew_wizard_workflow_shown(w, line, sizeof(line));
-		ew_ui_put(y, 1, COLS - 14, EW_ROLE_DIM, line);
+		ew_ui_put(y, 1, COLS - 14, EW_ROLE_HINT, line);
 	}
 	if (lines > (size_t)rows) {
 		snprintf(line, sizeof(line), "%zu-%zu/%zu", st.top[st.tab] + 1,

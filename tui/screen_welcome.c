@@ -78,7 +78,7 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 			snprintf(line, sizeof(line), "  (%s)",
 				 w->github_origin[0] ? w->github_origin
 						     : "typed");
-			ew_ui_put(y, 4 + lw + used, 0, EW_ROLE_DIM, line);
+			ew_ui_put(y, 4 + lw + used, 0, EW_ROLE_HINT, line);
 		}
 		y++;
 		if (w->detect == EW_PROBE_OK && g->remote_name) {
@@ -116,7 +116,7 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 			y += ew_ui_wrap(y, 4 + lw + ew_ui_width(line),
 					COLS - 5 - lw - ew_ui_width(line), 0, 2,
 					w->ids == EW_PROBE_FAILED
-					    ? EW_ROLE_DIM
+					    ? EW_ROLE_HINT
 					    : EW_ROLE_NORMAL,
 					w->ids_note, true);
 		}
@@ -136,7 +136,7 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 			y += ew_ui_wrap(y, 4, COLS - 6, 2, 2, EW_ROLE_ERROR,
 					st.error, true);
 		else
-			ew_ui_put(y++, 4, 0, EW_ROLE_DIM,
+			ew_ui_put(y++, 4, 0, EW_ROLE_HINT,
 				  "letters, digits and hyphens / letters, "
 				  "digits, '.', '_' and '-'");
 	}
@@ -151,7 +151,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	ew_ui_put(y++, 2, 0, EW_ROLE_HEADING, "What ecr-wizard will do");
 	for (size_t i = 0; i < sizeof(plan_lines) / sizeof(plan_lines[0]); i++)
 		ew_ui_put(y++, 4, COLS - 6, EW_ROLE_NORMAL, plan_lines[i]);
-	ew_ui_put(y++, 4, COLS - 6, EW_ROLE_DIM,
+	ew_ui_put(y++, 4, COLS - 6, EW_ROLE_HINT,
 		  "No long-term AWS keys anywhere: GitHub Actions assumes the "
 		  "role with OIDC.");
 	y++;
@@ -164,7 +164,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 "%s Demo: a simulated AWS account inside ecr-wizard; "
 			 "no credentials, nothing sent over the network.",
 			 g->bullet);
-		ew_ui_wrap(top + rows - 2, 2, COLS - 4, 4, 2, EW_ROLE_DIM, line,
+		ew_ui_wrap(top + rows - 2, 2, COLS - 4, 4, 2, EW_ROLE_HINT, line,
 			   true);
 	}
 }
