@@ -240,6 +240,25 @@ else
 	notok "unknown scenario: exit $rc"
 fi
 
+# An unknown theme names the valid ones, as a flag or in EW_THEME.
+"$bin" --demo --theme purple </dev/null >"$out/theme.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "purple" "$out/theme.out" &&
+	grep -q "high-contrast" "$out/theme.out"; then
+	ok "unknown --theme: exit 2 naming the valid ones"
+else
+	notok "unknown --theme: exit $rc"
+fi
+echo q >"$out/q.keys"
+EW_THEME=purple EW_TEST_NO_DISPLAY=1 EW_TEST_KEYS="$out/q.keys" \
+	"$tbin" --demo </dev/null >"$out/theme-env.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "EW_THEME" "$out/theme-env.out"; then
+	ok "unknown EW_THEME: exit 2 naming the variable"
+else
+	notok "unknown EW_THEME: exit $rc"
+fi
+
 # The shipped binary has no test hooks: a key script is ignored there.
 if grep -q "EW_TEST_KEYS" "$bin"; then
 	notok "the shipped binary contains the test hooks"
