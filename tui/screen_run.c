@@ -94,7 +94,10 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
 		  v->state == EW_STATE_PENDING ? EW_ROLE_DIM : EW_ROLE_NORMAL,
 		  v->title);
 	snprintf(state, sizeof(state), "%s",
-		 v->awaiting ? "waiting" : ew_wizard_state_word(v));
+		 v->awaiting ? "waiting"
+		 : w->apply_done && v->state == EW_STATE_PENDING
+		     ? "not run"
+		     : ew_wizard_state_word(v));
 	ew_ui_put(y, x, 10, role == EW_ROLE_DIM ? EW_ROLE_DIM : role, state);
 	if (v->state == EW_STATE_RUNNING && v->started > 0)
 		secs = v->elapsed + (ew_wizard_clock() - v->started);

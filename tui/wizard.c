@@ -115,6 +115,23 @@ void ew_wizard_log(struct ew_wizard *w, const char *fmt, ...)
 	ew_buf_putc(&w->log, '\n');
 }
 
+/* What the log adds after the state word: for a failure its error (the
+ * detail still holds what the check found, "not found: will be
+ * created"), never the state word twice ("skipped, skipped: ..."). */
+static const char *log_detail(const struct ew_step_view *v)
+{
+	const char *word = ew_wizard_state_word(v);
+	size_t n = strlen(word);
+
+	if (v->state == EW_STATE_FAILED)
+		return v->error.code == EW_ECANCEL ? ""
+		       : v->error.aws_code[0]	    ? v->error.aws_code
+						    : v->error.message;
+	if (strncmp(v->detail, word, n) == 0 && v->detail[n] == ':')
+		return v->detail + n + (v->detail[n + 1] == ' ' ? 2 : 1);
+	return v->detail;
+}
+
 /* A log line about step i: in the running log and the step's own. */
 static void log_step(struct ew_wizard *w, size_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -1029,12 +1046,8 @@ static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
 
 			ew_wizard_elapsed(t, sizeof(t), v->elapsed);
 			log_step(w, ev->step, "%s: %s%s%s (%s)", v->title,
-				 ew_wizard_state_word(v),
-				 v->detail[0] && strcmp(v->detail, "cancelled")
-				     ? ", "
-				     : "",
-				 strcmp(v->detail, "cancelled") ? v->detail : "",
-				 t);
+				 ew_wizard_state_word(v), *log_detail(v) ? ", " : "",
+				 log_detail(v), t);
 		}
 		break;
 	}
