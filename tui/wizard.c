@@ -868,6 +868,14 @@ static void on_detected(struct ew_wizard *w)
 	struct ew_error err;
 	bool changed = false;
 
+	/* The demo shows the same sample wherever it runs (`make demo` in
+	 * this checkout, a user's own repository, the screenshots): what
+	 * the directory holds plays no part in it. */
+	if (w->demo) {
+		w->git_rc = EW_ENOTFOUND;
+		ew_git_info_release(&w->git);
+		memset(&w->git, 0, sizeof(w->git));
+	}
 	w->detect = w->git_rc == 0 ? EW_PROBE_OK : EW_PROBE_FAILED;
 	if (!w->github_given) {
 		if (w->git_rc == 0) {
