@@ -278,6 +278,13 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 }
 
 const struct ew_screen_ops ew_screen_account = {
-    EW_SCREEN_ACCOUNT, "Account", enter, draw, edit_key, handle, label,
-    can, NULL,
+    EW_SCREEN_ACCOUNT,
+    "Account",
+    enter,
+    draw,
+    edit_key,
+    handle,
+    label,
+    can,
+    NULL,
 };

@@ -734,8 +734,8 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 				    : EW_ROLE_ERROR,
 				st.error, true);
 	else if (st.note[0])
-		y += ew_ui_wrap(y, lx, COLS - 4, 2, 1, EW_ROLE_WARNING,
-				st.note, true);
+		y += ew_ui_wrap(y, lx, COLS - 4, 2, 1, EW_ROLE_WARNING, st.note,
+				true);
 	/* The rule stays in view while the value breaks it. */
 	if (y < top + rows)
 		y += ew_ui_wrap(y, lx, COLS - 4, 2, 2, EW_ROLE_HINT,
@@ -1112,6 +1112,6 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 }
 
 const struct ew_screen_ops ew_screen_choices = {
-    EW_SCREEN_CHOICES, "Choices", enter, draw, edit_key, handle, label,
-    can, takes_text,
+    EW_SCREEN_CHOICES, "Choices", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

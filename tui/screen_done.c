@@ -63,10 +63,9 @@ static void build_incomplete(struct ew_wizard *w, struct ew_buf *t)
 		    !exists(v))
 			continue;
 		ew_buf_printf(t, "  %-10s %s\n",
-			      v->state == EW_STATE_DONE ? "created"
-			      : v->state == EW_STATE_UPDATED
-				  ? "updated"
-				  : "was there",
+			      v->state == EW_STATE_DONE	     ? "created"
+			      : v->state == EW_STATE_UPDATED ? "updated"
+							     : "was there",
 			      v->title);
 		n++;
 	}

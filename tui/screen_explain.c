@@ -233,6 +233,6 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 }
 
 const struct ew_screen_ops ew_screen_explain = {
-    EW_SCREEN_EXPLAIN, "Explain", enter, draw, edit_key, handle, label,
-    can, takes_text,
+    EW_SCREEN_EXPLAIN, "Explain", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

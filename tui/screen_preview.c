@@ -48,7 +48,7 @@ static struct {
 	struct ew_input search;
 	char pattern[128];
 	char start_error[512];
-	int info_rows; /* rows above the document, as last drawn */
+	int info_rows;	     /* rows above the document, as last drawn */
 	bool ask_when_ready; /* Enter came before the plan was done */
 } st;
 
@@ -567,6 +567,6 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 }
 
 const struct ew_screen_ops ew_screen_preview = {
-    EW_SCREEN_PREVIEW, "Preview", enter, draw, edit_key, handle, label,
-    can, takes_text,
+    EW_SCREEN_PREVIEW, "Preview", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

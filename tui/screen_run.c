@@ -13,12 +13,12 @@
 
 static struct {
 	bool details;
-	size_t first;	/* first step row shown */
-	size_t hint_top; /* first line of the failure pane shown */
+	size_t first;		      /* first step row shown */
+	size_t hint_top;	      /* first line of the failure pane shown */
 	size_t hint_lines, hint_rows; /* as last drawn */
-	long hint_step;	/* the failure the pane shows */
-	int list_rows;	/* step rows shown, as last drawn */
-	unsigned retries; /* by the user, this run */
+	long hint_step;		      /* the failure the pane shows */
+	int list_rows;		      /* step rows shown, as last drawn */
+	unsigned retries;	      /* by the user, this run */
 } st;
 
 static void enter(struct ew_wizard *w)
@@ -113,8 +113,8 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
 	else if (v->state != EW_STATE_PENDING && v->state != EW_STATE_RUNNING &&
 		 strcmp(v->detail, "cancelled") != 0)
 		ew_draw_cut(y, x, COLS - x - 1, EW_ROLE_HINT,
-			v->state == EW_STATE_FAILED ? v->error.aws_code
-						    : v->detail);
+			    v->state == EW_STATE_FAILED ? v->error.aws_code
+							: v->detail);
 }
 
 static void fill_values(const struct ew_wizard *w,
@@ -263,8 +263,7 @@ static int draw_failure(struct ew_wizard *w, size_t i, int y, int bottom)
 		l += len + (l[len] == '\n');
 	}
 	if (n > rows) {
-		snprintf(line, sizeof(line), "%zu-%zu/%zu  %s",
-			 st.hint_top + 1,
+		snprintf(line, sizeof(line), "%zu-%zu/%zu  %s", st.hint_top + 1,
 			 st.hint_top + rows < n ? st.hint_top + rows : n, n,
 			 st.hint_top + rows < n ? "PgDn more" : "PgUp back");
 		ew_ui_put(bottom, COLS - 1 - ew_ui_width(line), 0, EW_ROLE_HINT,

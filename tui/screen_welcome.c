@@ -164,8 +164,8 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 "%s Demo: a simulated AWS account inside ecr-wizard; "
 			 "no credentials, nothing sent over the network.",
 			 g->bullet);
-		ew_ui_wrap(top + rows - 2, 2, COLS - 4, 4, 2, EW_ROLE_HINT, line,
-			   true);
+		ew_ui_wrap(top + rows - 2, 2, COLS - 4, 4, 2, EW_ROLE_HINT,
+			   line, true);
 	}
 }
 
@@ -280,6 +280,6 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 }
 
 const struct ew_screen_ops ew_screen_welcome = {
-    EW_SCREEN_WELCOME, "Welcome", enter, draw, edit_key, handle, label,
-    can, takes_text,
+    EW_SCREEN_WELCOME, "Welcome", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

@@ -108,10 +108,9 @@ static inline bool ew_test_fixed_time(void)
 {
 	return false;
 }
-static inline int ew_test_next_key(bool (*is_idle)(void *payload),
-				   int (*command)(void *payload,
-						  const char *line),
-				   void *payload)
+static inline int
+ew_test_next_key(bool (*is_idle)(void *payload),
+		 int (*command)(void *payload, const char *line), void *payload)
 {
 	(void)is_idle;
 	(void)command;

@@ -125,8 +125,8 @@ static const char *log_detail(const struct ew_step_view *v)
 
 	if (v->state == EW_STATE_FAILED)
 		return v->error.code == EW_ECANCEL ? ""
-		       : v->error.aws_code[0]	    ? v->error.aws_code
-						    : v->error.message;
+		       : v->error.aws_code[0]	   ? v->error.aws_code
+						   : v->error.message;
 	if (strncmp(v->detail, word, n) == 0 && v->detail[n] == ':')
 		return v->detail + n + (v->detail[n + 1] == ' ' ? 2 : 1);
 	return v->detail;
@@ -194,7 +194,7 @@ void ew_wizard_workflow_shown(const struct ew_wizard *w, char *out, size_t size)
 	if (w->demo_root)
 		snprintf(out, size, "%s/%.120s/%.200s",
 			 getenv("TMPDIR") && *getenv("TMPDIR") ? "$TMPDIR"
-							   : "/tmp",
+							       : "/tmp",
 			 base, w->setup.workflow_path);
 	else
 		snprintf(out, size, "%.120s/%.200s", base,
@@ -696,8 +696,7 @@ int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
 	return 0;
 }
 
-void ew_wizard_apply_question(const struct ew_wizard *w, char *out,
-			      size_t size)
+void ew_wizard_apply_question(const struct ew_wizard *w, char *out, size_t size)
 {
 	unsigned create = 0, update = 0, unknown = 0;
 	char what[160], tail[64] = "";
@@ -1054,8 +1053,8 @@ static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
 
 			ew_wizard_elapsed(t, sizeof(t), v->elapsed);
 			log_step(w, ev->step, "%s: %s%s%s (%s)", v->title,
-				 ew_wizard_state_word(v), *log_detail(v) ? ", " : "",
-				 log_detail(v), t);
+				 ew_wizard_state_word(v),
+				 *log_detail(v) ? ", " : "", log_detail(v), t);
 		}
 		break;
 	}

@@ -199,7 +199,7 @@ struct ew_wizard {
 	struct ew_engine_result result;
 	double run_started;
 	double run_elapsed; /* the apply alone, set when it ends */
-	struct ew_buf log; /* the run's log pane, '\n' separated */
+	struct ew_buf log;  /* the run's log pane, '\n' separated */
 	/* The same lines per step: once the run is over the log is shown
 	 * in step order, which does not depend on thread timing. */
 	struct ew_buf *step_logs;
@@ -208,7 +208,7 @@ struct ew_wizard {
 	bool has_outputs;
 	struct ew_outputs outputs;
 	char workflow_root[4096]; /* where the workflow is written */
-	bool demo_root; /* the demo's own temporary directory */
+	bool demo_root;		  /* the demo's own temporary directory */
 	enum {
 		EW_WF_UNDECIDED,
 		EW_WF_WRITTEN,
