@@ -4,6 +4,7 @@
 #include "json_doc.h"
 #include "knowledge.h"
 #include "partition.h"
+#include "plan_render.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>
@@ -335,18 +336,6 @@ static bool changes(const struct ew_step *s, bool teardown)
 	       s->action == EW_ACTION_UNKNOWN;
 }
 
-/* Each line of text as a comment. */
-static void comment(struct ew_buf *out, const char *text)
-{
-	for (const char *l = text; *l;) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-
-		ew_buf_printf(out, "# %.*s\n", (int)len, l);
-		l += len + (nl ? 1 : 0);
-	}
-}
-
 int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
 {
 	const char *eof = "ECR_WIZARD_EOF";
@@ -380,13 +369,8 @@ int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
 				      s->kind == EW_STEP_OUTPUTS
 				  ? "read"
 				  : ew_step_action_name(s->action));
-		if (changes(s, teardown) || s->kind == EW_STEP_IDENTITY ||
-		    s->kind == EW_STEP_OUTPUTS) {
-			ew_buf_puts(out, s->cli.ptr);
-			ew_buf_putc(out, '\n');
-		} else {
-			comment(out, s->cli.ptr);
-		}
+		/* The Plan tab renders the same way (plan_render.h). */
+		ew_plan_render_cli(out, s, teardown, "", "# ");
 	}
 	return ew_buf_puts(out, "");
 }
