@@ -19,6 +19,8 @@ static struct {
 	long hint_step;		      /* the failure the pane shows */
 	int list_rows;		      /* step rows shown, as last drawn */
 	unsigned retries;	      /* by the user, this run */
+	size_t log_back;	      /* log lines scrolled back from the end */
+	size_t log_lines, log_rows;   /* as last drawn */
 } st;
 
 static void enter(struct ew_wizard *w)
@@ -28,6 +30,7 @@ static void enter(struct ew_wizard *w)
 	st.hint_top = 0;
 	st.hint_step = -1;
 	st.retries = 0;
+	st.log_back = 0;
 	ew_wizard_start_apply(w);
 }
 
@@ -275,13 +278,26 @@ static int draw_failure(struct ew_wizard *w, size_t i, int y, int bottom)
 	return y;
 }
 
+/* The log's tail, or earlier lines once scrolled back (PgUp). */
 static void draw_log(struct ew_wizard *w, int y, int rows)
 {
 	const char *log = ew_wizard_run_log(w);
 	size_t n = ew_text_lines(log);
 	size_t first = n > (size_t)rows ? n - (size_t)rows : 0;
+	char pos[48];
 
+	st.log_lines = n;
+	st.log_rows = rows > 0 ? (size_t)rows : 0;
+	if (st.log_back > first)
+		st.log_back = first;
+	first -= st.log_back;
 	ew_draw_text(y, rows, 2, COLS - 3, log, first, 0, NULL);
+	if (n > (size_t)rows && rows > 0) {
+		snprintf(pos, sizeof(pos), "log %zu-%zu/%zu", first + 1,
+			 first + (size_t)rows, n);
+		ew_ui_put(y - 1, COLS - 2 - ew_ui_width(pos), 0, EW_ROLE_HINT,
+			  pos);
+	}
 }
 
 static void summary(struct ew_wizard *w, char *out, size_t size)
@@ -440,6 +456,28 @@ static void scroll_hint(enum ew_action a)
 	st.hint_top = (size_t)top;
 }
 
+static bool log_overflows(void)
+{
+	return st.log_lines > st.log_rows;
+}
+
+static void scroll_log(enum ew_action a)
+{
+	size_t max = log_overflows() ? st.log_lines - st.log_rows : 0;
+	size_t page = st.log_rows > 1 ? st.log_rows - 1 : 1;
+
+	if (a == EW_ACT_PAGE_UP)
+		st.log_back += page;
+	else if (a == EW_ACT_PAGE_DOWN)
+		st.log_back = st.log_back > page ? st.log_back - page : 0;
+	else if (a == EW_ACT_HOME)
+		st.log_back = max;
+	else
+		st.log_back = 0;
+	if (st.log_back > max)
+		st.log_back = max;
+}
+
 /* A retry that fails the same way looks like nothing happened: say it
  * was tried. */
 static void retry(struct ew_wizard *w, size_t i)
@@ -493,6 +531,8 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 	case EW_ACT_END:
 		if (failed >= 0)
 			scroll_hint(a);
+		else if (a != EW_ACT_UP && a != EW_ACT_DOWN)
+			scroll_log(a);
 		else if (a == EW_ACT_UP && st.first > 0)
 			st.first--;
 		else if (a == EW_ACT_DOWN && st.first + 1 < w->nviews)
@@ -538,7 +578,8 @@ static bool can(struct ew_wizard *w, enum ew_action a)
 	case EW_ACT_PAGE_DOWN:
 	case EW_ACT_HOME:
 	case EW_ACT_END:
-		return failed;
+		/* The hint, or a log longer than its pane. */
+		return failed || log_overflows();
 	case EW_ACT_UP:
 	case EW_ACT_DOWN:
 		/* The hint, or steps that do not all fit. */

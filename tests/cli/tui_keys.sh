@@ -6,8 +6,10 @@
 # build lists the keys advertised in that state (":keys", generated from
 # the key table and the screen's can()); then, for each key, a fresh run
 # dumps the screen, presses the key and dumps it again: the two dumps must
-# differ, or the wizard must have left (q, Enter on Done).  C-l (redraw)
-# is the one key whose effect cannot be seen, and is skipped.
+# differ, or the wizard must have left (q, Enter on Done).  A scroll key
+# at its end (Down at the bottom) gets a second chance from one step the
+# other way (Up first): it must move then.  C-l (redraw) is the one key
+# whose effect cannot be seen, and is skipped.
 # Prints TAP lines.
 set -u
 top=${EW_TOP:-$(pwd)}
@@ -42,6 +44,21 @@ run() {
 		EW_TEST_TIMEOUT=20 EW_DEMO_LATENCY=0 EW_RETRY_SCALE=0 \
 		GITHUB_API_URL=http://127.0.0.1:9 \
 		"$tbin" $2 >"$work/stdout" 2>"$work/stderr")
+}
+
+# The key that scrolls the other way, for a scroll key.
+opposite() {
+	case "$1" in
+	Up) echo Down ;; Down) echo Up ;; PgUp) echo PgDn ;; PgDn) echo PgUp ;;
+	Home) echo End ;; End) echo Home ;;
+	esac
+}
+
+# try NAME ARGS PREFIX KEY: "before" and "after" dumps around KEY.
+try() {
+	printf '%b\n:dump before\n%s\n:wait\n:dump after\n' "$3" "$4" \
+		>"$out/$1.keys"
+	run "$1" "$2" "$out/$1.keys"
 }
 
 # The script token of a key name as the footer shows it.
@@ -79,7 +96,7 @@ summary|--demo|:wait\n<Enter>\n:wait\n<Enter>\n:accept-defaults\n<Down>
 preview|--demo|$(printf '%s' "$to_preview" | sed 's/$/\\n/' | tr -d '\n')<Tab><Tab><Tab>\n<PgDn>
 search|--demo|$(printf '%s' "$to_preview" | sed 's/$/\\n/' | tr -d '\n')/
 failure|--demo --demo-scenario access-denied|$(printf '%s' "$to_failure" | sed 's/$/\\n/' | tr -d '\n')<Down>
-run-done|--demo|$(printf '%s' "$to_failure" | sed 's/$/\\n/' | tr -d '\n')
+run-done|--demo|$(printf '%s' "$to_failure" | sed 's/$/\\n/' | tr -d '\n')<PgUp>
 done|--demo|$(printf '%s' "$to_failure" | sed 's/$/\\n/' | tr -d '\n')<Enter>\n<Down>
 incomplete|--demo --demo-scenario access-denied|$(printf '%s' "$to_failure" | sed 's/$/\\n/' | tr -d '\n')s\n:wait\n<Enter>\n<Down>
 explain|--demo|:wait\nx
@@ -105,10 +122,15 @@ states | while IFS='|' read -r state args prefix; do
 		[ "$key" = "C-l" ] && continue
 		k=$(token "$key")
 		s=$out/$state-$(printf '%s' "$key" | tr -c 'A-Za-z0-9-' '_')
-		printf '%b\n:dump before\n%s\n:wait\n:dump after\n' \
-			"$prefix" "$k" >"$s.keys"
-		run "$(basename "$s")" "$args" "$s.keys"
+		try "$(basename "$s")" "$args" "$prefix" "$k"
 		d=$out/$(basename "$s")/dumps
+		back=$(opposite "$key")
+		if [ -n "$back" ] && [ -f "$d/after.txt" ] &&
+			cmp -s "$d/before.txt" "$d/after.txt"; then
+			try "$(basename "$s")-2" "$args" \
+				"$prefix\n$(token "$back")\n:wait" "$k"
+			d=$out/$(basename "$s")-2/dumps
+		fi
 		if [ ! -f "$d/before.txt" ]; then
 			echo "not ok - $state: $key: the state was not reached"
 		elif [ ! -f "$d/after.txt" ]; then
