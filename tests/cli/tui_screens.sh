@@ -19,6 +19,8 @@
 #   #! match: NAME REGEX   the dump NAME (not compared with an expected
 #                          file: it holds real times) has a line matching
 #                          the grep -E REGEX
+#   #! gone: NAME          the wizard has left before the ":dump NAME" that
+#                          follows (that dump must not exist)
 #   #! demofile: PATH      a file the demo must leave in its temporary
 #                          directory ($TMPDIR/ecr-wizard-demo-test)
 #   #! clipboard: NAME     compare the OSC 52 copy with expected/NAME.txt
@@ -94,7 +96,14 @@ for keys in "$top"/tests/tui/*.keys; do
 		notok "$name: exit status $rc, expected $want"
 		sed 's/^/#   /' "$work/stderr" | head -n 10
 	fi
-	matched=$(sed -n 's/^#! match: \([^ ]*\) .*/\1/p' "$keys")
+	matched=$(sed -n 's/^#! match: \([^ ]*\) .*/\1/p; s/^#! gone: //p' "$keys")
+	for d in $(sed -n 's/^#! gone: //p' "$keys"); do
+		if [ -f "$work/dumps/$d.txt" ]; then
+			notok "$name: still running at :dump $d"
+		else
+			ok "$name: had left before :dump $d"
+		fi
+	done
 	sed -n 's/^#! match: //p' "$keys" | while read -r d re; do
 		if grep -qE -- "$re" "$work/dumps/$d.txt" 2>/dev/null; then
 			echo "ok - $name: $d shows /$re/"
