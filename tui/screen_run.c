@@ -318,7 +318,11 @@ static void summary(struct ew_wizard *w, char *out, size_t size)
 			unchanged++;
 			break;
 		case EW_STATE_SKIPPED:
-			skipped++;
+			if (strcmp(ew_wizard_state_word(&w->views[i]),
+				   "not run") == 0)
+				notrun++;
+			else
+				skipped++;
 			break;
 		case EW_STATE_FAILED:
 			if (w->views[i].error.code == EW_ECANCEL)

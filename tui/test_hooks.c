@@ -280,6 +280,38 @@ static void dump(const char *name, bool attrs)
 	ew_buf_release(&out);
 }
 
+/* Whether the screen shows text (one row at a time). */
+static bool screen_has(const char *text)
+{
+	bool found = false;
+
+	for (int y = 0; y < LINES && !found; y++) {
+		struct ew_buf row;
+
+		ew_buf_init(&row);
+		for (int x = 0; x < COLS; x++) {
+			cchar_t cc;
+			wchar_t wch[CCHARW_MAX + 1];
+			attr_t a;
+			short pair;
+			char mb[MB_LEN_MAX + 1];
+			mbstate_t st;
+			size_t n;
+
+			if (mvwin_wch(stdscr, y, x, &cc) == ERR ||
+			    getcchar(&cc, wch, &a, &pair, NULL) == ERR)
+				continue;
+			memset(&st, 0, sizeof(st));
+			n = wch[0] ? wcrtomb(mb, wch[0], &st) : 0;
+			if (n != (size_t)-1 && n)
+				ew_buf_add(&row, mb, n);
+		}
+		found = row.ptr && strstr(row.ptr, text);
+		ew_buf_release(&row);
+	}
+	return found;
+}
+
 static void next_line(void)
 {
 	t.line++;
@@ -335,6 +367,22 @@ int ew_test_next_key(bool (*is_idle)(void *payload),
 					t.wait_since = now();
 				if (now() - t.wait_since >= secs)
 					next_line();
+				return EW_TEST_KEY_NONE;
+			}
+			if (strncmp(l, ":wait-screen ", 13) == 0) {
+				if (screen_has(l + 13)) {
+					next_line();
+					return EW_TEST_KEY_NONE;
+				}
+				if (!t.wait_since)
+					t.wait_since = now();
+				else if (now() - t.wait_since > t.timeout) {
+					fprintf(stderr,
+						"ecr-wizard-test: '%s' timed "
+						"out (line %zu)\n",
+						l, t.line + 1);
+					return EW_TEST_KEY_TIMEOUT;
+				}
 				return EW_TEST_KEY_NONE;
 			}
 			if (strcmp(l, ":wait") == 0) {

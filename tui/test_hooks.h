@@ -23,6 +23,8 @@
  *                           :wait          until every job is idle and
  *                                          every event handled
  *                           :sleep SECS    let SECS seconds pass
+ *                           :wait-screen TEXT  until the screen shows
+ *                                          TEXT
  *                           :accept-defaults  on the form: Enter on
  *                                          every field up to the
  *                                          summary (fails on an

@@ -1017,6 +1017,10 @@ const char *ew_wizard_state_word(const struct ew_step_view *v)
 {
 	if (v->state == EW_STATE_FAILED && v->error.code == EW_ECANCEL)
 		return "cancelled";
+	/* The engine skips what an abort kept from starting. */
+	if (v->state == EW_STATE_SKIPPED &&
+	    strncmp(v->detail, "not run", 7) == 0)
+		return "not run";
 	return ew_step_state_name(v->state);
 }
 

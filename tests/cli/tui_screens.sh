@@ -19,6 +19,7 @@
 #   #! match: NAME REGEX   the dump NAME (not compared with an expected
 #                          file: it holds real times) has a line matching
 #                          the grep -E REGEX
+#   #! nomatch: NAME REGEX no line of the dump NAME matches
 #   #! gone: NAME          the wizard has left before the ":dump NAME" that
 #                          follows (that dump must not exist)
 #   #! demofile: PATH      a file the demo must leave in its temporary
@@ -96,7 +97,8 @@ for keys in "$top"/tests/tui/*.keys; do
 		notok "$name: exit status $rc, expected $want"
 		sed 's/^/#   /' "$work/stderr" | head -n 10
 	fi
-	matched=$(sed -n 's/^#! match: \([^ ]*\) .*/\1/p; s/^#! gone: //p' "$keys")
+	matched=$(sed -n 's/^#! match: \([^ ]*\) .*/\1/p; s/^#! gone: //p' \
+		"$keys" | tr '\n' ' ')
 	for d in $(sed -n 's/^#! gone: //p' "$keys"); do
 		if [ -f "$work/dumps/$d.txt" ]; then
 			notok "$name: still running at :dump $d"
@@ -112,6 +114,13 @@ for keys in "$top"/tests/tui/*.keys; do
 			sed 's/^/#   /' "$work/dumps/$d.txt" 2>/dev/null | head -n 5
 		fi
 	done >"$work/match.tap"
+	sed -n 's/^#! nomatch: //p' "$keys" | while read -r d re; do
+		if grep -qE -- "$re" "$work/dumps/$d.txt" 2>/dev/null; then
+			echo "not ok - $name: $d shows /$re/"
+		else
+			echo "ok - $name: $d does not show /$re/"
+		fi
+	done >>"$work/match.tap"
 	while IFS= read -r line; do
 		case "$line" in
 		"ok - "*) ok "${line#ok - }" ;;
