@@ -1367,7 +1367,7 @@ static void draw_confirm(struct ew_wizard *w)
 	by = (LINES - bh) / 2;
 	bx = (COLS - bw) / 2;
 	ew_ui_box(by, bx, bh, bw, EW_ROLE_WARNING, title);
-	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 2, EW_ROLE_VALUE, q, true);
+	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 3, EW_ROLE_VALUE, q, true);
 	ew_ui_put(by + 4, bx + 2, 0, EW_ROLE_VALUE, yes);
 	ew_ui_put(by + 4, bx + 24, bw - 26, EW_ROLE_NORMAL, no);
 }
