@@ -236,6 +236,7 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		if (w->account == EW_PROBE_FAILED) {
 			st.editing = true;
 			ew_input_set(&st.input, w->setup.account);
+			st.input.replace = w->setup.account != NULL;
 		}
 		break;
 	default:

@@ -44,6 +44,8 @@ static void start_edit(struct ew_wizard *w)
 		snprintf(slug, sizeof(slug), "%s/%s", w->setup.owner,
 			 w->setup.repo);
 	ew_input_set(&st.input, slug);
+	/* As on the form: typing replaces the value shown. */
+	st.input.replace = slug[0] != 0;
 	st.editing = true;
 	validate();
 }
