@@ -5,6 +5,7 @@
 #include "knowledge.h"
 #include "outputs.h"
 #include "partition.h"
+#include "plan_render.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>
@@ -366,18 +367,6 @@ static bool changes(const struct ew_step *s, bool teardown)
 	       s->action == EW_ACTION_UNKNOWN;
 }
 
-/* Each line of text as a comment. */
-static void comment(struct ew_buf *out, const char *text)
-{
-	for (const char *l = text; *l;) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-
-		ew_buf_printf(out, "# %.*s\n", (int)len, l);
-		l += len + (nl ? 1 : 0);
-	}
-}
-
 /* The identity step as a guard: the script's ARNs name one account, so it
  * stops before any change when the credentials are for another. */
 static void account_guard(struct ew_buf *out, const struct ew_step *s,
@@ -427,16 +416,12 @@ int ew_cli_script(struct ew_buf *out, const struct ew_engine *e, bool teardown)
 				      s->kind == EW_STEP_OUTPUTS
 				  ? "read"
 				  : ew_step_action_name(s->action));
-		if (s->kind == EW_STEP_IDENTITY && e->setup->account) {
+		/* The Plan tab renders the same way (plan_render.h); the
+		 * identity step is the script's account guard. */
+		if (s->kind == EW_STEP_IDENTITY && e->setup->account)
 			account_guard(out, s, e->setup->account);
-		} else if (changes(s, teardown) ||
-			   s->kind == EW_STEP_IDENTITY ||
-			   s->kind == EW_STEP_OUTPUTS) {
-			ew_buf_puts(out, s->cli.ptr);
-			ew_buf_putc(out, '\n');
-		} else {
-			comment(out, s->cli.ptr);
-		}
+		else
+			ew_plan_render_cli(out, s, teardown, "", "# ");
 	}
 	return ew_buf_puts(out, "");
 }

@@ -50,15 +50,23 @@ static void print_outputs(struct ew_wizard *w)
 {
 	struct ew_buf b;
 
-	if (!w->has_outputs)
-		return;
 	ew_buf_init(&b);
+	if (!w->offline && !ew_wizard_is_complete(w)) {
+		/* No secrets for resources that may not exist. */
+		ew_buf_puts(&b, "ecr-wizard: the setup is incomplete; run "
+				"ecr-wizard again to finish it (what exists "
+				"is reused).\n");
+		fputs(b.ptr, stdout);
+		ew_buf_release(&b);
+		return;
+	}
+	if (!w->has_outputs) {
+		ew_buf_release(&b);
+		return;
+	}
 	if (w->offline)
 		ew_buf_puts(&b, "ecr-wizard: preview only, nothing was "
 				"created in AWS.\n\n");
-	else if (!ew_wizard_is_complete(w))
-		ew_buf_puts(&b, "ecr-wizard: the setup is incomplete; run "
-				"ecr-wizard again to finish it.\n\n");
 	ew_buf_puts(&b, "GitHub secrets (Settings > Secrets and variables > "
 			"Actions):\n\n");
 	ew_outputs_table(&b, &w->outputs);
@@ -206,7 +214,8 @@ int ew_cmd_wizard(int argc, char **argv)
 	w.ctx.trace = trace;
 	ew_options_release(&o);
 	status = ew_wizard_run(&w);
-	if (w.print_outputs)
+	/* A run that was left unfinished says so even without Done. */
+	if (w.print_outputs || (w.apply_started && !w.offline))
 		print_outputs(&w);
 	ew_wizard_release(&w);
 	ew_test_release();

@@ -351,6 +351,17 @@ void ew_draw_text(int top, int rows, int x, int width, const char *text,
 	}
 }
 
+void ew_draw_cut(int y, int x, int width, enum ew_role role, const char *s)
+{
+	if (width <= 1 || ew_ui_width(s) <= width) {
+		ew_ui_put(y, x, width, role, s);
+		return;
+	}
+	x += ew_ui_putn(y, x, width - 1, role, s,
+			ew_ui_fit(s, strlen(s), width - 1, NULL));
+	ew_ui_put(y, x, 1, role, ew_ui_glyphs()->ellipsis);
+}
+
 void ew_input_init(struct ew_input *in)
 {
 	ew_buf_init(&in->text);
@@ -368,6 +379,7 @@ void ew_input_set(struct ew_input *in, const char *s)
 	ew_buf_clear(&in->text);
 	ew_buf_puts(&in->text, s ? s : "");
 	in->cursor = in->text.len;
+	in->replace = false;
 }
 
 static void erase_range(struct ew_input *in, size_t from, size_t to)
@@ -379,7 +391,23 @@ static void erase_range(struct ew_input *in, size_t from, size_t to)
 	in->cursor = from;
 }
 
+static bool input_key(struct ew_input *in, int key);
+
 bool ew_input_key(struct ew_input *in, int key)
+{
+	bool replace = in->replace;
+
+	if (replace && key >= 0x20 && key < 0x7f)
+		ew_input_set(in, "");
+	if (!input_key(in, key)) {
+		in->replace = replace;
+		return false;
+	}
+	in->replace = false;
+	return true;
+}
+
+static bool input_key(struct ew_input *in, int key)
 {
 	struct ew_buf *t = &in->text;
 
@@ -458,8 +486,9 @@ void ew_input_draw(const struct ew_input *in, int y, int x, int width,
 	if (in->cursor >= (size_t)width - 1)
 		first = in->cursor - (size_t)width + 2;
 	ew_ui_fill(y, x, width, role);
-	ew_ui_putn(y, x, width, role, in->text.ptr + first,
-		   in->text.len - first);
+	ew_ui_putn(y, x, width,
+		   focused && in->replace ? EW_ROLE_SELECTED : role,
+		   in->text.ptr + first, in->text.len - first);
 	if (focused) {
 		int cx = x + (int)(in->cursor - first);
 		char c[2] = {

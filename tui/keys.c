@@ -2,6 +2,7 @@
 #include "keys.h"
 
 #include <curses.h>
+#include <string.h>
 
 #define EW_K_ENTER KEY_ENTER
 #define EW_K_UP	   KEY_UP
@@ -48,4 +49,28 @@ enum ew_action ew_keys_lookup(unsigned context, int key)
 				return table[i].action;
 	}
 	return EW_ACT_NONE;
+}
+
+int ew_keys_code(const char *name, size_t len)
+{
+	static const struct {
+		const char *name;
+		int code;
+	} names[] = {
+	    {"Enter", '\r'},	 {"Esc", EW_KEY_ESC}, {"Tab", '\t'},
+	    {"S-Tab", KEY_BTAB}, {"Up", KEY_UP},      {"Down", KEY_DOWN},
+	    {"PgUp", KEY_PPAGE}, {"PgDn", KEY_NPAGE}, {"Home", KEY_HOME},
+	    {"End", KEY_END},	 {"Space", ' '},      {"F1", KEY_F(1)},
+	    {"F2", KEY_F(2)},
+	};
+
+	if (len == 1)
+		return (unsigned char)name[0];
+	if (len == 3 && name[0] == 'C' && name[1] == '-')
+		return EW_KEY_CTRL(name[2]);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].name) == len &&
+		    memcmp(names[i].name, name, len) == 0)
+			return names[i].code;
+	return 0;
 }

@@ -56,7 +56,7 @@ enum ew_screen_id {
  */
 #define EW_KEYMAP(X)                                                           \
 	X(ACCEPT, "Enter", "continue",                                         \
-	  "accept the shown value or default and go on", EW_CTX_ALL, '\r',     \
+	  "go on (the footer names what it does here)", EW_CTX_ALL, '\r',      \
 	  '\n', EW_K_ENTER)                                                    \
 	X(BACK, "Esc", "back", "back to the previous screen or item",          \
 	  EW_CTX_SETUP | EW_CTX_EXPLAIN, EW_KEY_ESC, 0, 0)                     \
@@ -135,6 +135,9 @@ struct ew_keybinding {
 const struct ew_keybinding *ew_keys_table(size_t *n);
 /* The binding of an action. */
 const struct ew_keybinding *ew_keys_binding(enum ew_action a);
+/* The key code of a name as the table shows it ("Enter", "S-Tab", "F1",
+ * "C-l", "q"), the first len bytes of name; 0 when unknown. */
+int ew_keys_code(const char *name, size_t len);
 /* The action a key means in a context, or EW_ACT_NONE. */
 enum ew_action ew_keys_lookup(unsigned context, int key);
 

@@ -40,6 +40,7 @@ enum opt_id {
 	O_NO_WORKFLOW,
 	O_OUTPUT,
 	O_NO_COLOR,
+	O_THEME,
 	O_YES,
 	O_FORCE,
 	O_ALLOW_REFUSED,
@@ -114,6 +115,8 @@ static const struct opt opts[] = {
     {"output", ARG_REQUIRED, O_OUTPUT, "FORMAT", "text or json"},
     {"no-color", ARG_NONE, O_NO_COLOR, NULL,
      "no colours (also when NO_COLOR is set)"},
+    {"theme", ARG_REQUIRED, O_THEME, "NAME",
+     "wizard colours: default or high-contrast (also EW_THEME)"},
     {"yes", ARG_NONE, O_YES, NULL, "do not ask for confirmation"},
     {"force", ARG_NONE, O_FORCE, NULL,
      "overwrite a different workflow; teardown: delete images too"},
@@ -303,6 +306,18 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		break;
 	case O_NO_COLOR:
 		o->no_color = true;
+		break;
+	case O_THEME:
+		if (strcmp(v, "high-contrast") == 0)
+			o->high_contrast = true;
+		else if (strcmp(v, "default") == 0)
+			o->high_contrast = false;
+		else
+			return ew_error_set(err, EW_EINVAL,
+					    "theme '%s' is not known: use "
+					    "default or high-contrast",
+					    v);
+		o->has_theme = true;
 		break;
 	case O_YES:
 		o->yes = true;

@@ -52,6 +52,8 @@ struct ew_options {
 
 	enum ew_output_format output; /* --output, default text */
 	bool no_color;		      /* --no-color (NO_COLOR: see below) */
+	bool high_contrast;	      /* --theme high-contrast */
+	bool has_theme;		      /* --theme given (EW_THEME otherwise) */
 	bool yes;		      /* --yes: do not ask */
 	bool force;		      /* --force */
 	bool allow_refused;	      /* --allow-refused-triggers */

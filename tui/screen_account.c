@@ -110,7 +110,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 g->check);
 		ew_ui_put(y++, 4, 0, EW_ROLE_OK, line);
 		if (w->demo)
-			ew_ui_wrap(y++, 4, COLS - 6, 2, 2, EW_ROLE_DIM,
+			ew_ui_wrap(y++, 4, COLS - 6, 2, 2, EW_ROLE_HINT,
 				   "Demo: every AWS call goes to the simulated "
 				   "account inside ecr-wizard.",
 				   true);
@@ -236,6 +236,7 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		if (w->account == EW_PROBE_FAILED) {
 			st.editing = true;
 			ew_input_set(&st.input, w->setup.account);
+			st.input.replace = w->setup.account != NULL;
 		}
 		break;
 	default:
@@ -257,6 +258,34 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	return NULL;
 }
 
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	switch (a) {
+	case EW_ACT_RETRY:
+		return w->account == EW_PROBE_FAILED;
+	case EW_ACT_EDIT:
+		/* e starts typing an account only when the check failed. */
+		return w->account == EW_PROBE_FAILED && !typing(w);
+	case EW_ACT_ACCEPT:
+	case EW_ACT_BACK:
+	case EW_ACT_HELP:
+	case EW_ACT_REDRAW:
+	case EW_ACT_QUIT:
+	case EW_ACT_INTERRUPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const struct ew_screen_ops ew_screen_account = {
-    EW_SCREEN_ACCOUNT, "Account", enter, draw, edit_key, handle, label,
+    EW_SCREEN_ACCOUNT,
+    "Account",
+    enter,
+    draw,
+    edit_key,
+    handle,
+    label,
+    can,
+    NULL,
 };

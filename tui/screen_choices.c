@@ -14,6 +14,7 @@
  * the summary, where Enter continues to the preview and any item can be
  * reopened.
  */
+#include "demo_account.h"
 #include "draw.h"
 #include "partition.h"
 #include "wizard.h"
@@ -108,7 +109,9 @@ static struct {
 	int sel;    /* summary row: 0 = continue, 1.. = fields */
 	bool dirty; /* the input differs from the stored value */
 	struct ew_input input;
+	char orig[EW_SETUP_MAX_INPUT + 1]; /* the value when focused (Esc) */
 	char error[512];
+	char note[256]; /* a blank field: what Enter will put back */
 	char warning[256];
 	/* Region search. */
 	const struct ew_region_info *matches[MAX_MATCHES];
@@ -397,9 +400,13 @@ static void load_input(struct ew_wizard *w)
 	ew_buf_init(&b);
 	value_text(&b, &w->setup, st.focus);
 	ew_input_set(&st.input, b.ptr);
+	/* Typing replaces the value shown; editing keys edit it. */
+	st.input.replace = b.len > 0;
+	snprintf(st.orig, sizeof(st.orig), "%s", b.ptr);
 	ew_buf_release(&b);
 	st.dirty = false;
 	st.error[0] = 0;
+	st.note[0] = 0;
 	st.popup = false;
 	st.nmatches = 0;
 }
@@ -440,6 +447,38 @@ static void region_search(void)
 	st.popup = st.nmatches > 0 && *q;
 }
 
+static bool is_blank(const char *v)
+{
+	while (*v == ' ')
+		v++;
+	return !*v;
+}
+
+/* The value a blank field goes back to, or NULL when blank is a value
+ * itself (no environments) or there is no default (tag exclusions). */
+static const char *blank_default(const struct ew_wizard *w, int f,
+				 struct ew_buf *tmp)
+{
+	switch (f) {
+	case FLD_REGION:
+		if (w->demo)
+			return EW_DEMO_REGION;
+		if (w->has_session && w->session.region)
+			return w->session.region;
+		return EW_DEFAULT_REGION;
+	case FLD_REPO:
+		if (!w->setup.repo)
+			return NULL;
+		ew_setup_default_repo_name(tmp, w->setup.repo);
+		return tmp->ptr;
+	case FLD_ENVS:
+	case FLD_EXCLUSIONS:
+		return NULL;
+	default:
+		return is_text_kind(f) ? fields[f].dflt : NULL;
+	}
+}
+
 /* After each edit: validate as typed (and store single values). */
 static void revalidate(struct ew_wizard *w)
 {
@@ -447,10 +486,27 @@ static void revalidate(struct ew_wizard *w)
 	struct ew_buf cur;
 
 	st.error[0] = 0;
+	st.note[0] = 0;
 	ew_buf_init(&cur);
 	value_text(&cur, &w->setup, st.focus);
 	st.dirty = strcmp(cur.ptr, st.input.text.ptr) != 0;
 	ew_buf_release(&cur);
+	if (is_blank(st.input.text.ptr)) {
+		struct ew_buf d;
+		const char *v;
+
+		ew_buf_init(&d);
+		v = blank_default(w, st.focus, &d);
+		if (v) {
+			snprintf(st.note, sizeof(st.note),
+				 "blank: Enter puts back the default '%s'", v);
+			st.popup = false;
+			st.dirty = true;
+			ew_buf_release(&d);
+			return;
+		}
+		ew_buf_release(&d);
+	}
 	if (fields[st.focus].kind == F_REGION) {
 		region_search();
 		/* A search term is not a region yet: checked on Enter. */
@@ -468,33 +524,52 @@ static void revalidate(struct ew_wizard *w)
 		snprintf(st.error, sizeof(st.error), "%s", w->setup.warning);
 }
 
-/* Leave the focused field: store a list, or refuse an invalid value
- * (when strict) / put the stored value back (when not). */
-static bool leave_field(struct ew_wizard *w, bool strict)
+/* An invalid value keeps the focus: the user fixes it or puts the old
+ * one back - it is never changed or dropped behind their back. */
+static void refuse(struct ew_wizard *w)
+{
+	ew_wizard_message(w, EW_ROLE_ERROR,
+			  "%s is not valid: fix it, or Esc puts back '%.100s'",
+			  fields[st.focus].label, st.orig);
+}
+
+/* Leave the focused field: store it (a blank one gets its default), or
+ * refuse an invalid value and keep the focus. */
+static bool leave_field(struct ew_wizard *w)
 {
 	struct ew_error err;
 
+	if (is_text_kind(st.focus) && is_blank(st.input.text.ptr)) {
+		struct ew_buf d;
+		const char *v;
+
+		ew_buf_init(&d);
+		v = blank_default(w, st.focus, &d);
+		if (v) {
+			ew_input_set(&st.input, v);
+			st.popup = false;
+			st.dirty = true;
+			ew_wizard_message(w, EW_ROLE_NORMAL,
+					  "%s was blank: back to the default "
+					  "'%s'",
+					  fields[st.focus].label, v);
+		}
+		ew_buf_release(&d);
+	}
 	if (fields[st.focus].kind == F_REGION && st.dirty) {
 		if (st.popup && st.match_sel < st.nmatches)
 			ew_input_set(&st.input, st.matches[st.match_sel]->code);
 		if (ew_setup_set_region(&w->setup, st.input.text.ptr, &err)) {
-			if (strict) {
-				snprintf(st.error, sizeof(st.error), "%s",
-					 err.message);
-				st.popup = false;
-				return false;
-			}
+			snprintf(st.error, sizeof(st.error), "%s", err.message);
+			st.popup = false;
+			refuse(w);
+			return false;
 		}
 	} else if (st.dirty) {
 		if (apply_input(w, true, &err) != 0) {
-			if (strict) {
-				snprintf(st.error, sizeof(st.error), "%s",
-					 err.message);
-				return false;
-			}
-			ew_wizard_message(w, EW_ROLE_WARNING,
-					  "%s: kept the previous value",
-					  fields[st.focus].label);
+			snprintf(st.error, sizeof(st.error), "%s", err.message);
+			refuse(w);
+			return false;
 		}
 	}
 	st.popup = false;
@@ -633,15 +708,20 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 			struct ew_buf cur;
 
 			ew_buf_init(&cur);
-			value_text(&cur, &w->setup, f);
+			/* The focused field: what is typed, not what is
+			 * stored. */
+			if (f == st.focus && is_text_kind(f))
+				ew_buf_puts(&cur, st.input.text.ptr);
+			else
+				value_text(&cur, &w->setup, f);
 			if (strcmp(cur.ptr, dflt) == 0 ||
 			    (f == FLD_ENVS && !cur.len))
 				snprintf(dl, sizeof(dl), "(default)");
 			else
 				snprintf(dl, sizeof(dl), "default: %s", dflt);
 			ew_buf_release(&cur);
-			ew_ui_put(y, vx + vw + 2, COLS - vx - vw - 3,
-				  EW_ROLE_DIM, dl);
+			ew_draw_cut(y, vx + vw + 2, COLS - vx - vw - 3,
+				    EW_ROLE_HINT, dl);
 		}
 		y++;
 	}
@@ -653,8 +733,12 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 				    ? EW_ROLE_WARNING
 				    : EW_ROLE_ERROR,
 				st.error, true);
-	else
-		y += ew_ui_wrap(y, lx, COLS - 4, 2, 2, EW_ROLE_DIM,
+	else if (st.note[0])
+		y += ew_ui_wrap(y, lx, COLS - 4, 2, 1, EW_ROLE_WARNING, st.note,
+				true);
+	/* The rule stays in view while the value breaks it. */
+	if (y < top + rows)
+		y += ew_ui_wrap(y, lx, COLS - 4, 2, 2, EW_ROLE_HINT,
 				fields[st.focus].rule, true);
 	if (st.focus == FLD_TRUST && is_wide_trust(&w->setup) && !st.dirty &&
 	    !st.error[0] && y < top + rows) {
@@ -805,13 +889,13 @@ static bool edit_key(struct ew_wizard *w, int key)
 	return false;
 }
 
-static void move_focus(struct ew_wizard *w, int dir, bool strict)
+static void move_focus(struct ew_wizard *w, int dir, bool accept)
 {
 	int f = next_shown(w, st.focus, dir);
 
-	if (!leave_field(w, strict))
+	if (!leave_field(w))
 		return;
-	if (st.reopened && strict && dir > 0) {
+	if (st.reopened && accept && dir > 0) {
 		/* An item reopened from the summary: back there, on
 		 * "Continue" so Enter goes on. */
 		st.reopened = false;
@@ -875,6 +959,21 @@ static void handle_summary(struct ew_wizard *w, enum ew_action a)
 	}
 }
 
+/* Esc on an edited field: the value it had when it got the focus. */
+static void restore(struct ew_wizard *w)
+{
+	struct ew_error err;
+
+	ew_input_set(&st.input, st.orig);
+	if (fields[st.focus].kind == F_REGION)
+		ew_setup_set_region(&w->setup, st.orig, &err);
+	else
+		apply_input(w, true, &err);
+	load_input(w);
+	ew_wizard_message(w, EW_ROLE_NORMAL, "%s: put back '%.100s'",
+			  fields[st.focus].label, st.orig);
+}
+
 static void handle(struct ew_wizard *w, enum ew_action a)
 {
 	if (st.summary) {
@@ -897,8 +996,9 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		cycle(w, 1);
 		break;
 	case EW_ACT_BACK:
-		if (st.dirty) {
-			load_input(w);
+		if (is_text_kind(st.focus) &&
+		    strcmp(st.input.text.ptr, st.orig) != 0) {
+			restore(w);
 			break;
 		}
 		st.popup = false;
@@ -926,6 +1026,9 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	}
 	if (a == EW_ACT_ACCEPT)
 		return "accept";
+	if (a == EW_ACT_BACK && is_text_kind(st.focus) &&
+	    strcmp(st.input.text.ptr, st.orig) != 0)
+		return "put back";
 	if (a == EW_ACT_NEXT)
 		return "";
 	if (a == EW_ACT_TOGGLE)
@@ -940,6 +1043,75 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	return NULL;
 }
 
+int ew_choices_command(struct ew_wizard *w, const char *line)
+{
+	if (w->screen != &ew_screen_choices)
+		return strncmp(line, ":field ", 7) == 0 ||
+			       strcmp(line, ":accept-defaults") == 0
+			   ? 2
+			   : 1;
+	if (strcmp(line, ":accept-defaults") == 0) {
+		/* Enter on each field, as a user would; an invalid field
+		 * stops it there. */
+		for (int i = 0; i <= NFIELDS && !st.summary; i++) {
+			int f = st.focus;
+
+			handle(w, EW_ACT_ACCEPT);
+			if (!st.summary && st.focus == f)
+				return 2;
+		}
+		return st.summary ? 0 : 2;
+	}
+	if (strncmp(line, ":field ", 7) == 0) {
+		for (int f = 0; f < NFIELDS; f++) {
+			if (strcasecmp(fields[f].label, line + 7) != 0)
+				continue;
+			if (!is_shown(&w->setup, f))
+				return 2;
+			if (st.summary) {
+				st.summary = false;
+				st.reopened = true;
+			} else if (!leave_field(w)) {
+				return 2;
+			}
+			focus_field(w, f);
+			return 0;
+		}
+		return 2;
+	}
+	return 1;
+}
+
+static bool takes_text(struct ew_wizard *w)
+{
+	(void)w;
+	return !st.summary && is_text_kind(st.focus);
+}
+
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	(void)w;
+	if (st.summary)
+		return a != EW_ACT_NEXT && a != EW_ACT_PREV &&
+		       a != EW_ACT_TOGGLE && a != EW_ACT_PAGE_UP &&
+		       a != EW_ACT_PAGE_DOWN && (a != EW_ACT_EDIT || st.sel);
+	switch (a) {
+	case EW_ACT_EDIT:
+	case EW_ACT_PAGE_UP:
+	case EW_ACT_PAGE_DOWN:
+		return false;
+	case EW_ACT_HOME:
+	case EW_ACT_END:
+		/* A field's cursor keys there. */
+		return false;
+	case EW_ACT_TOGGLE:
+		return !is_text_kind(st.focus);
+	default:
+		return true;
+	}
+}
+
 const struct ew_screen_ops ew_screen_choices = {
-    EW_SCREEN_CHOICES, "Choices", enter, draw, edit_key, handle, label,
+    EW_SCREEN_CHOICES, "Choices", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

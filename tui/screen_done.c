@@ -30,6 +30,7 @@ static struct {
 	char line[512];
 	struct ew_github_token token; /* looked up once, on entry */
 	bool token_looked;
+	int rows; /* text rows, as last drawn */
 } st;
 
 static void indent(struct ew_buf *out, const char *text, const char *prefix)
@@ -42,6 +43,53 @@ static void indent(struct ew_buf *out, const char *text, const char *prefix)
 		if (*text)
 			text++;
 	}
+}
+
+static bool exists(const struct ew_step_view *v)
+{
+	return v->state == EW_STATE_DONE || v->state == EW_STATE_UPDATED ||
+	       v->state == EW_STATE_UNCHANGED;
+}
+
+/* After a failure or an abort: what exists now and what does not. */
+static void build_incomplete(struct ew_wizard *w, struct ew_buf *t)
+{
+	size_t n = 0;
+
+	ew_buf_printf(t, "== The setup is incomplete (%s)\n",
+		      w->result.aborted ? "aborted" : "a step failed");
+	ew_buf_printf(t, "\n== Exists in account %s (%s)\n",
+		      w->setup.account ? w->setup.account : "?",
+		      w->setup.region ? w->setup.region : "?");
+	for (size_t i = 0; i < w->nviews; i++) {
+		const struct ew_step_view *v = &w->views[i];
+
+		if (v->kind == EW_STEP_OUTPUTS || v->kind == EW_STEP_IDENTITY ||
+		    !exists(v))
+			continue;
+		ew_buf_printf(t, "  %-10s %s\n",
+			      v->state == EW_STATE_DONE	     ? "created"
+			      : v->state == EW_STATE_UPDATED ? "updated"
+							     : "was there",
+			      v->title);
+		n++;
+	}
+	if (!n)
+		ew_buf_puts(t, "  nothing: no resource was created\n");
+	ew_buf_puts(t, "\n== Does not exist yet\n");
+	for (size_t i = 0; i < w->nviews; i++) {
+		const struct ew_step_view *v = &w->views[i];
+
+		if (v->kind == EW_STEP_OUTPUTS || v->kind == EW_STEP_IDENTITY ||
+		    exists(v))
+			continue;
+		ew_buf_printf(t, "  %-10s %s\n", ew_wizard_state_word(v),
+			      v->title);
+	}
+	ew_buf_puts(t, "\n  ! no GitHub secrets and no workflow yet: they "
+		       "would name resources that do not exist.\n"
+		       "  ! Fix the cause, then run ecr-wizard again: what "
+		       "exists is reused (unchanged).\n");
 }
 
 static void build(struct ew_wizard *w)
@@ -63,7 +111,7 @@ static void build(struct ew_wizard *w)
 			      "credentials to create the resources\n\n",
 			      w->setup.account ? w->setup.account : "?");
 	} else if (ew_wizard_is_complete(w)) {
-		ew_wizard_elapsed(sum, sizeof(sum), w->result.elapsed);
+		ew_wizard_elapsed(sum, sizeof(sum), w->run_elapsed);
 		ew_buf_printf(t, "== The setup is complete\n");
 		ew_buf_printf(t,
 			      "  account %s, region %s: %u requests, %u "
@@ -71,15 +119,19 @@ static void build(struct ew_wizard *w)
 			      w->setup.account, w->setup.region,
 			      w->result.requests, w->result.mutations, sum);
 	} else {
-		ew_buf_puts(t, "== The setup is incomplete\n");
-		ew_buf_puts(t, "  ! some steps failed, were skipped or did not "
-			       "run: run ecr-wizard again to finish\n\n");
+		build_incomplete(w, t);
+		/* The secrets name a role and a registry that may not exist,
+		 * and the workflow would use them: neither is offered. */
+		w->workflow = EW_WF_SKIPPED;
+		snprintf(w->workflow_note, sizeof(w->workflow_note),
+			 "workflow not written: the setup is incomplete");
+		goto done;
 	}
 	for (size_t i = 0; i < w->nviews && !w->offline; i++)
 		if (w->views[i].kind != EW_STEP_OUTPUTS &&
 		    w->views[i].kind != EW_STEP_IDENTITY)
 			ew_buf_printf(t, "  %-10s %s\n",
-				      ew_step_state_name(w->views[i].state),
+				      ew_wizard_state_word(&w->views[i]),
 				      w->views[i].title);
 	if (!w->offline)
 		ew_buf_putc(t, '\n');
@@ -126,6 +178,10 @@ static void build(struct ew_wizard *w)
 		ew_wizard_workflow_shown(w, shown, sizeof(shown));
 		st.file = WF_NEW;
 		ew_buf_printf(t, "  new file: %s\n", shown);
+		if (w->demo_root)
+			ew_buf_puts(t, "  (the demo writes into a temporary "
+				       "directory, never into your "
+				       "repository)\n");
 	} else if (rc) {
 		st.file = WF_UNREADABLE;
 		ew_buf_printf(t, "  ! %s\n", err.message);
@@ -182,7 +238,9 @@ static const char *workflow_line(struct ew_wizard *w, enum ew_role *role)
 	case EW_WF_WRITTEN:
 		*role = EW_ROLE_OK;
 		snprintf(st.line, sizeof(st.line),
-			 "Workflow written: %s (commit and push it)",
+			 w->demo_root ? "Workflow written: %s (demo)"
+				      : "Workflow written: %s (commit and push "
+					"it)",
 			 st.shown_note);
 		return st.line;
 	case EW_WF_IDENTICAL:
@@ -218,6 +276,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 "%s: identical to what ecr-wizard writes",
 			 w->setup.workflow_path);
 	pos[0] = 0;
+	st.rows = rows - 2;
 	if (lines > (size_t)(rows - 2)) {
 		snprintf(pos, sizeof(pos), "%zu-%zu/%zu", st.top + 1,
 			 st.top + (size_t)(rows - 2) < lines
@@ -227,7 +286,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		ew_ui_put(top, COLS - 1 - ew_ui_width(pos), 0, EW_ROLE_DIM,
 			  pos);
 	}
-	ew_ui_put(top, 1, COLS - 3 - ew_ui_width(pos), role, wl);
+	ew_draw_cut(top, 1, COLS - 3 - ew_ui_width(pos), role, wl);
 	ew_draw_text(top + 2, rows - 2, 1, COLS - 2, st.text.ptr, st.top, 'p',
 		     NULL);
 }
@@ -247,9 +306,15 @@ static void write_workflow(struct ew_wizard *w)
 		return;
 	}
 	w->workflow = EW_WF_WRITTEN;
-	snprintf(w->workflow_note, sizeof(w->workflow_note),
-		 "workflow written: %.300s/%.150s (commit and push it)",
-		 w->workflow_root, w->setup.workflow_path);
+	if (w->demo_root)
+		snprintf(w->workflow_note, sizeof(w->workflow_note),
+			 "workflow written (demo, not into your repository): "
+			 "%.300s/%.150s",
+			 w->workflow_root, w->setup.workflow_path);
+	else
+		snprintf(w->workflow_note, sizeof(w->workflow_note),
+			 "workflow written: %.300s/%.150s (commit and push it)",
+			 w->workflow_root, w->setup.workflow_path);
 	ew_wizard_workflow_shown(w, st.shown_note, sizeof(st.shown_note));
 }
 
@@ -409,6 +474,33 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	}
 }
 
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	bool undecided = w->workflow == EW_WF_UNDECIDED && st.workflow.len;
+
+	switch (a) {
+	case EW_ACT_COPY:
+		return w->has_outputs &&
+		       (w->offline || ew_wizard_is_complete(w));
+	case EW_ACT_WRITE:
+		return undecided && st.file == WF_DIFFERS;
+	case EW_ACT_NO_WRITE:
+		return undecided && st.file == WF_NEW;
+	case EW_ACT_SET_SECRETS:
+		return st.token.value && w->has_outputs &&
+		       ew_wizard_is_complete(w);
+	case EW_ACT_UP:
+	case EW_ACT_DOWN:
+	case EW_ACT_PAGE_UP:
+	case EW_ACT_PAGE_DOWN:
+	case EW_ACT_HOME:
+	case EW_ACT_END:
+		return ew_text_lines(st.text.ptr) > (size_t)st.rows;
+	default:
+		return true;
+	}
+}
+
 const struct ew_screen_ops ew_screen_done = {
-    EW_SCREEN_DONE, "Done", enter, draw, NULL, handle, label,
+    EW_SCREEN_DONE, "Done", enter, draw, NULL, handle, label, can, NULL,
 };

@@ -204,6 +204,35 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	return NULL;
 }
 
+static bool takes_text(struct ew_wizard *w)
+{
+	(void)w;
+	return !st.in_result;
+}
+
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	(void)w;
+	switch (a) {
+	case EW_ACT_ACCEPT:
+		return !st.in_result;
+	case EW_ACT_NEXT:
+	case EW_ACT_PREV:
+		return st.analysed;
+	case EW_ACT_UP:
+	case EW_ACT_DOWN:
+	case EW_ACT_PAGE_UP:
+	case EW_ACT_PAGE_DOWN:
+	case EW_ACT_HOME:
+		return st.in_result;
+	case EW_ACT_END:
+		return false;
+	default:
+		return true;
+	}
+}
+
 const struct ew_screen_ops ew_screen_explain = {
-    EW_SCREEN_EXPLAIN, "Explain", enter, draw, edit_key, handle, label,
+    EW_SCREEN_EXPLAIN, "Explain", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

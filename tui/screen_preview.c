@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "knowledge.h"
 #include "pipeline.h"
+#include "plan_render.h"
 #include "sharing.h"
 #include "wizard.h"
 
@@ -54,6 +55,8 @@ static struct {
 	 * shown until the user answers it (docs/sharing.md). */
 	enum { ASK_NONE, ASK_SHARED, ASK_LIFECYCLE } asking;
 	bool lifecycle_kept; /* answered "keep" for this plan */
+	int info_rows;	     /* rows above the document, as last drawn */
+	bool ask_when_ready; /* Enter came before the plan was done */
 } st;
 
 static void clear_tabs(void)
@@ -240,18 +243,10 @@ static void build_plan(struct ew_wizard *w)
 		} else if (s->detail[0]) {
 			ew_buf_printf(p, "  %s\n", s->detail);
 		}
-		if (s->cli.len) {
-			const char *l = s->cli.ptr;
-
-			while (*l) {
-				size_t len = strcspn(l, "\n");
-
-				ew_buf_printf(p, "  $ %.*s\n", (int)len, l);
-				l += len;
-				if (*l)
-					l++;
-			}
-		}
+		/* As the text plan: a step with nothing to do shows its
+		 * commands commented out. */
+		if (s->cli.len)
+			ew_plan_render_cli(p, s, false, "  $ ", "  # ");
 		ew_buf_putc(p, '\n');
 		if (s->kind == EW_STEP_IDENTITY || s->kind == EW_STEP_OUTPUTS)
 			continue;
@@ -340,6 +335,7 @@ static void enter(struct ew_wizard *w)
 	st.lifecycle_kept = false;
 	st.start_error[0] = 0;
 	st.searching = false;
+	st.ask_when_ready = false;
 	st.account_known = w->setup.account != NULL;
 	if (!w->has_engine && ew_wizard_start_plan(w, &err) != 0)
 		snprintf(st.start_error, sizeof(st.start_error), "%s",
@@ -372,7 +368,10 @@ static void draw_tabs(struct ew_wizard *w, int y)
 	}
 }
 
-static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
+/* The info rows above the document: the trust warning wraps (whole, at
+ * word boundaries) rather than being cut. */
+static int draw_info(struct ew_wizard *w, int y, size_t lines, int rows,
+		     bool draw)
 {
 	char line[320];
 	const struct ew_setup *s = &w->setup;
@@ -382,12 +381,14 @@ static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
 			 "%s repository-wide: every branch, tag, pull request "
 			 "and environment of %s/%s may assume the role",
 			 ew_ui_glyphs()->warn, s->owner, s->repo);
-		ew_ui_put(y, 1, COLS - 2, EW_ROLE_WARNING, line);
-		return;
+		return ew_ui_wrap(y, 1, COLS - 2, 2, 3, EW_ROLE_WARNING, line,
+				  draw);
 	}
+	if (!draw)
+		return 1;
 	if (st.tab == TAB_WORKFLOW && docs_readable(w)) {
 		ew_wizard_workflow_shown(w, line, sizeof(line));
-		ew_ui_put(y, 1, COLS - 14, EW_ROLE_DIM, line);
+		ew_ui_put(y, 1, COLS - 14, EW_ROLE_HINT, line);
 	}
 	if (lines > (size_t)rows) {
 		snprintf(line, sizeof(line), "%zu-%zu/%zu", st.top[st.tab] + 1,
@@ -398,6 +399,7 @@ static void draw_info(struct ew_wizard *w, int y, size_t lines, int rows)
 		ew_ui_put(y, COLS - 1 - ew_ui_width(line), 0, EW_ROLE_DIM,
 			  line);
 	}
+	return 1;
 }
 
 /* The question Enter raised, over the last rows of the body. */
@@ -472,6 +474,24 @@ static void replan(struct ew_wizard *w)
 	st.tab = tab;
 }
 
+/* Enter on a finished plan: first what serves someone else (the user
+ * chooses how, docs/sharing.md), then the confirmation that names what
+ * changes in AWS. */
+static void ask_to_apply(struct ew_wizard *w)
+{
+	if (w->has_engine &&
+	    ew_engine_conflict(&w->engine, EW_CONFLICT_SHARED)) {
+		st.asking = ASK_SHARED;
+		return;
+	}
+	if (w->has_engine && !st.lifecycle_kept &&
+	    ew_engine_conflict(&w->engine, EW_CONFLICT_NOT_OURS)) {
+		st.asking = ASK_LIFECYCLE;
+		return;
+	}
+	w->confirm = EW_CONFIRM_APPLY;
+}
+
 /* A key while a question is open: the answer, or close it. */
 static bool answer(struct ew_wizard *w, int key)
 {
@@ -508,7 +528,7 @@ static bool answer(struct ew_wizard *w, int key)
 	}
 	if (!shared && (key == 'k' || key == 'K')) {
 		st.lifecycle_kept = true;
-		ew_wizard_goto(w, &ew_screen_run);
+		ask_to_apply(w);
 		return true;
 	}
 	return true;
@@ -518,13 +538,23 @@ static void draw(struct ew_wizard *w, int top, int rows)
 {
 	const char *text;
 	size_t lines;
-	int body = top + 2, brows = rows - 2;
+	int info, body, brows;
 
 	update_tabs(w);
+	if (st.ask_when_ready && w->plan != EW_PROBE_RUNNING && !w->confirm &&
+	    !w->help_open) {
+		st.ask_when_ready = false;
+		w->message[0] = 0;
+		ask_to_apply(w);
+	}
 	draw_tabs(w, top);
 	text = st.text[st.tab].ptr;
 	lines = ew_text_lines(text);
-	draw_info(w, top + 1, lines, brows);
+	info = draw_info(w, top + 1, lines, rows - 2, false);
+	body = top + 1 + info;
+	brows = rows - 1 - info;
+	st.info_rows = info;
+	draw_info(w, top + 1, lines, brows, true);
 	if (!lines) {
 		char line[256];
 		bool waiting = st.tab >= TAB_PLAN || !docs_readable(w);
@@ -577,7 +607,7 @@ static void scroll_by(int rows, long delta)
 
 static int body_rows(void)
 {
-	return LINES - 3 - 2;
+	return LINES - 3 - 1 - (st.info_rows ? st.info_rows : 1);
 }
 
 static void find(struct ew_wizard *w, bool forward, bool from_here)
@@ -610,6 +640,10 @@ static bool edit_key(struct ew_wizard *w, int key)
 	if (st.asking != ASK_NONE)
 		return answer(w, key);
 	if (!st.searching)
+		return false;
+	/* Help and C-c work while typing a pattern. */
+	if (key == KEY_F(1) || key == EW_KEY_CTRL('c') ||
+	    key == EW_KEY_CTRL('l'))
 		return false;
 	if (key == EW_KEY_ESC) {
 		st.searching = false;
@@ -678,20 +712,16 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 			ew_wizard_goto(w, &ew_screen_done);
 			break;
 		}
-		/* Nothing that serves someone else changes before the
-		 * user chose how. */
-		if (w->has_engine && w->plan != EW_PROBE_RUNNING &&
-		    ew_engine_conflict(&w->engine, EW_CONFLICT_SHARED)) {
-			st.asking = ASK_SHARED;
+		/* The question names what changes, so it needs the plan:
+		 * it opens as soon as the plan is ready. */
+		if (w->plan == EW_PROBE_RUNNING) {
+			st.ask_when_ready = true;
+			ew_wizard_message(w, EW_ROLE_NORMAL,
+					  "reading what exists: the question "
+					  "follows when the plan is ready");
 			break;
 		}
-		if (w->has_engine && w->plan != EW_PROBE_RUNNING &&
-		    !st.lifecycle_kept &&
-		    ew_engine_conflict(&w->engine, EW_CONFLICT_NOT_OURS)) {
-			st.asking = ASK_LIFECYCLE;
-			break;
-		}
-		ew_wizard_goto(w, &ew_screen_run);
+		ask_to_apply(w);
 		break;
 	default:
 		break;
@@ -700,13 +730,41 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 
 static const char *label(struct ew_wizard *w, enum ew_action a)
 {
+	if (st.searching && (a == EW_ACT_ACCEPT || a == EW_ACT_BACK))
+		return a == EW_ACT_ACCEPT ? "find" : "cancel";
 	if (a == EW_ACT_ACCEPT)
-		return w->offline ? "finish (preview only)" : "run";
+		return w->offline ? "finish (preview only)" : "apply (asks)";
 	if (a == EW_ACT_SEARCH_NEXT && st.pattern[0])
 		return "next match";
 	return NULL;
 }
 
+static bool takes_text(struct ew_wizard *w)
+{
+	(void)w;
+	return st.searching;
+}
+
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	(void)w;
+	if (st.searching)
+		return a == EW_ACT_ACCEPT || a == EW_ACT_BACK ||
+		       a == EW_ACT_HELP || a == EW_ACT_REDRAW ||
+		       a == EW_ACT_INTERRUPT;
+	switch (a) {
+	case EW_ACT_SEARCH_NEXT:
+	case EW_ACT_SEARCH_PREV:
+		return st.pattern[0] != 0 && !st.searching;
+	case EW_ACT_EDIT:
+	case EW_ACT_TOGGLE:
+		return false;
+	default:
+		return true;
+	}
+}
+
 const struct ew_screen_ops ew_screen_preview = {
-    EW_SCREEN_PREVIEW, "Preview", enter, draw, edit_key, handle, label,
+    EW_SCREEN_PREVIEW, "Preview", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

@@ -13,13 +13,24 @@
 
 static struct {
 	bool details;
-	size_t first; /* first step row shown */
+	size_t first;		      /* first step row shown */
+	size_t hint_top;	      /* first line of the failure pane shown */
+	size_t hint_lines, hint_rows; /* as last drawn */
+	long hint_step;		      /* the failure the pane shows */
+	int list_rows;		      /* step rows shown, as last drawn */
+	unsigned retries;	      /* by the user, this run */
+	size_t log_back;	      /* log lines scrolled back from the end */
+	size_t log_lines, log_rows;   /* as last drawn */
 } st;
 
 static void enter(struct ew_wizard *w)
 {
 	st.details = false;
 	st.first = 0;
+	st.hint_top = 0;
+	st.hint_step = -1;
+	st.retries = 0;
+	st.log_back = 0;
 	ew_wizard_start_apply(w);
 }
 
@@ -86,7 +97,10 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
 		  v->state == EW_STATE_PENDING ? EW_ROLE_DIM : EW_ROLE_NORMAL,
 		  v->title);
 	snprintf(state, sizeof(state), "%s",
-		 v->awaiting ? "waiting" : ew_step_state_name(v->state));
+		 v->awaiting ? "waiting"
+		 : w->apply_done && v->state == EW_STATE_PENDING
+		     ? "not run"
+		     : ew_wizard_state_word(v));
 	ew_ui_put(y, x, 10, role == EW_ROLE_DIM ? EW_ROLE_DIM : role, state);
 	if (v->state == EW_STATE_RUNNING && v->started > 0)
 		secs = v->elapsed + (ew_wizard_clock() - v->started);
@@ -98,11 +112,12 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
 	if (COLS - x < 20)
 		return;
 	if (v->note[0] && v->state == EW_STATE_RUNNING)
-		ew_ui_put(y, x, COLS - x - 1, EW_ROLE_WARNING, v->note);
-	else if (v->state != EW_STATE_PENDING && v->state != EW_STATE_RUNNING)
-		ew_ui_put(y, x, COLS - x - 1, EW_ROLE_DIM,
-			  v->state == EW_STATE_FAILED ? v->error.aws_code
-						      : v->detail);
+		ew_draw_cut(y, x, COLS - x - 1, EW_ROLE_WARNING, v->note);
+	else if (v->state != EW_STATE_PENDING && v->state != EW_STATE_RUNNING &&
+		 strcmp(v->detail, "cancelled") != 0)
+		ew_draw_cut(y, x, COLS - x - 1, EW_ROLE_HINT,
+			    v->state == EW_STATE_FAILED ? v->error.aws_code
+							: v->detail);
 }
 
 static void fill_values(const struct ew_wizard *w,
@@ -119,79 +134,176 @@ static void fill_values(const struct ew_wizard *w,
 	}
 }
 
-static int draw_failure(struct ew_wizard *w, size_t i, int y, int bottom)
+/* One paragraph of the failure pane, wrapped at word boundaries into
+ * lines "R<text>" (R: the role as a letter, see pane_role). */
+static void add_para(struct ew_buf *out, char role, int width, int indent,
+		     const char *text)
+{
+	const char *p = text;
+	bool first = true;
+
+	while (*p) {
+		int avail = width - (first ? 0 : indent);
+		size_t n = strcspn(p, "\n");
+		size_t fit = ew_ui_fit(p, n, avail, NULL);
+
+		if (fit < n) {
+			size_t brk = fit;
+
+			while (brk > 0 && p[brk] != ' ')
+				brk--;
+			if (brk > 0)
+				fit = brk;
+		}
+		if (fit == 0)
+			fit = n ? 1 : 0;
+		ew_buf_printf(out, "%c%*s%.*s\n", role, first ? 0 : indent, "",
+			      (int)fit, p);
+		p += fit;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+		first = false;
+		if (!n)
+			break;
+	}
+}
+
+static enum ew_role pane_role(char c)
+{
+	switch (c) {
+	case 'e':
+		return EW_ROLE_ERROR;
+	case 'v':
+		return EW_ROLE_VALUE;
+	case 'h':
+		return EW_ROLE_HINT;
+	case 's':
+		return EW_ROLE_SHELL;
+	default:
+		return EW_ROLE_NORMAL;
+	}
+}
+
+static void build_failure(struct ew_wizard *w, size_t i, struct ew_buf *out)
 {
 	const struct ew_step_view *v = &w->views[i];
 	const struct ew_knowledge_entry *k =
 	    ew_knowledge_match_error(&v->error);
-	const struct ew_ui_glyphs *g = ew_ui_glyphs();
 	struct ew_knowledge_values vals;
 	struct ew_buf b;
-	char line[700];
+	int width = COLS - 4;
 
 	fill_values(w, &vals);
 	ew_buf_init(&b);
-	snprintf(line, sizeof(line), "%s %s failed", g->cross, v->title);
-	ew_ui_put(y++, 1, COLS - 2, EW_ROLE_ERROR, line);
-	snprintf(line, sizeof(line), "%s%s%s", v->error.aws_code,
-		 v->error.aws_code[0] ? ": " : "", v->error.message);
-	/* Without details each part gets a few rows, so the fix and the
-	 * check command stay on screen; d shows everything. */
-	y += ew_ui_wrap(y, 3, COLS - 4, 2, st.details ? 6 : 2, EW_ROLE_VALUE,
-			line, true);
-	if (st.details && y < bottom) {
-		snprintf(line, sizeof(line),
-			 "operation %s, HTTP %ld, request id %s",
-			 v->error.operation[0] ? v->error.operation : "-",
-			 v->error.http_status,
-			 v->error.request_id[0] ? v->error.request_id : "-");
-		ew_ui_put(y++, 3, COLS - 4, EW_ROLE_DIM, line);
+	ew_buf_printf(&b, "%s%s%s", v->error.aws_code,
+		      v->error.aws_code[0] ? ": " : "", v->error.message);
+	add_para(out, 'v', width, 2, b.ptr);
+	if (st.details) {
+		ew_buf_clear(&b);
+		ew_buf_printf(&b, "operation %s, HTTP %ld, request id %s",
+			      v->error.operation[0] ? v->error.operation : "-",
+			      v->error.http_status,
+			      v->error.request_id[0] ? v->error.request_id
+						     : "-");
+		add_para(out, 'h', width, 2, b.ptr);
 	}
-	if (k && y < bottom) {
-		int cap = st.details ? bottom : 3;
-
+	if (k) {
+		ew_buf_clear(&b);
 		ew_buf_puts(&b, "Cause: ");
 		ew_knowledge_render(&b, k->cause, &vals);
-		y += ew_ui_wrap(y, 3, COLS - 4, 7,
-				bottom - y < cap ? bottom - y : cap,
-				EW_ROLE_NORMAL, b.ptr, true);
-		cap = st.details ? bottom : 2;
-		for (size_t s = 0;
-		     k->fix_steps && k->fix_steps[s] && y < bottom; s++) {
+		add_para(out, 'n', width, 7, b.ptr);
+		for (size_t s = 0; k->fix_steps && k->fix_steps[s]; s++) {
 			ew_buf_clear(&b);
 			ew_buf_printf(&b, "Fix %zu: ", s + 1);
 			ew_knowledge_render(&b, k->fix_steps[s], &vals);
-			y += ew_ui_wrap(y, 3, COLS - 4, 7,
-					bottom - y < cap ? bottom - y : cap,
-					EW_ROLE_NORMAL, b.ptr, true);
+			add_para(out, 'n', width, 7, b.ptr);
 		}
-		if (k->check_command && y < bottom) {
+		if (k->check_command) {
 			ew_buf_clear(&b);
 			ew_buf_puts(&b, "Check: ");
 			ew_knowledge_render(&b, k->check_command, &vals);
-			y += ew_ui_wrap(y, 3, COLS - 4, 7, bottom - y,
-					EW_ROLE_SHELL, b.ptr, true);
+			add_para(out, 's', width, 7, b.ptr);
 		}
 	}
 	ew_buf_release(&b);
+}
+
+/* The failure, its cause, every fix and the check command: the whole hint
+ * scrolls (Up/Down, PgUp/PgDn, Home/End), so all of it is reachable at
+ * 80x24. */
+static int draw_failure(struct ew_wizard *w, size_t i, int y, int bottom)
+{
+	const struct ew_step_view *v = &w->views[i];
+	const struct ew_ui_glyphs *g = ew_ui_glyphs();
+	struct ew_buf pane;
+	char line[256];
+	size_t n, rows;
+	const char *l;
+
+	if (st.hint_step != (long)i) {
+		st.hint_step = (long)i;
+		st.hint_top = 0;
+	}
+	ew_buf_init(&pane);
+	build_failure(w, i, &pane);
+	snprintf(line, sizeof(line), "%s %s failed", g->cross, v->title);
+	ew_ui_put(y++, 1, COLS - 2, EW_ROLE_ERROR, line);
+	n = ew_text_lines(pane.ptr);
+	rows = bottom - y > 0 ? (size_t)(bottom - y) : 0;
+	if (st.hint_top + rows > n)
+		st.hint_top = n > rows ? n - rows : 0;
+	st.hint_lines = n;
+	st.hint_rows = rows;
+	l = pane.ptr;
+	for (size_t k = 0; *l && k < st.hint_top + rows; k++) {
+		size_t len = strcspn(l, "\n");
+
+		if (k >= st.hint_top && len)
+			ew_ui_putn(y + (int)(k - st.hint_top), 3, COLS - 4,
+				   pane_role(l[0]), l + 1, len - 1);
+		l += len + (l[len] == '\n');
+	}
+	if (n > rows) {
+		snprintf(line, sizeof(line), "%zu-%zu/%zu  %s", st.hint_top + 1,
+			 st.hint_top + rows < n ? st.hint_top + rows : n, n,
+			 st.hint_top + rows < n ? "PgDn more" : "PgUp back");
+		ew_ui_put(bottom, COLS - 1 - ew_ui_width(line), 0, EW_ROLE_HINT,
+			  line);
+	}
+	ew_buf_release(&pane);
 	ew_ui_put(bottom, 3, 0, EW_ROLE_VALUE,
-		  "r retry (Enter)   s skip   a abort   d details");
+		  "r retry (Enter)  s skip  a abort  d details");
 	return y;
 }
 
+/* The log's tail, or earlier lines once scrolled back (PgUp). */
 static void draw_log(struct ew_wizard *w, int y, int rows)
 {
 	const char *log = ew_wizard_run_log(w);
 	size_t n = ew_text_lines(log);
 	size_t first = n > (size_t)rows ? n - (size_t)rows : 0;
+	char pos[48];
 
+	st.log_lines = n;
+	st.log_rows = rows > 0 ? (size_t)rows : 0;
+	if (st.log_back > first)
+		st.log_back = first;
+	first -= st.log_back;
 	ew_draw_text(y, rows, 2, COLS - 3, log, first, 0, NULL);
+	if (n > (size_t)rows && rows > 0) {
+		snprintf(pos, sizeof(pos), "log %zu-%zu/%zu", first + 1,
+			 first + (size_t)rows, n);
+		ew_ui_put(y - 1, COLS - 2 - ew_ui_width(pos), 0, EW_ROLE_HINT,
+			  pos);
+	}
 }
 
 static void summary(struct ew_wizard *w, char *out, size_t size)
 {
 	unsigned created = 0, updated = 0, unchanged = 0, skipped = 0,
-		 failed = 0, notrun = 0;
+		 failed = 0, cancelled = 0, notrun = 0;
 	char t[32];
 
 	for (size_t i = 0; i < w->nviews; i++) {
@@ -206,20 +318,28 @@ static void summary(struct ew_wizard *w, char *out, size_t size)
 			unchanged++;
 			break;
 		case EW_STATE_SKIPPED:
-			skipped++;
+			if (strcmp(ew_wizard_state_word(&w->views[i]),
+				   "not run") == 0)
+				notrun++;
+			else
+				skipped++;
 			break;
 		case EW_STATE_FAILED:
-			failed++;
+			if (w->views[i].error.code == EW_ECANCEL)
+				cancelled++;
+			else
+				failed++;
 			break;
 		default:
 			notrun++;
 		}
 	}
-	ew_wizard_elapsed(t, sizeof(t), w->result.elapsed);
+	ew_wizard_elapsed(t, sizeof(t), w->run_elapsed);
 	snprintf(out, size,
 		 "%u done, %u updated, %u unchanged, %u skipped, %u failed, "
-		 "%u not run; %u requests (%u changes) in %s",
-		 created, updated, unchanged, skipped, failed, notrun,
+		 "%u%s not run; %u requests (%u changes) in %s",
+		 created, updated, unchanged, skipped, failed,
+		 notrun + cancelled, cancelled ? " cancelled or" : "",
 		 w->result.requests, w->result.mutations, t);
 }
 
@@ -279,7 +399,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		ew_ui_put(y, 2, 0, EW_ROLE_RUNNING, line);
 	} else {
 		double secs =
-		    (w->apply_done ? w->result.elapsed
+		    (w->apply_done ? w->run_elapsed
 				   : ew_wizard_clock() - w->run_started);
 
 		ew_wizard_elapsed(t, sizeof(t), secs);
@@ -297,6 +417,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	list_rows = rows - 4 - pane;
 	if (list_rows > (int)w->nviews)
 		list_rows = (int)w->nviews;
+	st.list_rows = list_rows;
 	if (failed >= 0 && (size_t)failed >= st.first + (size_t)list_rows)
 		st.first = (size_t)failed - (size_t)list_rows + 1;
 	for (int r = 0; r < list_rows && st.first + (size_t)r < w->nviews; r++)
@@ -314,6 +435,65 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		draw_log(w, y, bottom - y + 1);
 }
 
+static void scroll_hint(enum ew_action a)
+{
+	long page = st.hint_rows > 1 ? (long)st.hint_rows - 1 : 1;
+	long max = (long)st.hint_lines - (long)st.hint_rows;
+	long top = (long)st.hint_top;
+
+	if (a == EW_ACT_UP)
+		top--;
+	else if (a == EW_ACT_DOWN)
+		top++;
+	else if (a == EW_ACT_PAGE_UP)
+		top -= page;
+	else if (a == EW_ACT_PAGE_DOWN)
+		top += page;
+	else if (a == EW_ACT_HOME)
+		top = 0;
+	else
+		top = max;
+	if (top > max)
+		top = max;
+	if (top < 0)
+		top = 0;
+	st.hint_top = (size_t)top;
+}
+
+static bool log_overflows(void)
+{
+	return st.log_lines > st.log_rows;
+}
+
+static void scroll_log(enum ew_action a)
+{
+	size_t max = log_overflows() ? st.log_lines - st.log_rows : 0;
+	size_t page = st.log_rows > 1 ? st.log_rows - 1 : 1;
+
+	if (a == EW_ACT_PAGE_UP)
+		st.log_back += page;
+	else if (a == EW_ACT_PAGE_DOWN)
+		st.log_back = st.log_back > page ? st.log_back - page : 0;
+	else if (a == EW_ACT_HOME)
+		st.log_back = max;
+	else
+		st.log_back = 0;
+	if (st.log_back > max)
+		st.log_back = max;
+}
+
+/* A retry that fails the same way looks like nothing happened: say it
+ * was tried. */
+static void retry(struct ew_wizard *w, size_t i)
+{
+	ew_wizard_decide(w, i, EW_DECISION_RETRY);
+	st.details = false;
+	st.retries++;
+	ew_wizard_message(w, EW_ROLE_NORMAL, "retried %s (%u %s)",
+			  w->views[i].title, st.retries,
+			  st.retries == 1 ? "retry" : "retries");
+}
+
 static void handle(struct ew_wizard *w, enum ew_action a)
 {
 	long failed = ew_wizard_failed_step(w);
@@ -321,8 +501,7 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 	switch (a) {
 	case EW_ACT_ACCEPT:
 		if (failed >= 0) {
-			ew_wizard_decide(w, (size_t)failed, EW_DECISION_RETRY);
-			st.details = false;
+			retry(w, (size_t)failed);
 		} else if (w->apply_done) {
 			ew_wizard_goto(w, &ew_screen_done);
 		} else {
@@ -331,10 +510,8 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		}
 		break;
 	case EW_ACT_RETRY:
-		if (failed >= 0) {
-			ew_wizard_decide(w, (size_t)failed, EW_DECISION_RETRY);
-			st.details = false;
-		}
+		if (failed >= 0)
+			retry(w, (size_t)failed);
 		break;
 	case EW_ACT_SKIP:
 		if (failed >= 0) {
@@ -351,11 +528,18 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 			st.details = !st.details;
 		break;
 	case EW_ACT_UP:
-		if (st.first > 0)
-			st.first--;
-		break;
 	case EW_ACT_DOWN:
-		if (st.first + 1 < w->nviews)
+	case EW_ACT_PAGE_UP:
+	case EW_ACT_PAGE_DOWN:
+	case EW_ACT_HOME:
+	case EW_ACT_END:
+		if (failed >= 0)
+			scroll_hint(a);
+		else if (a != EW_ACT_UP && a != EW_ACT_DOWN)
+			scroll_log(a);
+		else if (a == EW_ACT_UP && st.first > 0)
+			st.first--;
+		else if (a == EW_ACT_DOWN && st.first + 1 < w->nviews)
 			st.first++;
 		break;
 	default:
@@ -381,6 +565,34 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	}
 }
 
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	bool failed = ew_wizard_failed_step(w) >= 0;
+
+	switch (a) {
+	case EW_ACT_ACCEPT:
+		return failed || w->apply_done;
+	case EW_ACT_RETRY:
+	case EW_ACT_SKIP:
+	case EW_ACT_DETAILS:
+		return failed;
+	case EW_ACT_ABORT:
+		return w->apply_started && !w->apply_done;
+	case EW_ACT_PAGE_UP:
+	case EW_ACT_PAGE_DOWN:
+	case EW_ACT_HOME:
+	case EW_ACT_END:
+		/* The hint, or a log longer than its pane. */
+		return failed || log_overflows();
+	case EW_ACT_UP:
+	case EW_ACT_DOWN:
+		/* The hint, or steps that do not all fit. */
+		return failed || (size_t)st.list_rows < w->nviews;
+	default:
+		return true;
+	}
+}
+
 const struct ew_screen_ops ew_screen_run = {
-    EW_SCREEN_RUN, "Run", enter, draw, NULL, handle, label,
+    EW_SCREEN_RUN, "Run", enter, draw, NULL, handle, label, can, NULL,
 };

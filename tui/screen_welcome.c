@@ -44,6 +44,8 @@ static void start_edit(struct ew_wizard *w)
 		snprintf(slug, sizeof(slug), "%s/%s", w->setup.owner,
 			 w->setup.repo);
 	ew_input_set(&st.input, slug);
+	/* As on the form: typing replaces the value shown. */
+	st.input.replace = slug[0] != 0;
 	st.editing = true;
 	validate();
 }
@@ -78,7 +80,7 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 			snprintf(line, sizeof(line), "  (%s)",
 				 w->github_origin[0] ? w->github_origin
 						     : "typed");
-			ew_ui_put(y, 4 + lw + used, 0, EW_ROLE_DIM, line);
+			ew_ui_put(y, 4 + lw + used, 0, EW_ROLE_HINT, line);
 		}
 		y++;
 		if (w->detect == EW_PROBE_OK && g->remote_name) {
@@ -116,7 +118,7 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 			y += ew_ui_wrap(y, 4 + lw + ew_ui_width(line),
 					COLS - 5 - lw - ew_ui_width(line), 0, 2,
 					w->ids == EW_PROBE_FAILED
-					    ? EW_ROLE_DIM
+					    ? EW_ROLE_HINT
 					    : EW_ROLE_NORMAL,
 					w->ids_note, true);
 		}
@@ -136,7 +138,7 @@ static int draw_repo(struct ew_wizard *w, int y, int rows_left)
 			y += ew_ui_wrap(y, 4, COLS - 6, 2, 2, EW_ROLE_ERROR,
 					st.error, true);
 		else
-			ew_ui_put(y++, 4, 0, EW_ROLE_DIM,
+			ew_ui_put(y++, 4, 0, EW_ROLE_HINT,
 				  "letters, digits and hyphens / letters, "
 				  "digits, '.', '_' and '-'");
 	}
@@ -151,7 +153,7 @@ static void draw(struct ew_wizard *w, int top, int rows)
 	ew_ui_put(y++, 2, 0, EW_ROLE_HEADING, "What ecr-wizard will do");
 	for (size_t i = 0; i < sizeof(plan_lines) / sizeof(plan_lines[0]); i++)
 		ew_ui_put(y++, 4, COLS - 6, EW_ROLE_NORMAL, plan_lines[i]);
-	ew_ui_put(y++, 4, COLS - 6, EW_ROLE_DIM,
+	ew_ui_put(y++, 4, COLS - 6, EW_ROLE_HINT,
 		  "No long-term AWS keys anywhere: GitHub Actions assumes the "
 		  "role with OIDC.");
 	y++;
@@ -164,8 +166,8 @@ static void draw(struct ew_wizard *w, int top, int rows)
 			 "%s Demo: a simulated AWS account inside ecr-wizard; "
 			 "no credentials, nothing sent over the network.",
 			 g->bullet);
-		ew_ui_wrap(top + rows - 2, 2, COLS - 4, 4, 2, EW_ROLE_DIM, line,
-			   true);
+		ew_ui_wrap(top + rows - 2, 2, COLS - 4, 4, 2, EW_ROLE_HINT,
+			   line, true);
 	}
 }
 
@@ -255,6 +257,31 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	return NULL;
 }
 
+static bool takes_text(struct ew_wizard *w)
+{
+	return st.editing || !w->setup.owner;
+}
+
+static bool can(struct ew_wizard *w, enum ew_action a)
+{
+	switch (a) {
+	case EW_ACT_BACK:
+		return st.editing && w->setup.owner;
+	case EW_ACT_EDIT:
+	case EW_ACT_EXPLAIN:
+		return !takes_text(w);
+	case EW_ACT_ACCEPT:
+	case EW_ACT_HELP:
+	case EW_ACT_REDRAW:
+	case EW_ACT_QUIT:
+	case EW_ACT_INTERRUPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const struct ew_screen_ops ew_screen_welcome = {
-    EW_SCREEN_WELCOME, "Welcome", enter, draw, edit_key, handle, label,
+    EW_SCREEN_WELCOME, "Welcome", enter, draw, edit_key, handle, label, can,
+    takes_text,
 };

@@ -250,7 +250,7 @@ static void dump(const char *name, bool attrs)
 				char c = '.';
 
 				if (pair)
-					c = 'c';
+					c = a & A_DIM ? 'D' : 'c';
 				else if (a & A_REVERSE)
 					c = 'r';
 				else if (a & A_BOLD)
@@ -280,6 +280,38 @@ static void dump(const char *name, bool attrs)
 	ew_buf_release(&out);
 }
 
+/* Whether the screen shows text (one row at a time). */
+static bool screen_has(const char *text)
+{
+	bool found = false;
+
+	for (int y = 0; y < LINES && !found; y++) {
+		struct ew_buf row;
+
+		ew_buf_init(&row);
+		for (int x = 0; x < COLS; x++) {
+			cchar_t cc;
+			wchar_t wch[CCHARW_MAX + 1];
+			attr_t a;
+			short pair;
+			char mb[MB_LEN_MAX + 1];
+			mbstate_t st;
+			size_t n;
+
+			if (mvwin_wch(stdscr, y, x, &cc) == ERR ||
+			    getcchar(&cc, wch, &a, &pair, NULL) == ERR)
+				continue;
+			memset(&st, 0, sizeof(st));
+			n = wch[0] ? wcrtomb(mb, wch[0], &st) : 0;
+			if (n != (size_t)-1 && n)
+				ew_buf_add(&row, mb, n);
+		}
+		found = row.ptr && strstr(row.ptr, text);
+		ew_buf_release(&row);
+	}
+	return found;
+}
+
 static void next_line(void)
 {
 	t.line++;
@@ -287,7 +319,15 @@ static void next_line(void)
 	t.wait_since = 0;
 }
 
-int ew_test_next_key(bool (*is_idle)(void *payload), void *payload)
+/* Write a text dump (the :keys listing) to NAME.txt. */
+void ew_test_write_dump(const char *name, const struct ew_buf *text)
+{
+	write_file(name, ".txt", text);
+}
+
+int ew_test_next_key(bool (*is_idle)(void *payload),
+		     int (*command)(void *payload, const char *line),
+		     void *payload)
 {
 	while (t.line < t.nlines) {
 		const char *l = t.lines[t.line];
@@ -318,6 +358,33 @@ int ew_test_next_key(bool (*is_idle)(void *payload), void *payload)
 				resizeterm(rows, cols);
 				return KEY_RESIZE;
 			}
+			if (strncmp(l, ":sleep ", 7) == 0) {
+				/* Real time passing (a user reading the
+				 * preview), for a test of what is timed. */
+				double secs = strtod(l + 7, NULL);
+
+				if (!t.wait_since)
+					t.wait_since = now();
+				if (now() - t.wait_since >= secs)
+					next_line();
+				return EW_TEST_KEY_NONE;
+			}
+			if (strncmp(l, ":wait-screen ", 13) == 0) {
+				if (screen_has(l + 13)) {
+					next_line();
+					return EW_TEST_KEY_NONE;
+				}
+				if (!t.wait_since)
+					t.wait_since = now();
+				else if (now() - t.wait_since > t.timeout) {
+					fprintf(stderr,
+						"ecr-wizard-test: '%s' timed "
+						"out (line %zu)\n",
+						l, t.line + 1);
+					return EW_TEST_KEY_TIMEOUT;
+				}
+				return EW_TEST_KEY_NONE;
+			}
 			if (strcmp(l, ":wait") == 0) {
 				if (is_idle(payload)) {
 					next_line();
@@ -336,6 +403,19 @@ int ew_test_next_key(bool (*is_idle)(void *payload), void *payload)
 				return EW_TEST_KEY_NONE;
 			}
 			if (l[0] == ':') {
+				int rc = command(payload, l);
+
+				if (rc == 0) {
+					next_line();
+					return EW_TEST_KEY_NONE;
+				}
+				if (rc == 2) {
+					fprintf(stderr,
+						"ecr-wizard-test: '%s' failed "
+						"(line %zu)\n",
+						l, t.line + 1);
+					return EW_TEST_KEY_TIMEOUT;
+				}
 				fprintf(stderr,
 					"ecr-wizard-test: unknown command "
 					"'%s'\n",

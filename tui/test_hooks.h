@@ -16,11 +16,25 @@
  *                           :dump NAME     the screen as text to
  *                                          $EW_TEST_DUMP_DIR/NAME.txt
  *                           :attrs NAME    one letter per cell to
- *                                          NAME.attrs (c colour, b bold,
- *                                          r reverse, . plain)
+ *                                          NAME.attrs (c colour, D dim
+ *                                          colour, b bold, r reverse,
+ *                                          d dim, . plain)
  *                           :resize COLSxROWS
  *                           :wait          until every job is idle and
  *                                          every event handled
+ *                           :sleep SECS    let SECS seconds pass
+ *                           :wait-screen TEXT  until the screen shows
+ *                                          TEXT
+ *                           :accept-defaults  on the form: Enter on
+ *                                          every field up to the
+ *                                          summary (fails on an
+ *                                          invalid one)
+ *                           :field NAME    focus the form field labelled
+ *                                          NAME ("Role name")
+ *                           :keys NAME     the keys the footer and help
+ *                                          advertise here, each checked
+ *                                          to reach its action, to
+ *                                          NAME.txt
  *                           # comment, blank lines ignored
  *                         At the end of the file the wizard quits.
  *   EW_TEST_DUMP_DIR=DIR  where dumps go (default ".")
@@ -58,12 +72,19 @@ bool ew_test_fixed_time(void);
 /*
  * The next key of the script, running commands on the way (the screen
  * must be drawn before the call).  is_idle(payload) tells whether a :wait
- * may end.  Returns a key code, EW_TEST_KEY_NONE (call again next frame),
+ * may end; command(payload, line) runs the wizard's own commands
+ * (":field NAME" ...): 0 done, 1 not a command it knows, 2 failed (the
+ * script stops with EW_TEST_KEY_TIMEOUT, exit 124).  Returns a key code, EW_TEST_KEY_NONE (call again next frame),
  * EW_TEST_KEY_END or EW_TEST_KEY_TIMEOUT.
  */
-int ew_test_next_key(bool (*is_idle)(void *payload), void *payload);
+int ew_test_next_key(bool (*is_idle)(void *payload),
+		     int (*command)(void *payload, const char *line),
+		     void *payload);
 /* Record an OSC 52 copy; true when the hook took it. */
 bool ew_test_clipboard(const char *text, size_t len);
+struct ew_buf;
+/* Write text to $EW_TEST_DUMP_DIR/NAME.txt. */
+void ew_test_write_dump(const char *name, const struct ew_buf *text);
 
 #else
 
@@ -89,10 +110,12 @@ static inline bool ew_test_fixed_time(void)
 {
 	return false;
 }
-static inline int ew_test_next_key(bool (*is_idle)(void *payload),
-				   void *payload)
+static inline int
+ew_test_next_key(bool (*is_idle)(void *payload),
+		 int (*command)(void *payload, const char *line), void *payload)
 {
 	(void)is_idle;
+	(void)command;
 	(void)payload;
 	return EW_TEST_KEY_END;
 }
@@ -101,6 +124,13 @@ static inline bool ew_test_clipboard(const char *text, size_t len)
 	(void)text;
 	(void)len;
 	return false;
+}
+struct ew_buf;
+static inline void ew_test_write_dump(const char *name,
+				      const struct ew_buf *text)
+{
+	(void)name;
+	(void)text;
 }
 
 #endif

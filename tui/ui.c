@@ -72,6 +72,7 @@ static struct {
 	bool utf8;
 	bool color;
 	bool is_virtual;
+	bool high_contrast;
 	bool atexit_done;
 	SCREEN *screen;
 	FILE *vout, *vin;
@@ -174,8 +175,21 @@ static void setup_colors(bool no_color)
 	if (no_color || !has_colors() || start_color() == ERR || COLORS < 8)
 		return;
 	use_default_colors();
-	for (int i = 1; i < EW_ROLE_COUNT; i++)
-		init_pair((short)i, roles[i].fg, roles[i].bg);
+	for (int i = 1; i < EW_ROLE_COUNT; i++) {
+		short fg = roles[i].fg, bg = roles[i].bg;
+
+		/* Blue and cyan text wash out on a projector; reverse video
+		 * and the terminal's own colours do not. */
+		if (ui.high_contrast) {
+			if (fg == COLOR_BLUE || fg == COLOR_CYAN)
+				fg = -1;
+			if (bg == COLOR_BLUE || bg == COLOR_CYAN) {
+				fg = COLOR_BLACK;
+				bg = COLOR_WHITE;
+			}
+		}
+		init_pair((short)i, fg, bg);
+	}
 	ui.color = true;
 }
 
@@ -261,6 +275,7 @@ int ew_ui_start(const struct ew_ui_options *o, struct ew_error *err)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	ui.high_contrast = o->high_contrast;
 	setup_colors(o->no_color);
 	ui.active = true;
 	install_handlers();
@@ -315,6 +330,12 @@ attr_t ew_ui_attr(enum ew_role role)
 {
 	if (role <= EW_ROLE_NORMAL || role >= EW_ROLE_COUNT)
 		return A_NORMAL;
+	if (ui.high_contrast) {
+		attr_t a = roles[role].mono & ~(attr_t)A_DIM;
+
+		return (ui.color ? COLOR_PAIR(role) : 0) |
+		       (ui.color ? a & A_BOLD : a);
+	}
 	if (ui.color)
 		return COLOR_PAIR(role) | (roles[role].mono & (A_BOLD | A_DIM));
 	return roles[role].mono;

@@ -34,6 +34,9 @@
 
 /*
  * Colour roles: (role name, foreground, background, monochrome attribute).
+ * HINT is teaching text (rules, "(default)", what a key does): the
+ * terminal's own foreground, readable on any background; DIM is for what
+ * may be missed (positions, times).
  * One X-macro so the enum, the colour pairs and the monochrome fallback
  * cannot drift apart.  -1 is the terminal's default colour.
  */
@@ -45,6 +48,7 @@
 	X(LABEL, -1, -1, A_NORMAL)                                             \
 	X(VALUE, -1, -1, A_BOLD)                                               \
 	X(DIM, COLOR_BLUE, -1, A_DIM)                                          \
+	X(HINT, -1, -1, A_NORMAL)                                              \
 	X(INPUT, COLOR_BLACK, COLOR_WHITE, A_UNDERLINE)                        \
 	X(INPUT_FOCUS, COLOR_BLACK, COLOR_YELLOW, A_REVERSE)                   \
 	X(SELECTED, COLOR_BLACK, COLOR_CYAN, A_REVERSE)                        \
@@ -88,6 +92,9 @@ struct ew_ui_glyphs {
 
 struct ew_ui_options {
 	bool no_color; /* --no-color or NO_COLOR */
+	/* --theme high-contrast (EW_THEME): for projectors - no dim text,
+	 * no blue or cyan text, colours only where they carry meaning. */
+	bool high_contrast;
 	/* Render to a virtual terminal of this size, writing to /dev/null
 	 * (test build's EW_TEST_NO_DISPLAY); 0 for the real terminal. */
 	int virtual_cols, virtual_rows;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Fixed IDs for the demo: it never asks the GitHub API. */
@@ -120,6 +121,23 @@ void ew_wizard_log(struct ew_wizard *w, const char *fmt, ...)
 	ew_buf_putc(&w->log, '\n');
 }
 
+/* What the log adds after the state word: for a failure its error (the
+ * detail still holds what the check found, "not found: will be
+ * created"), never the state word twice ("skipped, skipped: ..."). */
+static const char *log_detail(const struct ew_step_view *v)
+{
+	const char *word = ew_wizard_state_word(v);
+	size_t n = strlen(word);
+
+	if (v->state == EW_STATE_FAILED)
+		return v->error.code == EW_ECANCEL ? ""
+		       : v->error.aws_code[0]	   ? v->error.aws_code
+						   : v->error.message;
+	if (strncmp(v->detail, word, n) == 0 && v->detail[n] == ':')
+		return v->detail + n + (v->detail[n + 1] == ' ' ? 2 : 1);
+	return v->detail;
+}
+
 /* A log line about step i: in the running log and the step's own. */
 static void log_step(struct ew_wizard *w, size_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -179,7 +197,38 @@ void ew_wizard_workflow_shown(const struct ew_wizard *w, char *out, size_t size)
 	const char *base = strrchr(w->workflow_root, '/');
 
 	base = base && base[1] ? base + 1 : w->workflow_root;
-	snprintf(out, size, "%.120s/%.200s", base, w->setup.workflow_path);
+	if (w->demo_root)
+		snprintf(out, size, "%s/%.120s/%.200s",
+			 getenv("TMPDIR") && *getenv("TMPDIR") ? "$TMPDIR"
+							       : "/tmp",
+			 base, w->setup.workflow_path);
+	else
+		snprintf(out, size, "%.120s/%.200s", base,
+			 w->setup.workflow_path);
+}
+
+/* The demo writes its workflow into a directory of its own under
+ * $TMPDIR, never into the directory it runs in (`make demo` would write
+ * into this checkout).  The test build names it ecr-wizard-demo-test so
+ * dumps do not change from run to run. */
+static void make_demo_root(struct ew_wizard *w)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[sizeof(w->workflow_root)];
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (ew_test_fixed_time()) {
+		snprintf(path, sizeof(path), "%s/ecr-wizard-demo-test", tmp);
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return;
+	} else {
+		snprintf(path, sizeof(path), "%s/ecr-wizard-demo-XXXXXX", tmp);
+		if (!mkdtemp(path))
+			return;
+	}
+	snprintf(w->workflow_root, sizeof(w->workflow_root), "%s", path);
+	w->demo_root = true;
 }
 
 bool ew_wizard_is_complete(const struct ew_wizard *w)
@@ -664,6 +713,44 @@ int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
 	return 0;
 }
 
+void ew_wizard_apply_question(const struct ew_wizard *w, char *out, size_t size)
+{
+	unsigned create = 0, update = 0, unknown = 0;
+	char what[160], tail[64] = "";
+
+	for (size_t i = 0; i < w->nviews; i++) {
+		const struct ew_step_view *v = &w->views[i];
+
+		if (v->kind == EW_STEP_IDENTITY || v->kind == EW_STEP_OUTPUTS)
+			continue;
+		if (v->action == EW_ACTION_CREATE)
+			create++;
+		else if (v->action == EW_ACTION_UPDATE)
+			update++;
+		else if (v->action == EW_ACTION_UNKNOWN)
+			unknown++;
+	}
+	if (create && update)
+		snprintf(what, sizeof(what),
+			 "Create %u resource%s and update %u", create,
+			 create == 1 ? "" : "s", update);
+	else if (create)
+		snprintf(what, sizeof(what), "Create %u resource%s", create,
+			 create == 1 ? "" : "s");
+	else if (update)
+		snprintf(what, sizeof(what), "Update %u resource%s", update,
+			 update == 1 ? "" : "s");
+	else
+		snprintf(what, sizeof(what),
+			 "Nothing to create or update; check again");
+	if (unknown)
+		snprintf(tail, sizeof(tail), " (%u could not be checked)",
+			 unknown);
+	snprintf(out, size, "%s%s in account %s (%s)?", what, tail,
+		 w->setup.account ? w->setup.account : "?",
+		 w->setup.region ? w->setup.region : "?");
+}
+
 void ew_wizard_start_apply(struct ew_wizard *w)
 {
 	if (!w->has_engine || w->apply_started)
@@ -739,7 +826,8 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 	ew_setup_set_sub_claim_keys(&w->setup, NULL, 0, &err);
 	if (!w->setup.owner || !w->setup.repo)
 		return;
-	if (w->demo) {
+	if (w->demo && strcmp(w->setup.owner, "octo-org") == 0 &&
+	    strcmp(w->setup.repo, "octo-app") == 0) {
 		ew_setup_set_owner_id(&w->setup, DEMO_OWNER_ID, &err);
 		ew_setup_set_repo_id(&w->setup, DEMO_REPO_ID, &err);
 		w->ids = EW_PROBE_OK;
@@ -747,6 +835,15 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 			 "owner ID %s, repository ID %s (demo sample: no "
 			 "GitHub API call)",
 			 DEMO_OWNER_ID, DEMO_REPO_ID);
+		return;
+	}
+	if (w->demo) {
+		/* The sample's IDs belong to the sample: another repository
+		 * gets none rather than someone else's. */
+		w->ids = EW_PROBE_FAILED;
+		snprintf(w->ids_note, sizeof(w->ids_note),
+			 "demo: no GitHub API call, so no numeric IDs for this "
+			 "repository; the trust policy names it by name only");
 		return;
 	}
 	if (w->no_github_api) {
@@ -793,6 +890,14 @@ static void on_detected(struct ew_wizard *w)
 	struct ew_error err;
 	bool changed = false;
 
+	/* The demo shows the same sample wherever it runs (`make demo` in
+	 * this checkout, a user's own repository, the screenshots): what
+	 * the directory holds plays no part in it. */
+	if (w->demo) {
+		w->git_rc = EW_ENOTFOUND;
+		ew_git_info_release(&w->git);
+		memset(&w->git, 0, sizeof(w->git));
+	}
 	w->detect = w->git_rc == 0 ? EW_PROBE_OK : EW_PROBE_FAILED;
 	if (!w->github_given) {
 		if (w->git_rc == 0) {
@@ -816,7 +921,7 @@ static void on_detected(struct ew_wizard *w)
 	    strcmp(w->setup.default_branch, EW_DEFAULT_BRANCH) == 0)
 		ew_setup_set_default_branch(&w->setup, w->git.default_branch,
 					    &err);
-	if (w->git.workdir)
+	if (w->git.workdir && !w->demo_root)
 		snprintf(w->workflow_root, sizeof(w->workflow_root), "%s",
 			 w->git.workdir);
 	if (changed || w->github_given)
@@ -951,7 +1056,10 @@ static void on_apply_done(struct ew_wizard *w, int rc,
 	w->apply_rc = rc;
 	w->apply_err = *err;
 	w->result = w->engine.result;
-	ew_wizard_elapsed(t, sizeof(t), w->result.elapsed);
+	/* The engine's figure includes the plan and however long the user
+	 * read the preview; the run screen reports the run. */
+	w->run_elapsed = ew_wizard_clock() - w->run_started;
+	ew_wizard_elapsed(t, sizeof(t), w->run_elapsed);
 	if (rc == 0)
 		ew_wizard_log(w, "run finished: %u requests, %u changes, %s",
 			      w->result.requests, w->result.mutations, t);
@@ -959,13 +1067,22 @@ static void on_apply_done(struct ew_wizard *w, int rc,
 		ew_wizard_log(w, "run aborted: %s", err->message);
 	else
 		ew_wizard_log(w, "run failed: %s", err->message);
+	/* "aborting: steps in flight finish..." is over now. */
+	if (w->result.aborted && w->message_role == EW_ROLE_WARNING)
+		w->message[0] = 0;
 	if (w->setup.account)
 		ew_wizard_build_outputs(w, &e2);
 }
 
-static const char *state_word(enum ew_step_state s)
+const char *ew_wizard_state_word(const struct ew_step_view *v)
 {
-	return ew_step_state_name(s);
+	if (v->state == EW_STATE_FAILED && v->error.code == EW_ECANCEL)
+		return "cancelled";
+	/* The engine skips what an abort kept from starting. */
+	if (v->state == EW_STATE_SKIPPED &&
+	    strncmp(v->detail, "not run", 7) == 0)
+		return "not run";
+	return ew_step_state_name(v->state);
 }
 
 static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
@@ -1001,8 +1118,8 @@ static void handle_event(struct ew_wizard *w, struct ew_wizard_event *ev)
 
 			ew_wizard_elapsed(t, sizeof(t), v->elapsed);
 			log_step(w, ev->step, "%s: %s%s%s (%s)", v->title,
-				 state_word(v->state), v->detail[0] ? ", " : "",
-				 v->detail, t);
+				 ew_wizard_state_word(v),
+				 *log_detail(v) ? ", " : "", log_detail(v), t);
 		}
 		break;
 	}
@@ -1146,7 +1263,22 @@ static void draw_header(struct ew_wizard *w)
 		  true);
 }
 
-static const char *action_label(struct ew_wizard *w, enum ew_action a)
+const char *ew_wizard_help_text(struct ew_wizard *w, enum ew_action a)
+{
+	const struct ew_keybinding *b = ew_keys_binding(a);
+	const char *l = w->screen->label ? w->screen->label(w, a) : NULL;
+
+	/* The screen's own word ("finish", "retry") where it has one: the
+	 * table's text is the general case.  Enter's is always the
+	 * footer's: what it does depends on the screen. */
+	if (a == EW_ACT_ACCEPT)
+		return ew_wizard_action_label(w, a);
+	if (l && *l)
+		return l;
+	return b->help;
+}
+
+const char *ew_wizard_action_label(struct ew_wizard *w, enum ew_action a)
 {
 	const struct ew_keybinding *b = ew_keys_binding(a);
 	const char *l = NULL;
@@ -1158,31 +1290,112 @@ static const char *action_label(struct ew_wizard *w, enum ew_action a)
 	return l;
 }
 
+/* The length of the first key name in "?/F1" ("/" alone is a key). */
+static size_t key_part(const char *p)
+{
+	size_t len = strcspn(p, "/");
+
+	return len ? len : 1;
+}
+
+bool ew_wizard_can(struct ew_wizard *w, enum ew_action a, const char **keys)
+{
+	static char shown[64];
+	const struct ew_keybinding *b = ew_keys_binding(a);
+	bool text = w->screen->takes_text && w->screen->takes_text(w);
+	const char *p;
+	size_t n = 0;
+
+	shown[0] = 0;
+	if (keys)
+		*keys = shown;
+	if (!b || !(b->contexts & EW_CTX(w->screen->id)))
+		return false;
+	if (w->screen->can && !w->screen->can(w, a))
+		return false;
+	/* "?/F1" while a field takes text: only F1 reaches the action. */
+	for (p = b->keys; *p;) {
+		size_t len = key_part(p);
+
+		if (!(text && len == 1 && p[0] >= 0x20 && p[0] < 0x7f) &&
+		    n + len + 2 < sizeof(shown)) {
+			if (n)
+				shown[n++] = '/';
+			memcpy(shown + n, p, len);
+			n += len;
+			shown[n] = 0;
+		}
+		p += len + (p[len] == '/');
+	}
+	return n > 0;
+}
+
 static void draw_status(struct ew_wizard *w)
 {
 	size_t n;
 	const struct ew_keybinding *t = ew_keys_table(&n);
-	unsigned ctx = EW_CTX(w->screen->id);
 	int x = 1, y = LINES - 1;
 
 	ew_ui_fill(y, 0, COLS, EW_ROLE_STATUS);
 	for (size_t i = 0; i < n; i++) {
-		const char *label;
+		const char *label, *keys;
 		int need;
 
-		if (!(t[i].contexts & ctx))
+		if (!ew_wizard_can(w, t[i].action, &keys))
 			continue;
-		label = action_label(w, t[i].action);
+		label = ew_wizard_action_label(w, t[i].action);
 		if (!label || !*label)
 			continue;
-		need = ew_ui_width(t[i].keys) + 1 + ew_ui_width(label) + 2;
+		need = ew_ui_width(keys) + 1 + ew_ui_width(label) + 2;
 		if (x + need > COLS)
 			break;
-		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS_KEY, t[i].keys);
+		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS_KEY, keys);
 		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS, " ");
 		x += ew_ui_put(y, x, 0, EW_ROLE_STATUS, label);
 		x += 2;
 	}
+}
+
+int ew_wizard_dump_keys(struct ew_wizard *w, const char *name)
+{
+	size_t n;
+	const struct ew_keybinding *t = ew_keys_table(&n);
+	unsigned ctx = EW_CTX(w->screen->id);
+	bool text = w->screen->takes_text && w->screen->takes_text(w);
+	struct ew_buf out;
+	int rc = 0;
+
+	ew_buf_init(&out);
+	ew_buf_printf(&out, "screen %s%s\n", w->screen->title,
+		      text ? " (a field takes text)" : "");
+	for (size_t i = 0; i < n; i++) {
+		const char *keys, *label, *p;
+
+		if (!ew_wizard_can(w, t[i].action, &keys))
+			continue;
+		label = ew_wizard_action_label(w, t[i].action);
+		ew_buf_printf(&out, "%-8s %-14s %s\n", keys,
+			      label && *label ? label : "-",
+			      ew_wizard_help_text(w, t[i].action));
+		/* Every key shown must reach this action here: one the
+		 * key table maps elsewhere, or a field would type, is a
+		 * lie in the footer. */
+		for (p = keys; *p;) {
+			size_t len = key_part(p);
+			int code = ew_keys_code(p, len);
+
+			if (!code || ew_keys_lookup(ctx, code) != t[i].action ||
+			    (text && code >= 0x20 && code < 0x7f)) {
+				ew_buf_printf(&out, "  BROKEN: %.*s\n",
+					      (int)len, p);
+				rc = 2;
+			}
+			p += len + (p[len] == '/');
+		}
+	}
+	ew_test_write_dump(name, &out);
+	ew_buf_release(&out);
+	return rc;
 }
 
 static void draw_confirm(struct ew_wizard *w)
@@ -1190,24 +1403,34 @@ static void draw_confirm(struct ew_wizard *w)
 	const char *q, *yes, *no;
 	int bw = 60, bh = 6, by, bx;
 
-	if (w->confirm == EW_CONFIRM_ABORT) {
-		q = "Abort the run?  Requests in flight finish; nothing is "
-		    "left half-written.";
+	char ask[256];
+	const char *title = "Quit";
+
+	if (w->confirm == EW_CONFIRM_APPLY) {
+		ew_wizard_apply_question(w, ask, sizeof(ask));
+		snprintf(ask + strlen(ask), sizeof(ask) - strlen(ask),
+			 " [y/N]");
+		q = ask;
+		yes = "y  yes, change AWS";
+		no = "any other key: back to the preview";
+		title = "Apply";
+	} else if (w->confirm == EW_CONFIRM_ABORT) {
+		q = "Abort the run? [y/N]  Requests in flight finish; "
+		    "nothing is left half-written.";
 		yes = "y  abort";
-		no = "n  keep running (Enter)";
+		no = "any other key: keep running";
+		title = "Abort";
 	} else {
-		q = w->apply_done || !w->apply_started ? "Quit ecr-wizard?"
-						       : "Quit ecr-wizard?";
+		q = "Quit ecr-wizard? [y/N]";
 		yes = "y  quit";
-		no = "n  stay (Enter)";
+		no = "any other key: stay";
 	}
 	by = (LINES - bh) / 2;
 	bx = (COLS - bw) / 2;
-	ew_ui_box(by, bx, bh, bw, EW_ROLE_WARNING,
-		  w->confirm == EW_CONFIRM_ABORT ? "Abort" : "Quit");
-	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 2, EW_ROLE_NORMAL, q, true);
+	ew_ui_box(by, bx, bh, bw, EW_ROLE_WARNING, title);
+	ew_ui_wrap(by + 1, bx + 2, bw - 4, 0, 3, EW_ROLE_VALUE, q, true);
 	ew_ui_put(by + 4, bx + 2, 0, EW_ROLE_VALUE, yes);
-	ew_ui_put(by + 4, bx + 24, 0, EW_ROLE_VALUE, no);
+	ew_ui_put(by + 4, bx + 24, bw - 26, EW_ROLE_NORMAL, no);
 }
 
 static void draw_frame(struct ew_wizard *w)
@@ -1251,7 +1474,9 @@ static bool run_in_progress(const struct ew_wizard *w)
 static void request_quit(struct ew_wizard *w, bool interrupt)
 {
 	if (run_in_progress(w)) {
+		/* The user wants out: once the abort is over, leave. */
 		w->confirm = EW_CONFIRM_ABORT;
+		w->quit_after_abort = true;
 		return;
 	}
 	if (interrupt && !w->apply_done) {
@@ -1263,18 +1488,26 @@ static void request_quit(struct ew_wizard *w, bool interrupt)
 		w->exit_status = 130;
 }
 
+/* y (or Y) confirms; any other key is a no - a stray Enter never changes
+ * AWS or ends a run. */
 static void answer_confirm(struct ew_wizard *w, int key)
 {
 	bool yes = key == 'y' || key == 'Y';
-	bool no = key == 'n' || key == 'N' || key == '\r' || key == '\n' ||
-		  key == KEY_ENTER || key == EW_KEY_ESC;
 	enum ew_confirm c = w->confirm;
 
-	if (!yes && !no)
-		return;
 	w->confirm = EW_CONFIRM_NONE;
-	if (!yes)
+	if (!yes) {
+		w->quit_after_abort = false;
+		if (c == EW_CONFIRM_APPLY)
+			ew_wizard_message(w, EW_ROLE_NORMAL,
+					  "not applied: nothing in AWS was "
+					  "changed");
 		return;
+	}
+	if (c == EW_CONFIRM_APPLY) {
+		ew_wizard_goto(w, &ew_screen_run);
+		return;
+	}
 	if (c == EW_CONFIRM_ABORT) {
 		ew_wizard_abort(w);
 		ew_wizard_message(w, EW_ROLE_WARNING,
@@ -1325,7 +1558,9 @@ static void dispatch(struct ew_wizard *w, int key)
 		request_quit(w, true);
 		return;
 	default:
-		w->screen->handle(w, a);
+		/* What the footer and help do not offer here does nothing. */
+		if (ew_wizard_can(w, a, NULL))
+			w->screen->handle(w, a);
 	}
 }
 
@@ -1347,10 +1582,20 @@ static void handle_signal(struct ew_wizard *w, int sig)
 	}
 }
 
+/* A test script's wizard commands (test_hooks.h). */
+static int test_command(void *payload, const char *line)
+{
+	struct ew_wizard *w = payload;
+
+	if (strncmp(line, ":keys ", 6) == 0)
+		return ew_wizard_dump_keys(w, line + 6);
+	return ew_choices_command(w, line);
+}
+
 static int next_key(struct ew_wizard *w)
 {
 	if (ew_test_scripted()) {
-		int k = ew_test_next_key(is_idle, w);
+		int k = ew_test_next_key(is_idle, test_command, w);
 
 		if (k == EW_TEST_KEY_END || k == EW_TEST_KEY_TIMEOUT) {
 			if (k == EW_TEST_KEY_TIMEOUT)
@@ -1369,7 +1614,8 @@ static int next_key(struct ew_wizard *w)
 
 int ew_wizard_run(struct ew_wizard *w)
 {
-	struct ew_ui_options uo = {.no_color = w->no_color};
+	struct ew_ui_options uo = {.no_color = w->no_color,
+				   .high_contrast = w->high_contrast};
 	struct ew_error err;
 	int quit_after_run = 0;
 
@@ -1394,8 +1640,13 @@ int ew_wizard_run(struct ew_wizard *w)
 				quit_after_run = 1;
 		}
 		drain_events(w);
-		if (quit_after_run && !run_in_progress(w))
+		if ((quit_after_run || w->quit_after_abort) &&
+		    !run_in_progress(w) && w->apply_done)
 			break;
+		/* The run ended while the question was open: nothing to
+		 * abort any more. */
+		if (w->confirm == EW_CONFIRM_ABORT && !run_in_progress(w))
+			w->confirm = EW_CONFIRM_NONE;
 		draw_frame(w);
 		key = next_key(w);
 		w->frame++;
@@ -1441,6 +1692,16 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 		snprintf(w->scenario, sizeof(w->scenario), "%s",
 			 o->demo_scenario);
 	w->no_color = o->no_color || ((v = getenv("NO_COLOR")) && *v);
+	w->high_contrast = o->high_contrast;
+	if (!o->has_theme && (v = getenv("EW_THEME")) && *v) {
+		if (strcmp(v, "high-contrast") == 0)
+			w->high_contrast = true;
+		else if (strcmp(v, "default") != 0)
+			return ew_error_set(err, EW_EINVAL,
+					    "invalid EW_THEME '%s': use "
+					    "default or high-contrast",
+					    v);
+	}
 	w->no_github_api =
 	    o->no_github_api ||
 	    ((v = getenv("EW_NO_GITHUB_API")) && *v && strcmp(v, "0") != 0);
@@ -1459,6 +1720,8 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 	w->plan = EW_PROBE_RUNNING;
 	if (!getcwd(w->workflow_root, sizeof(w->workflow_root)))
 		snprintf(w->workflow_root, sizeof(w->workflow_root), ".");
+	if (w->demo)
+		make_demo_root(w);
 	w->demo_latency = 1.0;
 	if ((v = getenv("EW_DEMO_LATENCY")) && *v) {
 		char *end;
@@ -1481,6 +1744,9 @@ void ew_wizard_release(struct ew_wizard *w)
 	ew_wizard_drop_engine(w);
 	for (int j = 0; j < EW_JOB_COUNT; j++)
 		join(w, j);
+	/* A demo directory nothing was written to goes again. */
+	if (w->demo_root)
+		rmdir(w->workflow_root);
 	while ((ev = take(w)))
 		if (!ev->is_static)
 			free(ev);

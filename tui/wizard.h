@@ -64,7 +64,25 @@ struct ew_screen_ops {
 	/* The status-line label of an action here: NULL for the table's,
 	 * "" to leave it out.  May be NULL. */
 	const char *(*label)(struct ew_wizard *w, enum ew_action a);
+	/* Whether an action of this screen's context does something in the
+	 * current state: the footer and the help list only those.  NULL:
+	 * all of them. */
+	bool (*can)(struct ew_wizard *w, enum ew_action a);
+	/* Whether printable keys are text now (a field has the focus): keys
+	 * like q and ? are typed then, so they are not advertised.  NULL:
+	 * never. */
+	bool (*takes_text)(struct ew_wizard *w);
 };
+
+/* Whether action a is advertised (footer, help) on the current screen
+ * in its current state; *keys (may be NULL) gets the keys that reach it
+ * there, "?/F1" or "F1", in a static buffer. */
+bool ew_wizard_can(struct ew_wizard *w, enum ew_action a, const char **keys);
+/* What a does here, for the help: the screen's label when it has its
+ * own, else the table's help line. */
+const char *ew_wizard_help_text(struct ew_wizard *w, enum ew_action a);
+/* The status-line label of a (NULL or "" when not in the footer). */
+const char *ew_wizard_action_label(struct ew_wizard *w, enum ew_action a);
 
 extern const struct ew_screen_ops ew_screen_welcome;
 extern const struct ew_screen_ops ew_screen_account;
@@ -73,6 +91,12 @@ extern const struct ew_screen_ops ew_screen_preview;
 extern const struct ew_screen_ops ew_screen_run;
 extern const struct ew_screen_ops ew_screen_done;
 extern const struct ew_screen_ops ew_screen_explain;
+
+/* A test script's form command (":accept-defaults", ":field NAME"): 0
+ * done, 1 not one, 2 failed.  Used by the test build only. */
+int ew_choices_command(struct ew_wizard *w, const char *line);
+/* ":keys NAME": what the footer and help advertise here, to NAME.txt. */
+int ew_wizard_dump_keys(struct ew_wizard *w, const char *name);
 
 /* The help overlay (screen_help.c): drawn over any screen, closed by any
  * key. */
@@ -112,6 +136,7 @@ enum ew_confirm {
 	EW_CONFIRM_NONE,
 	EW_CONFIRM_QUIT,  /* quit the wizard */
 	EW_CONFIRM_ABORT, /* abort the run */
+	EW_CONFIRM_APPLY, /* change AWS: names what changes, y/N */
 };
 
 struct ew_wizard {
@@ -121,6 +146,7 @@ struct ew_wizard {
 	char scenario[64];
 	double demo_latency;
 	bool no_color;
+	bool high_contrast; /* --theme high-contrast or EW_THEME */
 	bool no_github_api;
 	char *profile;		/* --profile or NULL */
 	bool region_given;	/* --region: the session must not override */
@@ -174,7 +200,8 @@ struct ew_wizard {
 	struct ew_error apply_err;
 	struct ew_engine_result result;
 	double run_started;
-	struct ew_buf log; /* the run's log pane, '\n' separated */
+	double run_elapsed; /* the apply alone, set when it ends */
+	struct ew_buf log;  /* the run's log pane, '\n' separated */
 	/* The same lines per step: once the run is over the log is shown
 	 * in step order, which does not depend on thread timing. */
 	struct ew_buf *step_logs;
@@ -183,6 +210,7 @@ struct ew_wizard {
 	bool has_outputs;
 	struct ew_outputs outputs;
 	char workflow_root[4096]; /* where the workflow is written */
+	bool demo_root;		  /* the demo's own temporary directory */
 	enum {
 		EW_WF_UNDECIDED,
 		EW_WF_WRITTEN,
@@ -212,6 +240,7 @@ struct ew_wizard {
 	enum ew_role message_role;
 	unsigned long frame;
 	bool quit;
+	bool quit_after_abort; /* q or C-c then y during a run: leave */
 	int exit_status;
 	bool print_outputs; /* print the secrets table after endwin */
 };
@@ -255,6 +284,10 @@ void ew_wizard_drop_engine(struct ew_wizard *w);
 void ew_wizard_start_apply(struct ew_wizard *w);
 /* Answer the engine's on_failure for the step awaiting a decision. */
 void ew_wizard_decide(struct ew_wizard *w, size_t step, enum ew_decision d);
+/* The question asked before the apply: "Create 6 resources and update 1
+ * in account 123456789012 (us-east-1)?", from the finished plan. */
+void ew_wizard_apply_question(const struct ew_wizard *w, char *out,
+			      size_t size);
 /* Cancel the run (after the user confirmed). */
 void ew_wizard_abort(struct ew_wizard *w);
 /* The first step awaiting a decision, or -1. */
@@ -269,6 +302,9 @@ const char *ew_wizard_run_log(struct ew_wizard *w);
  * home-directory path). */
 void ew_wizard_workflow_shown(const struct ew_wizard *w, char *out,
 			      size_t size);
+/* The word for a step's state: "cancelled" for a step an abort stopped,
+ * else ew_step_state_name(). */
+const char *ew_wizard_state_word(const struct ew_step_view *v);
 /* Whether the run finished with every step done, updated or unchanged. */
 bool ew_wizard_is_complete(const struct ew_wizard *w);
 /* Whether the plan ran against a live account (not offline). */

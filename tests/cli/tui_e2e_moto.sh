@@ -220,6 +220,19 @@ to_preview() {
 	ok "$1: preview shows the trust policy for repo:$gh:*"
 }
 
+# confirm WHAT - Enter on the preview asks before changing AWS; y says yes.
+confirm() {
+	press Enter
+	wait_for 10 "[y/N]" || bail "$1: Enter on the preview asks first"
+	press y
+}
+
+# mutations - the requests that changed something, as the proxy logged them.
+mutations() {
+	grep -E '"op": "(Create|Put|Attach|Tag|Update|Delete|Set|Add)' \
+		"$W/proxy/requests.log"
+}
+
 no_secret_shown() {
 	! grep -q "wJalrXUtnFEMI" "$run/screens.txt"
 }
@@ -229,14 +242,36 @@ mkdir -p "$W/proxy"
 python3 "$EW_TOP/tests/tools/fault_proxy.py" --upstream "$EW_MOTO_URL" \
 	--dir "$W/proxy" </dev/null >"$W/proxy/log" 2>&1 &
 proxy_pid=$!
+printf '[]\n' >"$W/proxy/rules.json"
+i=0
+until [ -s "$W/proxy/port" ] || [ "$i" -gt 200 ]; do
+	i=$((i + 1))
+	sleep 0.05
+done
+[ -s "$W/proxy/port" ] || bail "fault proxy started"
 aws reset
 
 # --- 1: a first run creates everything; the workflow is written ------------
-start first "$EW_MOTO_URL"
+# Through the proxy (no faults), which logs every request: nothing that
+# changes AWS may leave before the user answers y.
+start first "http://127.0.0.1:$(cat "$W/proxy/port")"
 to_preview first
 press Enter
+check "first: Enter on the preview asks, naming what changes" \
+	wait_for 10 "Create 6 resources" "in account 123456789012 (us-east-1)?" \
+	"[y/N]"
+check "first: no request that changes AWS before the answer" \
+	[ -z "$(mutations)" ]
+press n
+check "first: n goes back to the preview" \
+	wait_for 10 "not applied: nothing in AWS was changed" "Trust policy"
+check "first: still no request that changes AWS after n" \
+	[ -z "$(mutations)" ]
+confirm first
 wait_for 60 "Setup complete" ||
 	bail "first: the run completes"
+check "first: y made the changes (the proxy saw CreateRole)" \
+	grep -q '"op": "CreateRole"' "$W/proxy/requests.log"
 check "first: 8 done, nothing failed" \
 	wait_for 1 "8 done, 0 updated, 0 unchanged, 0 skipped, 0 failed"
 press Enter
@@ -264,7 +299,7 @@ cksum "$wf" >"$W/wf.sum"
 # --- 2: a second run: every step unchanged ----------------------------------
 start second "$EW_MOTO_URL"
 to_preview second
-press Enter
+confirm second
 wait_for 60 "Setup complete" || bail "second: the run completes"
 check "second: every resource unchanged" \
 	wait_for 1 "1 done, 0 updated, 7 unchanged, 0 skipped, 0 failed"
@@ -289,15 +324,9 @@ restored second
 aws reset
 rm -f "$wf"
 printf '%s\n' '[{"op": "CreateRole", "delay_ms": 30000}]' >"$W/proxy/rules.json"
-i=0
-until [ -s "$W/proxy/port" ] || [ "$i" -gt 200 ]; do
-	i=$((i + 1))
-	sleep 0.05
-done
-[ -s "$W/proxy/port" ] || bail "interrupted: fault proxy started"
 start interrupted "http://127.0.0.1:$(cat "$W/proxy/port")"
 to_preview interrupted
-press Enter
+confirm interrupted
 i=0
 until [ -e "$W/proxy/held.CreateRole" ] || [ "$i" -gt 600 ]; do
 	i=$((i + 1))
@@ -320,7 +349,7 @@ proxy_pid=""
 # --- 4: the re-run completes; the workflow is skipped this time -------------
 start rerun "$EW_MOTO_URL"
 to_preview rerun
-press Enter
+confirm rerun
 wait_for 60 "Setup complete" || bail "rerun: the run completes"
 check "rerun: nothing failed" wait_for 1 "0 skipped, 0 failed"
 check "rerun: the role is created now" \

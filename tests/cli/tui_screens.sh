@@ -5,8 +5,9 @@
 # ($EW_TBIN, built with -DEW_TEST_HOOKS) on a virtual 80x24 terminal, in a
 # pinned environment (TERM, LANG, TZ, an empty HOME, no AWS_* variables)
 # with a throw-away git repository (origin on github.com) as the working
-# directory.  Every ":dump NAME" / ":attrs NAME" it writes is compared with
-# tests/tui/expected/NAME.txt / NAME.attrs; UPDATE=1 rewrites those files.
+# directory.  Every ":dump NAME" / ":keys NAME" / ":attrs NAME" it writes is
+# compared with tests/tui/expected/NAME.txt / NAME.attrs; UPDATE=1 rewrites
+# those files.
 #
 # Headers a script may carry (first lines):
 #   #! args: ARGS          extra arguments (default: --demo)
@@ -15,10 +16,20 @@
 #   #! stdout: TEXT        text the normal terminal must show after exit
 #   #! file: PATH          a file the run must leave in the repository
 #   #! nofile: PATH        a file the run must not leave there
+#   #! match: NAME REGEX   the dump NAME (not compared with an expected
+#                          file: it holds real times) has a line matching
+#                          the grep -E REGEX
+#   #! nomatch: NAME REGEX no line of the dump NAME matches
+#   #! gone: NAME          the wizard has left before the ":dump NAME" that
+#                          follows (that dump must not exist)
+#   #! demofile: PATH      a file the demo must leave in its temporary
+#                          directory ($TMPDIR/ecr-wizard-demo-test)
 #   #! clipboard: NAME     compare the OSC 52 copy with expected/NAME.txt
 #   #! size: COLSxROWS     the virtual terminal (default 80x24)
 #   #! assert: no-color    no cell of any :attrs dump uses a colour pair
 #   #! assert: color       some cell does (colours are on)
+#   #! assert: no-dim      no cell is dim (several asserts: one line,
+#                          space-separated)
 # Prints TAP lines.
 set -u
 top=${EW_TOP:-$(pwd)}
@@ -60,7 +71,7 @@ compare() {
 for keys in "$top"/tests/tui/*.keys; do
 	name=$(basename "$keys" .keys)
 	work=$out/$name
-	mkdir -p "$work/home" "$work/dumps"
+	mkdir -p "$work/home" "$work/dumps" "$work/tmp"
 	repo=$work/repo
 	git -c init.defaultBranch=main init -q "$repo"
 	git -C "$repo" remote add origin https://github.com/octo-org/octo-app.git
@@ -72,7 +83,7 @@ for keys in "$top"/tests/tui/*.keys; do
 	size=$(header size "$keys")
 	[ -n "$size" ] || size=80x24
 	# shellcheck disable=SC2086
-	(cd "$repo" && env -i PATH="$PATH" HOME=../home \
+	(cd "$repo" && env -i PATH="$PATH" HOME=../home TMPDIR="$work/tmp" \
 		TERM=xterm-256color LANG=C.UTF-8 LC_ALL= TZ=UTC \
 		EW_TEST_KEYS="$keys" EW_TEST_DUMP_DIR="$work/dumps" \
 		EW_TEST_NO_DISPLAY=1 EW_TEST_SIZE="$size" \
@@ -86,7 +97,39 @@ for keys in "$top"/tests/tui/*.keys; do
 		notok "$name: exit status $rc, expected $want"
 		sed 's/^/#   /' "$work/stderr" | head -n 10
 	fi
-	for d in $(sed -n 's/^:dump //p' "$keys"); do
+	matched=$(sed -n 's/^#! match: \([^ ]*\) .*/\1/p; s/^#! gone: //p' \
+		"$keys" | tr '\n' ' ')
+	for d in $(sed -n 's/^#! gone: //p' "$keys"); do
+		if [ -f "$work/dumps/$d.txt" ]; then
+			notok "$name: still running at :dump $d"
+		else
+			ok "$name: had left before :dump $d"
+		fi
+	done
+	sed -n 's/^#! match: //p' "$keys" | while read -r d re; do
+		if grep -qE -- "$re" "$work/dumps/$d.txt" 2>/dev/null; then
+			echo "ok - $name: $d shows /$re/"
+		else
+			echo "not ok - $name: $d does not show /$re/"
+			sed 's/^/#   /' "$work/dumps/$d.txt" 2>/dev/null | head -n 5
+		fi
+	done >"$work/match.tap"
+	sed -n 's/^#! nomatch: //p' "$keys" | while read -r d re; do
+		if grep -qE -- "$re" "$work/dumps/$d.txt" 2>/dev/null; then
+			echo "not ok - $name: $d shows /$re/"
+		else
+			echo "ok - $name: $d does not show /$re/"
+		fi
+	done >>"$work/match.tap"
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) notok "${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$work/match.tap"
+	for d in $(sed -n 's/^:dump //p; s/^:keys //p' "$keys"); do
+		case " $matched " in *" $d "*) continue ;; esac
 		if [ -f "$work/dumps/$d.txt" ]; then
 			compare "$work/dumps/$d.txt" "$exp/$d.txt" "$name: $d"
 		else
@@ -121,6 +164,13 @@ for keys in "$top"/tests/tui/*.keys; do
 			notok "$name: did not write $f"
 		fi
 	done
+	for f in $(sed -n 's/^#! demofile: //p' "$keys"); do
+		if [ -f "$work/tmp/ecr-wizard-demo-test/$f" ]; then
+			ok "$name: wrote $f into the demo's directory"
+		else
+			notok "$name: did not write $f into the demo's directory"
+		fi
+	done
 	for f in $(sed -n 's/^#! nofile: //p' "$keys"); do
 		if [ -e "$repo/$f" ]; then
 			notok "$name: wrote $f but should not have"
@@ -128,22 +178,31 @@ for keys in "$top"/tests/tui/*.keys; do
 			ok "$name: left $f alone"
 		fi
 	done
-	case "$(header assert "$keys")" in
-	no-color)
-		if cat "$work"/dumps/*.attrs | grep -q c; then
-			notok "$name: colour pairs used although colour is off"
-		else
-			ok "$name: no colour pair anywhere"
-		fi
-		;;
-	color)
-		if cat "$work"/dumps/*.attrs | grep -q c; then
-			ok "$name: colour pairs in use"
-		else
-			notok "$name: no colour pair at all"
-		fi
-		;;
-	esac
+	for a in $(header assert "$keys"); do
+		case "$a" in
+		no-color)
+			if cat "$work"/dumps/*.attrs | grep -q '[cD]'; then
+				notok "$name: colour pairs used although colour is off"
+			else
+				ok "$name: no colour pair anywhere"
+			fi
+			;;
+		color)
+			if cat "$work"/dumps/*.attrs | grep -q c; then
+				ok "$name: colour pairs in use"
+			else
+				notok "$name: no colour pair at all"
+			fi
+			;;
+		no-dim)
+			if cat "$work"/dumps/*.attrs | grep -q '[dD]'; then
+				notok "$name: dim text although the theme has none"
+			else
+				ok "$name: no dim text anywhere"
+			fi
+			;;
+		esac
+	done
 	clip=$(header clipboard "$keys")
 	if [ -n "$clip" ]; then
 		if [ -f "$work/dumps/clipboard.txt" ]; then
@@ -164,7 +223,8 @@ done
 for f in "$exp"/*; do
 	d=$(basename "$f")
 	d=${d%.*}
-	if ! grep -qx -e ":dump $d" -e ":attrs $d" "$top"/tests/tui/*.keys &&
+	if ! grep -qx -e ":dump $d" -e ":attrs $d" -e ":keys $d" \
+		"$top"/tests/tui/*.keys &&
 		! grep -qx "#! clipboard: $d" "$top"/tests/tui/*.keys; then
 		notok "expected file $(basename "$f") belongs to no script"
 	fi
@@ -196,6 +256,25 @@ if [ $rc = 2 ] && grep -q "no-such" "$out/bad.out" &&
 	ok "unknown scenario: exit 2 naming the valid ones"
 else
 	notok "unknown scenario: exit $rc"
+fi
+
+# An unknown theme names the valid ones, as a flag or in EW_THEME.
+"$bin" --demo --theme purple </dev/null >"$out/theme.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "purple" "$out/theme.out" &&
+	grep -q "high-contrast" "$out/theme.out"; then
+	ok "unknown --theme: exit 2 naming the valid ones"
+else
+	notok "unknown --theme: exit $rc"
+fi
+echo q >"$out/q.keys"
+EW_THEME=purple EW_TEST_NO_DISPLAY=1 EW_TEST_KEYS="$out/q.keys" \
+	"$tbin" --demo </dev/null >"$out/theme-env.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "EW_THEME" "$out/theme-env.out"; then
+	ok "unknown EW_THEME: exit 2 naming the variable"
+else
+	notok "unknown EW_THEME: exit $rc"
 fi
 
 # The shipped binary has no test hooks: a key script is ignored there.

@@ -49,6 +49,35 @@ wait_screen() {
 	done
 }
 
+# ready: the welcome screen is ready for keys - the repository detected
+# and q meaning quit (while detection runs, letters go into the field).
+ready() {
+	wait_screen "octo-org/octo-app" && wait_screen "q quit"
+}
+
+# press KEY...: send keys, then wait until the screen changes (10 s), so
+# no key is sent before the wizard took the last one, however busy the
+# machine is.
+press() {
+	before=$(t capture-pane -p -t w)
+	t send-keys -t w "$@"
+	i=0
+	while [ "$(t capture-pane -p -t w)" = "$before" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# enter_until TEXT: Enter, one screen change at a time, until TEXT shows.
+enter_until() {
+	i=0
+	while ! t capture-pane -p -t w | grep -qF -- "$1"; do
+		[ $i -ge 30 ] && return 1
+		press Enter
+		i=$((i + 1))
+	done
+}
+
 # start CASE [ENV...]: the wizard in a fresh 80x24 pane; records the tty
 # modes before and after, the exit status and its pid.
 start() {
@@ -108,13 +137,13 @@ if wait_screen "What ecr-wizard will do"; then
 else
 	notok "no first frame"
 fi
-wait_screen "GitHub repository"
+ready
 t send-keys -t w q
 check quit 0
 
 # Live resize: too small says so, and the screen comes back.
 start resize
-wait_screen "GitHub repository"
+ready
 t resize-window -t w -x 60 -y 20
 if wait_screen "terminal too small: 60x20"; then
 	ok "resize: a 60x20 terminal is reported too small"
@@ -127,6 +156,7 @@ if wait_screen "What ecr-wizard will do"; then
 else
 	notok "resize: the screen did not come back"
 fi
+wait_screen "q quit"
 t send-keys -t w q
 check resize 0
 
@@ -147,18 +177,21 @@ check segv 139
 
 # 6. A signal during a run: the run is cancelled, then the exit.
 start runint EW_DEMO_LATENCY=5
-wait_screen "GitHub repository"
-for k in $(seq 1 16); do t send-keys -t w Enter; sleep 0.05; done
+ready
+enter_until "[y/N]"
+press y
 wait_screen "Run:" || true
 kill -s INT "$(cat "$out/runint/pid")"
 check runint 130
 
 # 7. The whole flow with Enter, then the table stays in the scroll-back.
 start flow
-wait_screen "GitHub repository"
-for k in $(seq 1 15); do t send-keys -t w Enter; sleep 0.1; done
-wait_screen "Setup complete" && t send-keys -t w Enter
-wait_screen "GitHub secrets" && t send-keys -t w k Enter
+ready
+enter_until "[y/N]"
+press y
+wait_screen "Setup complete" && press Enter
+wait_screen "GitHub secrets" && press k
+wait_screen "workflow not written" && t send-keys -t w Enter
 check flow 0
 if t capture-pane -p -t w | grep -q "AWS_ROLE_ARN"; then
 	ok "flow: the secrets table is left on the terminal"
@@ -168,7 +201,7 @@ fi
 
 # 8. NO_COLOR: no colour escapes on the screen (attributes are fine).
 start nocolor NO_COLOR=1
-wait_screen "What ecr-wizard will do"
+ready
 if t capture-pane -p -e -t w | grep -qE '\[(3[0-7]|4[0-7]|38;|48;)'; then
 	notok "NO_COLOR: colour escapes on the screen"
 else
@@ -177,7 +210,7 @@ fi
 t send-keys -t w q
 check nocolor 0
 start color
-wait_screen "What ecr-wizard will do"
+ready
 if t capture-pane -p -e -t w | grep -qE '\[(3[0-7]|4[0-7]|38;|48;)'; then
 	ok "colours are used when allowed"
 else

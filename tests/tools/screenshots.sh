@@ -212,22 +212,28 @@ wait_for "aws sts get-caller-identity"
 settle
 shot 07-preview-plan
 
+# Enter asks before anything in AWS changes.
+key Enter
+wait_for "Create 6 resources" "[y/N]"
+settle
+shot 08-confirm
+
 # Mid-run: some steps done, others running.  No settle: the spinners and
 # clocks never stop while it runs, but each capture is a complete screen.
-key Enter
+key y
 wait_for "✓ ECR repository" "running" "abort"
-shot 08-run
+shot 09-run
 
 wait_for "Setup complete"
 key Enter
 wait_for "The setup is complete" "GitHub secrets" "AWS_ROLE_ARN"
 settle
-shot 10-done
+shot 11-done
 
 text "?"
 wait_for "Keys on the Done screen"
 settle
-shot 11-help
+shot 12-help
 key Escape
 key q
 
@@ -242,9 +248,11 @@ enter_until "Continue to the preview"
 key Enter
 wait_for "Trust policy" '"Version"'
 key Enter
+wait_for "[y/N]"
+key y
 wait_for "AccessDenied" "Cause:" "Fix 1:" "r retry"
 settle
-shot 09-failure
+shot 10-failure
 key a
 
 echo "screenshots: $n_shots pictures in $dest"
