@@ -580,6 +580,9 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		rc = precheck(&r->opt.setup, &err);
 	if (rc)
 		return usage_error(command, &err);
+	/* No token for --set-secrets: refused before any request. */
+	if ((rc = ew_cli_secrets_prepare(r)) >= 0)
+		return rc;
 	/* apply writes the workflow last: refuse before anything changes in
 	 * AWS rather than leave the setup without it */
 	if ((flags & EW_CLI_WRITES_WORKFLOW) && r->opt.setup.write_workflow &&
@@ -589,9 +592,6 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 			command, r->wf_refused);
 		return 2;
 	}
-	/* No token for --set-secrets: refused before any request. */
-	if ((rc = ew_cli_secrets_prepare(r)) >= 0)
-		return rc;
 	rc = open_trace(r, &err);
 	if (rc)
 		return usage_error(command, &err);

@@ -65,7 +65,7 @@ check "repo: AWS_ROLE_ARN opened = table" [ "$(rec 'd["secrets"]["repo"]["AWS_RO
 check "repo: the table is printed too" grep -q "^AWS_ROLE_ARN *$ROLE_ARN" "$W/repo.out"
 check "repo: a line per secret" [ "$(grep -c '^  stored    ' "$W/repo.out")" -eq 4 ]
 check "repo: summary with requests" grep -q "^GitHub: 4 secrets stored, 5 requests, " "$W/repo.out"
-check "repo: 1 key + 4 PUT (+1 ids)" [ $(($(nreq) - before)) -eq 6 ]
+check "repo: 1 key + 4 PUT (+1 ids, +1 OIDC subject template)" [ $(($(nreq) - before)) -eq 7 ]
 check "repo: the token was sent as a bearer" [ "$(rec 'set(d["auth"]) == {"Bearer '"$TOKEN"'"}')" = True ]
 check "repo: GitHub calls are traced" grep -q "PUT $STUB/repos/octo-org/app/actions/secrets/AWS_ROLE_ARN" "$W/trace"
 check "repo: token in no output or trace" sh -c "! grep -q '$TOKEN' '$W/repo.out' '$W/repo.err' '$W/trace'"
@@ -117,20 +117,20 @@ check "401: AWS stays" grep -q "The AWS setup is done and stays" "$W/e401.out"
 check "401: gh lines printed" grep -q "^gh secret set AWS_ROLE_ARN --repo octo-org/app" "$W/e401.out"
 check "401: the wrong token not printed" sh -c "! grep -q ghp_wrong '$W/e401.out' '$W/e401.err'"
 py check-setup octo-org/app GitHubActions-ECR-Role GitHubActions-ECR-Policy app us-east-1
-ew e403 apply --github octo-org/no-perm --yes --set-secrets --no-workflow --repo app
+ew e403 apply --github octo-org/no-perm --yes --share-role --set-secrets --no-workflow --repo app
 check "403: names the permission" grep -q 'lacks the permission "Secrets: read and write" (GitHub asks for: secrets=write)' "$W/e403.out"
-ew e404 apply --github octo-org/gone --yes --set-secrets --no-workflow --repo app
+ew e404 apply --github octo-org/gone --yes --share-role --set-secrets --no-workflow --repo app
 check "404: not visible or wrong owner" grep -q "repository 'octo-org/gone' not found (404); it does not exist (check the owner" "$W/e404.out"
-ew e422 apply --github octo-org/invalid --yes --set-secrets --no-workflow --repo app
+ew e422 apply --github octo-org/invalid --yes --share-role --set-secrets --no-workflow --repo app
 check "422: GitHub's reason" grep -q "(422: Validation Failed: secret name is reserved)" "$W/e422.out"
 check "422: exit 1" [ "$rc" -eq 1 ]
 t0=$(date +%s)
-ew limited apply --github octo-org/limited --yes --set-secrets --no-workflow --repo app
+ew limited apply --github octo-org/limited --yes --share-role --set-secrets --no-workflow --repo app
 check "rate limit (x-ratelimit-reset): waited and stored" grep -q "^GitHub: 4 secrets stored" "$W/limited.out"
 check "rate limit: says it waits" grep -q "waiting .* GitHub's rate limit" "$W/limited.out"
-ew retry apply --github octo-org/retry-after --yes --set-secrets --no-workflow --repo app
+ew retry apply --github octo-org/retry-after --yes --share-role --set-secrets --no-workflow --repo app
 check "429 Retry-After: waited and stored" grep -q "^GitHub: 4 secrets stored" "$W/retry.out"
-ew long apply --github octo-org/long-limit --yes --set-secrets --no-workflow --repo app
+ew long apply --github octo-org/long-limit --yes --share-role --set-secrets --no-workflow --repo app
 check "rate limit an hour away: fails saying when" grep -q "rate limit reached (403) .*GitHub asks to wait [0-9]* s; run again after" "$W/long.out"
 
 # --- the wizard: g on the Done screen stores them ------------------------
@@ -150,6 +150,8 @@ if [ -n "${EW_TBIN:-}" ] && [ -x "$EW_TBIN" ]; then
 :wait
 <Tab><Tab><Tab><Tab><Tab><Tab><Tab>
 <Enter>
+:wait
+y
 :wait
 <Enter>
 :dump done-before
