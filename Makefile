@@ -36,8 +36,16 @@ WARNINGS += -Werror
 endif
 
 CFLAGS  ?= $(OPT)
+# The layers of core/, lowest first (docs/architecture.md); `make lint`
+# checks that no layer includes a header of a layer above it.  core/demo
+# is its own archive, linked only by the programs and the tests.
+CORE_DIRS = core/base core/aws core/aws/credentials core/setup core/check \
+	    core/engine core/troubleshoot
+DEMO_DIR  = core/demo
+TUI_DIRS  = tui tui/cli tui/wizard
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	    -DEW_VERSION='"$(VERSION)"' -Icore
+	    -DEW_VERSION='"$(VERSION)"' $(addprefix -I,$(CORE_DIRS) $(DEMO_DIR))
+TUI_INC   = $(addprefix -I,$(TUI_DIRS))
 LDLIBS_SYS = -lpthread -lm
 
 ifeq ($(V),1)
@@ -73,19 +81,22 @@ $(BUILD)/config.mk: tests/tools/deps.sh Makefile
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
 
 # ---------------------------------------------------------------- sources
-CORE_SRC  = $(sort $(wildcard core/*.c))
-TUI_SRC   = $(sort $(wildcard tui/*.c))
+CORE_SRC  = $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
+DEMO_SRC  = $(sort $(wildcard $(DEMO_DIR)/*.c))
+TUI_SRC   = $(sort $(foreach d,$(TUI_DIRS),$(wildcard $(d)/*.c)))
 TEMPLATES = $(sort $(filter-out templates/embed.c,$(wildcard templates/*)))
 UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
 INTEG_SRC = $(sort $(wildcard tests/integration/test_*.c))
 FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/templates_data.o
+DEMO_OBJ  = $(DEMO_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ   = $(TUI_SRC:%.c=$(BUILD)/%.o)
 TUI_TOBJ  = $(TUI_SRC:%.c=$(BUILD)/test-hooks/%.o)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_BIN = $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 LIBCORE   = $(BUILD)/libcore.a
+LIBDEMO   = $(BUILD)/libdemo.a
 BIN       = $(BUILD)/$(PROG)
 # The test build: same screens, plus the key-script and screen-dump hooks.
 TBIN      = $(BUILD)/$(PROG)-test
@@ -107,12 +118,13 @@ $(BUILD)/core/%.o: core/%.c $(BUILD)/config.mk
 $(BUILD)/tui/%.o: tui/%.c $(BUILD)/config.mk
 	$(msg) CC $<
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(TUI_INC) $(ALL_CFLAGS) $(CORE_CFLAGS) \
+		$(TUI_CFLAGS) -c -o $@ $<
 
 $(BUILD)/test-hooks/tui/%.o: tui/%.c $(BUILD)/config.mk
 	$(msg) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -DEW_TEST_HOOKS $(ALL_CFLAGS) $(CORE_CFLAGS) \
+	$(Q)$(CC) $(CPPFLAGS) $(TUI_INC) -DEW_TEST_HOOKS $(ALL_CFLAGS) $(CORE_CFLAGS) \
 		$(TUI_CFLAGS) -c -o $@ $<
 
 $(BUILD)/embed: templates/embed.c
@@ -132,6 +144,11 @@ $(LIBCORE): $(CORE_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
+$(LIBDEMO): $(DEMO_OBJ)
+	$(msg) AR $@
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
 # The programs open libcurl and libgit2 with dlopen() on first use
 # (core/lazy_curl.h, core/lazy_git.h): linking them would make the loader
 # map some thirty libraries before the first frame.  --as-needed drops any
@@ -139,28 +156,28 @@ $(LIBCORE): $(CORE_OBJ)
 BIN_LIBS = -Wl,--as-needed $(TUI_LIBS) \
 	   $(filter-out -lcurl -lgit2,$(CORE_LIBS)) $(LDLIBS_SYS)
 
-$(BIN): $(TUI_OBJ) $(LIBCORE)
+$(BIN): $(TUI_OBJ) $(LIBDEMO) $(LIBCORE)
 	$(msg) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_OBJ) $(LIBCORE) $(BIN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_OBJ) $(LIBDEMO) $(LIBCORE) $(BIN_LIBS)
 
-$(TBIN): $(TUI_TOBJ) $(LIBCORE)
+$(TBIN): $(TUI_TOBJ) $(LIBDEMO) $(LIBCORE)
 	$(msg) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_TOBJ) $(LIBCORE) $(BIN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TUI_TOBJ) $(LIBDEMO) $(LIBCORE) $(BIN_LIBS)
 
 # Tests link core without curses: a curses call in core fails to link.
-$(BUILD)/tests/%: tests/unit/%.c $(LIBCORE)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBDEMO) $(LIBCORE)
 	$(msg) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $(CORE_CFLAGS) \
-		$(TEST_CFLAGS) -o $@ $< $(LIBCORE) $(CORE_LIBS) $(TEST_LIBS) \
-		$(LDLIBS_SYS)
+		$(TEST_CFLAGS) -o $@ $< $(LIBDEMO) $(LIBCORE) $(CORE_LIBS) \
+		$(TEST_LIBS) $(LDLIBS_SYS)
 
-$(BUILD)/tests/%: tests/integration/%.c $(LIBCORE)
+$(BUILD)/tests/%: tests/integration/%.c $(LIBDEMO) $(LIBCORE)
 	$(msg) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $(CORE_CFLAGS) \
-		$(TEST_CFLAGS) -o $@ $< $(LIBCORE) $(CORE_LIBS) $(TEST_LIBS) \
-		$(LDLIBS_SYS)
+		$(TEST_CFLAGS) -o $@ $< $(LIBDEMO) $(LIBCORE) $(CORE_LIBS) \
+		$(TEST_LIBS) $(LDLIBS_SYS)
 
 # ---------------------------------------------------------------- tests
 # The runner prints one closing line: "check: N passed, N failed".
@@ -177,8 +194,9 @@ test-deps:
 test: check
 
 # ---------------------------------------------------------------- lint
-LINT_FILES = $(wildcard core/*.[ch] tui/*.[ch] templates/*.c tests/unit/*.c \
-	     tests/integration/*.c tests/fuzz/*.c tests/*.h)
+LINT_FILES = $(wildcard $(addsuffix /*.[ch],$(CORE_DIRS) $(DEMO_DIR) \
+	     $(TUI_DIRS)) templates/*.c tests/unit/*.c tests/integration/*.c \
+	     tests/fuzz/*.c tests/*.h)
 BANNED = '\<(sprintf|vsprintf|strcpy|strcat|strncat|strtok|atoi|atol|gets)[[:space:]]*\('
 
 lint:
@@ -187,8 +205,9 @@ lint:
 	$(Q)if grep -nE $(BANNED) $(LINT_FILES); then \
 	  echo "lint: banned function (use ew_buf_printf/snprintf/strtol)"; \
 	  exit 1; fi
-	$(Q)if grep -nE '#include *[<"](n?curses|panel|form|menu)\.h' core/*.[ch]; then \
+	$(Q)if grep -rnE '#include *[<"](n?curses|panel|form|menu)\.h' core; then \
 	  echo "lint: core/ must not include curses"; exit 1; fi
+	$(Q)sh tests/tools/layers.sh
 	@echo "lint: ok"
 
 format:
@@ -208,11 +227,12 @@ clean:
 
 FUZZ_BUILD = build/fuzz
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
-$(FUZZ_BUILD)/%: tests/fuzz/%.c $(CORE_SRC) $(BUILD)/gen/templates_data.c
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(CORE_SRC) $(DEMO_SRC) $(BUILD)/gen/templates_data.c
 	$(Q)mkdir -p $(@D)
 	$(msg) FUZZ $@
 	$(Q)clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-		$(CORE_CFLAGS) -o $@ $< $(CORE_SRC) $(BUILD)/gen/templates_data.c \
+		$(CORE_CFLAGS) -o $@ $< $(CORE_SRC) $(DEMO_SRC) \
+		$(BUILD)/gen/templates_data.c \
 		$(CORE_LIBS) $(LDLIBS_SYS)
 
 fuzz:

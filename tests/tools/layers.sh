@@ -1,0 +1,54 @@
+#!/bin/sh
+# layers.sh - check the include direction between the layers of core/ and
+# the front-ends (docs/architecture.md).
+#
+# Each folder has a rank; a file may include headers of its own folder and
+# of folders of a lower rank only.  core/demo sits beside the engine (it
+# speaks the AWS wire shapes, nothing above uses it but the front-ends);
+# tui/ may include anything in core/.  Prints every offending include and
+# exits 1, or prints nothing and exits 0.
+set -eu
+cd "$(dirname "$0")/../.."
+
+rank() {
+	case $1 in
+	core/base) echo 1 ;;
+	core/aws) echo 2 ;;
+	core/aws/credentials) echo 3 ;;
+	core/setup) echo 4 ;;
+	core/check) echo 5 ;;
+	core/engine) echo 6 ;;
+	core/demo) echo 6 ;;
+	core/troubleshoot) echo 7 ;;
+	tui) echo 9 ;;
+	tui/cli | tui/wizard) echo 10 ;;
+	*) echo 0 ;;
+	esac
+}
+
+# header name -> folder, for every header of the tree
+map=$(find core tui -name '*.h' | sed 's#^\(.*\)/\([^/]*\)$#\2 \1#')
+status=0
+for f in $(find core tui -name '*.[ch]' | sort); do
+	dir=${f%/*}
+	own=$(rank "$dir")
+	for h in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f"); do
+		hdir=$(printf '%s\n' "$map" | awk -v h="$h" '$1 == h { print $2; exit }')
+		[ -n "$hdir" ] || continue
+		[ "$hdir" = "$dir" ] && continue
+		r=$(rank "$hdir")
+		# the two front-ends do not include each other
+		case "$dir:$hdir" in
+		tui/cli:tui/wizard | tui/wizard:tui/cli)
+			echo "layers: $f includes $hdir/$h (the line commands and the screens are apart)"
+			status=1
+			continue
+			;;
+		esac
+		if [ "$r" -ge "$own" ]; then
+			echo "layers: $f ($dir) includes $hdir/$h, a layer above or beside it"
+			status=1
+		fi
+	done
+done
+exit $status
