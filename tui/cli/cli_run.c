@@ -740,7 +740,7 @@ int ew_cli_pipeline(struct ew_pipeline *out, struct ew_cli_run *r,
 	memset(out, 0, sizeof(*out));
 	ew_buf_init(&cur);
 	if (!t || !docs || !pol) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < 2 * n; i++)

@@ -246,7 +246,7 @@ void ew_cli_secrets_doctor(struct ew_cli_run *r, struct ew_doctor_input *in)
 	if (!rc && s->nenvs) {
 		d->envs = calloc(s->nenvs, sizeof(*d->envs));
 		if (!d->envs)
-			rc = ew_error_set(&err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(&err);
 		for (size_t i = 0; !rc && i < s->nenvs; i++)
 			rc = ew_github_secrets_list(&d->envs[i], &c,
 						    s->envs[i].name, &err);

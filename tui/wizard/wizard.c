@@ -687,12 +687,12 @@ int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
 	w->decisions = malloc(w->engine.nsteps * sizeof(*w->decisions));
 	if (!w->views || !w->decisions) {
 		ew_wizard_drop_engine(w);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	w->step_logs = calloc(w->engine.nsteps, sizeof(*w->step_logs));
 	if (!w->step_logs) {
 		ew_wizard_drop_engine(w);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	w->nviews = w->engine.nsteps;
 	for (size_t i = 0; i < w->nviews; i++) {
@@ -1686,7 +1686,7 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 	/* Take the setup the flags built; o keeps a fresh empty one. */
 	w->setup = o->setup;
 	if (ew_setup_init(&o->setup) != 0)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	w->demo = o->demo;
 	if (o->demo_scenario)
 		snprintf(w->scenario, sizeof(w->scenario), "%s",
