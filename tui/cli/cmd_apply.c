@@ -249,6 +249,7 @@ int ew_cmd_apply(int argc, char **argv)
 	/* Quiet while planning: the plan is shown as a whole. */
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
 	p.json = json;
+	p.result = &e.result;
 	ew_cli_observer(&obs, &p);
 replan:
 	rc = ew_engine_init(&e, &r.ctx, &r.opt.setup, &r.client, &obs, false,

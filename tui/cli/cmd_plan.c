@@ -79,6 +79,7 @@ int ew_cmd_plan(int argc, char **argv)
 		goto done;
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
 	p.json = r.opt.output == EW_OUTPUT_JSON;
+	p.result = &e.result;
 	ew_cli_observer(&obs, &p);
 	rc =
 	    ew_engine_init(&e, &r.ctx, &r.opt.setup,

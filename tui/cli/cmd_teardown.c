@@ -41,6 +41,7 @@ int ew_cmd_teardown(int argc, char **argv)
 	json = r.opt.output == EW_OUTPUT_JSON;
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
 	p.json = json;
+	p.result = &e.result;
 	ew_cli_observer(&obs, &p);
 	rc = ew_engine_init(&e, &r.ctx, &r.opt.setup, &r.client, &obs, false,
 			    &err);
