@@ -4,8 +4,9 @@
  * of a GitHub Actions / docker / AWS CLI log) to a cause, numbered fix steps
  * and the command that checks the fix.
  *
- * Used by the run screen and `apply` (ew_knowledge_match_error), by `doctor`
- * and by `explain` (ew_knowledge_match / ew_knowledge_match_text).
+ * Used through hint.h (the one renderer of a hint: `apply`, the wizard's
+ * screens, `explain`), by `doctor` and by `explain` (ew_knowledge_match /
+ * ew_knowledge_match_text).
  *
  * Memory: every entry and every string reachable from it is static and
  * read-only; nothing here is freed by the caller.  ew_knowledge_render()
