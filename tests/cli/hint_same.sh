@@ -1,13 +1,15 @@
 #!/bin/sh
-# hint_same.sh - one error, one fix text: `apply` and the wizard's screens
-# show the same cause, fixes and check command for the same failure,
-# because both call the one hint renderer (core/troubleshoot/hint.c).
+# hint_same.sh - one error, one fix text: `apply` and `explain` on the
+# command line and the wizard's screens show the same cause, fixes, check
+# command and values to find for the same failure, because all of them
+# call the one hint renderer (core/troubleshoot/hint.c).
 #
-# For two demo scenarios the test runs `apply --yes` and the wizard (test
-# build, keys replayed on a 200x60 virtual terminal so no hint is cut or
-# scrolled), takes every hint line `apply` printed (cause, each fix,
-# check) and asserts each one appears, word for word, in the screen dump
-# with the screen's wrapping undone.  Prints TAP lines.
+# The test runs `apply --yes` for two demo scenarios and `explain` for one
+# pasted line, and the wizard (test build, keys replayed on a 200x60
+# virtual terminal so no hint is cut or scrolled) on the same input, takes
+# every hint line the command printed and asserts each one appears, word
+# for word, in the screen dump with the screen's wrapping undone.  Prints
+# TAP lines.
 set -u
 top=${EW_TOP:-$(pwd)}
 tbin=${EW_TBIN:-$top/build/release/ecr-wizard-test}
@@ -42,11 +44,13 @@ prepare() {
 		https://github.com/octo-org/octo-app.git
 }
 
-# The hint texts apply printed, one per line: "cause: X", "fix: 1. X",
-# "     2. X", "check: X" become X.
+# The hint texts apply (or explain) printed, one per line: "cause: X",
+# "fix: 1. X", "     2. X", "check: X" (explain: "Cause: X", "Check: X",
+# "<NAME>: how" under "Values to find") become X.
 cli_texts() {
-	sed -n 's/^ *cause: //p; s/^ *fix: [0-9]*\. //p;
-		s/^ *[0-9][0-9]*\. //p; s/^ *check: //p' "$1"
+	sed -n 's/^ *[cC]ause: //p; s/^ *fix: [0-9]*\. //p;
+		s/^  *[0-9][0-9]*\. //p; s/^ *[cC]heck: //p;
+		s/^ *find: *//p; s/^     \(<[A-Z_]*>: \)/\1/p' "$1"
 }
 
 # A screen dump as one line: frame characters and indentation gone,
@@ -68,7 +72,6 @@ same() {
 	missing=0
 	while IFS= read -r line; do
 		want=$(printf '%s' "$line" | tr -s ' ')
-		# shellcheck disable=SC2016
 		case "$(cat "$flat")" in
 		*"$want"*) ;;
 		*)
@@ -78,9 +81,9 @@ same() {
 		esac
 	done <"$dir/apply.hint"
 	if [ "$missing" = 0 ]; then
-		ok "$1: $3 shows apply's cause, fixes and check word for word"
+		ok "$1: $3 shows the command line's cause, fixes, check and values to find word for word"
 	else
-		notok "$1: $3 words the hint differently from apply"
+		notok "$1: $3 words the hint differently from the command line"
 	fi
 }
 
@@ -151,6 +154,25 @@ for d in plan run; do
 		notok "expired-token: the wizard wrote no $d dump"
 	fi
 done
+
+# explain: the same pasted line in `explain` and in the wizard's paste
+# box (F2) gives the same words, the values still to find included.
+line="An error occurred (AccessDenied) when calling the CreateRole \
+operation: User: arn:aws:iam::123456789012:user/ci is not authorized to \
+perform: iam:CreateRole"
+prepare explain
+printf ':wait\nx\n%s\n<F2>\n:dump result\nq\n' "$line" \
+	>"$out/explain/keys"
+env_run "$out/explain" "$bin" explain "$line" >"$out/explain/apply.out" 2>&1
+env_run "$out/explain" "$tbin" --demo >"$out/explain/stdout" \
+	2>"$out/explain/stderr"
+if ! grep -q '<ROLE_NAME>: ' "$out/explain/apply.out"; then
+	notok "explain: no value to find in explain's answer"
+elif [ -f "$out/explain/dumps/result.txt" ]; then
+	same explain result "the paste box"
+else
+	notok "explain: the wizard wrote no paste box dump"
+fi
 
 echo "1..$n"
 exit $status

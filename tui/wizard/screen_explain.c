@@ -1,11 +1,12 @@
 /*
  * screen_explain.c - the paste box: paste an error message or a whole CI
  * log, press F2, and see the matching causes, fixes and check commands
- * from the troubleshooting knowledge (explain.h, the same as `ecr-wizard
- * explain`).
+ * from the troubleshooting knowledge (explain.h), in the words of
+ * `ecr-wizard explain` (both render through hint.h).
  */
 #include "draw.h"
 #include "explain.h"
+#include "hint.h"
 #include "wizard.h"
 
 #include <string.h>
@@ -57,24 +58,23 @@ static void analyse(struct ew_wizard *w)
 	for (size_t i = 0; i < n; i++) {
 		const struct ew_explain_match *m = ew_explain_get(ex, i);
 		const struct ew_knowledge_entry *k = m->entry;
+		struct ew_hint h;
 
 		ew_buf_printf(&st.result, "== %s (line %lu)\n", k->title,
 			      m->line);
 		if (m->detail)
 			ew_buf_printf(&st.result, "  %s\n", m->detail);
-		ew_buf_puts(&st.result, "  Cause: ");
-		ew_explain_render(&st.result, ex, k->cause);
-		ew_buf_putc(&st.result, '\n');
-		for (size_t s = 0; k->fix_steps && k->fix_steps[s]; s++) {
-			ew_buf_printf(&st.result, "  Fix %zu: ", s + 1);
-			ew_explain_render(&st.result, ex, k->fix_steps[s]);
-			ew_buf_putc(&st.result, '\n');
-		}
-		if (k->check_command) {
-			ew_buf_puts(&st.result, "  $ ");
-			ew_explain_render(&st.result, ex, k->check_command);
-			ew_buf_putc(&st.result, '\n');
-		}
+		ew_hint_for_entry(&h, k, ew_explain_values(ex), NULL);
+		if (h.cause)
+			ew_buf_printf(&st.result, "  Cause: %s\n", h.cause);
+		for (size_t s = 0; s < h.nfixes; s++)
+			ew_buf_printf(&st.result, "  Fix %zu: %s\n", s + 1,
+				      h.fixes[s]);
+		if (h.check)
+			ew_buf_printf(&st.result, "  $ %s\n", h.check);
+		for (size_t s = 0; s < h.nfind; s++)
+			ew_buf_printf(&st.result, "  Find: %s\n", h.find[s]);
+		ew_hint_release(&h);
 		ew_buf_putc(&st.result, '\n');
 	}
 	st.in_result = true;
