@@ -212,7 +212,7 @@ static void build_plan(struct ew_wizard *w)
 		ew_buf_printf(p, "== %s failed\n  %s%s%s\n", e->steps[0].title,
 			      err->aws_code, err->aws_code[0] ? ": " : "",
 			      err->message);
-		build_hint(p, w, 0, err);
+		build_hint(p, w, -1, err);
 		ew_buf_puts(p, "\n  ! the run checks the credentials again and "
 			       "stops at this step\n");
 		return;
