@@ -1,5 +1,5 @@
 /*
- * options.h - the command-line flags every command shares (SPEC "Commands").
+ * options.h - the command-line flags every command shares (ecr-wizard.1).
  *
  * One table of options drives both the parser and the usage text, so a
  * flag and its help line cannot drift apart.  Every value that belongs to

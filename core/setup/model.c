@@ -769,7 +769,7 @@ int ew_setup_set_policy_name(struct ew_setup *s, const char *value,
 	return rc ? rc : store(&s->policy_name, value, err);
 }
 
-/* GitHub writes a ':' inside a sub value as %3A (field-notes 2.1). */
+/* GitHub writes a ':' inside a sub value as %3A (docs/github-oidc.md). */
 static char *encode_colons(const char *v)
 {
 	struct ew_buf b;
