@@ -179,7 +179,7 @@ static int set_str(char **slot, const char *value, struct ew_error *err)
 	char *copy = ew_strdup(value);
 
 	if (!copy)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	free(*slot);
 	*slot = copy;
 	return 0;
@@ -191,11 +191,11 @@ static int add_arg(struct ew_options *o, const char *value,
 	char **grown = realloc(o->args, (o->nargs + 1) * sizeof(*grown));
 
 	if (!grown)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	o->args = grown;
 	o->args[o->nargs] = ew_strdup(value);
 	if (!o->args[o->nargs])
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	o->nargs++;
 	return 0;
 }

@@ -78,7 +78,7 @@ int ew_aws_client_init(struct ew_aws_client *c, struct ew_context *ctx,
 	}
 	copy_str(c->partition, sizeof(c->partition), p->id);
 	if (creds && ew_credentials_copy(&c->creds, creds))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	c->endpoint[EW_SVC_IAM] = make_endpoint(p->iam_host, NULL, NULL);
 	copy_str(c->signing_region[EW_SVC_IAM], sizeof(c->signing_region[0]),
 		 p->iam_signing_region);
@@ -133,7 +133,7 @@ static int parse_url(struct url_parts *out, const char *url,
 		return rc;
 	u = curl_url();
 	if (!u)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
@@ -183,7 +183,7 @@ int ew_aws_client_set_endpoint(struct ew_aws_client *c, enum ew_service svc,
 		return rc;
 	copy = ew_strdup(url);
 	if (!copy)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	free(c->endpoint[svc]);
 	c->endpoint[svc] = copy;
 	return 0;
@@ -210,7 +210,7 @@ int ew_aws_client_clone(struct ew_aws_client *out,
 	return 0;
 oom:
 	ew_aws_client_release(out);
-	return ew_error_set(err, EW_ENOMEM, "out of memory");
+	return ew_error_oom(err);
 }
 
 /* ---------------------------------------------------------------- calls */
@@ -534,7 +534,7 @@ int ew_aws_query(struct ew_aws_client *c, enum ew_service svc,
 	for (size_t i = 0; !rc && i < nparams; i++)
 		rc = ew_uri_form_add(&body, params[i].name, params[i].value);
 	if (rc) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	call.svc = svc;
@@ -583,14 +583,14 @@ int ew_aws_json(struct ew_aws_client *c, enum ew_service svc,
 	if (body) {
 		text = cJSON_PrintUnformatted(body);
 		if (!text) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 	}
 	if (ew_buf_puts(&payload, text ? text : "{}") ||
 	    ew_buf_printf(&target, "AmazonEC2ContainerRegistry_V20150921.%s",
 			  operation)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	call.svc = svc;

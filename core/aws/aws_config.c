@@ -418,7 +418,7 @@ int ew_aws_config_parse_string(struct ew_ini_file *out, const char *path,
 	out->exists = true;
 	out->path = strdup(path ? path : "");
 	if (!out->path) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	/* inih's line buffer stops growing at ini_max_line */
@@ -443,7 +443,7 @@ int ew_aws_config_parse_string(struct ew_ini_file *out, const char *path,
 			rc = pre_line(&p, text + start, i - start);
 		}
 		if (rc) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		i++;
@@ -487,7 +487,7 @@ int ew_aws_config_parse_string(struct ew_ini_file *out, const char *path,
 	}
 	pthread_mutex_unlock(&ini_lock);
 	if (st.rc || bad == -2) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	} else if (bad) {
 		rc = ew_error_set(err, EW_EPARSE, "'%s' line %d: cannot parse",
 				  out->path, bad);
@@ -511,8 +511,7 @@ int ew_aws_config_load_file(struct ew_ini_file *out, const char *path,
 	if (rc == EW_ENOTFOUND) {
 		ew_error_clear(err);
 		out->path = strdup(path);
-		rc = out->path ? 0
-			       : ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = out->path ? 0 : ew_error_oom(err);
 	} else if (rc == 0) {
 		rc = ew_aws_config_parse_string(out, path, b.ptr, b.len,
 						is_credentials, err);
@@ -545,7 +544,7 @@ int ew_aws_config_paths(char **config_path, char **credentials_path,
 		free(*config_path);
 		free(*credentials_path);
 		*config_path = *credentials_path = NULL;
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	return 0;
 }
@@ -627,7 +626,7 @@ int ew_aws_config_list_profiles(const char ***out, size_t *count,
 	*count = 0;
 	v = calloc(max ? max : 1, sizeof(*v));
 	if (!v)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	for (int f = 0; f < 2; f++) {
 		for (size_t i = 0; i < files[f]->n; i++) {
 			const struct ew_ini_entry *e = &files[f]->entries[i];

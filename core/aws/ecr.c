@@ -64,7 +64,7 @@ int ew_ecr_parse_repository(struct ew_ecr_repository *out, const cJSON *repo,
 		out->created_at = (time_t)created->valuedouble;
 	if (oom) {
 		ew_ecr_repository_release(out);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	return 0;
 }
@@ -85,7 +85,7 @@ int ew_ecr_parse_tags(struct ew_tags *out, const cJSON *tags,
 		if (ew_tags_add(out, k->valuestring,
 				cJSON_IsString(v) ? v->valuestring : "")) {
 			ew_tags_release(out);
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 		}
 	}
 	return 0;
@@ -102,7 +102,7 @@ static cJSON *request(const char *name, struct ew_error *err)
 
 	if (!body || !cJSON_AddStringToObject(body, "repositoryName", name)) {
 		cJSON_Delete(body);
-		ew_error_set(err, EW_ENOMEM, "out of memory");
+		ew_error_oom(err);
 		return NULL;
 	}
 	return body;
@@ -226,7 +226,7 @@ int ew_ecr_create_repository(struct ew_ecr_repository *out,
 	return rc;
 oom:
 	cJSON_Delete(body);
-	return ew_error_set(err, EW_ENOMEM, "out of memory");
+	return ew_error_oom(err);
 }
 
 int ew_ecr_describe_repository(struct ew_ecr_repository *out,
@@ -241,7 +241,7 @@ int ew_ecr_describe_repository(struct ew_ecr_repository *out,
 	names = cJSON_AddArrayToObject(body, "repositoryNames");
 	if (!names || !cJSON_AddItemToArray(names, cJSON_CreateString(name))) {
 		cJSON_Delete(body);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	rc = call(c, "DescribeRepositories", body, &ans, err);
 	if (rc)
@@ -275,7 +275,7 @@ int ew_ecr_delete_repository(struct ew_aws_client *c, const char *name,
 
 	if (body && force && !cJSON_AddTrueToObject(body, "force")) {
 		cJSON_Delete(body);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	return call(c, "DeleteRepository", body, NULL, err);
 }
@@ -288,7 +288,7 @@ int ew_ecr_put_lifecycle_policy(struct ew_aws_client *c, const char *name,
 	if (body && !cJSON_AddStringToObject(body, "lifecyclePolicyText",
 					     policy_text)) {
 		cJSON_Delete(body);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	return call(c, "PutLifecyclePolicy", body, NULL, err);
 }
@@ -313,7 +313,7 @@ int ew_ecr_get_lifecycle_policy(char **out, struct ew_aws_client *c,
 	}
 	*out = ew_strdup(text->valuestring);
 	if (!*out)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 done:
 	cJSON_Delete(ans);
 	return rc;
@@ -335,7 +335,7 @@ int ew_ecr_list_tags(struct ew_tags *out, struct ew_aws_client *c,
 	body = cJSON_CreateObject();
 	if (!body || !cJSON_AddStringToObject(body, "resourceArn", arn)) {
 		cJSON_Delete(body);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	rc = call(c, "ListTagsForResource", body, &ans, err);
 	/* likewise: no list is not "no tags" (that would read as "not
@@ -359,7 +359,7 @@ int ew_ecr_has_images(bool *out, struct ew_aws_client *c, const char *name,
 	*out = false;
 	if (body && !cJSON_AddNumberToObject(body, "maxResults", 1)) {
 		cJSON_Delete(body);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	rc = call(c, "ListImages", body, &ans, err);
 	if (!rc)

@@ -91,7 +91,7 @@ static int take(char **out, const char *url, const char *where,
 	if (rc)
 		return rc;
 	*out = strdup(url);
-	return *out ? 0 : ew_error_set(err, EW_ENOMEM, "out of memory");
+	return *out ? 0 : ew_error_oom(err);
 }
 
 int ew_endpoints_resolve(char **out, const char *svc,
@@ -137,8 +137,7 @@ int ew_endpoints_resolve(char **out, const char *svc,
 		if (v && *v) {
 			if (ew_buf_printf(&where, "'%s' [services %s] %s",
 					  cfg->config.path, services, svc)) {
-				rc = ew_error_set(err, EW_ENOMEM,
-						  "out of memory");
+				rc = ew_error_oom(err);
 				goto done;
 			}
 			rc = take(out, v, where.ptr, err);
@@ -149,7 +148,7 @@ int ew_endpoints_resolve(char **out, const char *svc,
 	if (v && *v) {
 		if (ew_buf_printf(&where, "'%s' profile %s endpoint_url",
 				  cfg->config.path, profile)) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		rc = take(out, v, where.ptr, err);

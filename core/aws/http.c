@@ -314,17 +314,17 @@ static int setup(struct http *h, struct job *j,
 			has_type = true;
 		if (add_header(&j->headers, hd->name,
 			       hd->value ? hd->value : ""))
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 	}
 	/* no 100-continue round trip, and no Content-Type libcurl made up */
 	if (add_header(&j->headers, "Expect", NULL) ||
 	    (!has_type && req->body_len &&
 	     add_header(&j->headers, "Content-Type", NULL)))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 
 	e = j->easy = curl_easy_init();
 	if (!e)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)j);
 	curl_easy_setopt(e, CURLOPT_URL, req->url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -552,7 +552,7 @@ static int map_error(struct http *h, struct job *j,
 					    "response from '%s' is larger "
 					    "than %u bytes",
 					    base, MAX_BODY);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	case CURLE_PARTIAL_FILE:
 		return ew_error_set(err, EW_ENET,
 				    "connection to '%s' closed before the "
@@ -720,7 +720,7 @@ struct ew_transport *ew_http_transport_new(const struct ew_http_options *o,
 	}
 	h = calloc(1, sizeof(*h));
 	if (!h) {
-		ew_error_set(err, EW_ENOMEM, "out of memory");
+		ew_error_oom(err);
 		return NULL;
 	}
 	h->base.ops = &http_ops;
@@ -738,7 +738,7 @@ struct ew_transport *ew_http_transport_new(const struct ew_http_options *o,
 	atomic_init(&h->failures, 0);
 	h->multi = curl_multi_init();
 	if (!h->multi || !h->user_agent || (o->ca_bundle && !h->ca_bundle)) {
-		ew_error_set(err, EW_ENOMEM, "out of memory");
+		ew_error_oom(err);
 		goto fail;
 	}
 	pthread_mutex_init(&h->lock, NULL);

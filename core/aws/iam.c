@@ -134,7 +134,7 @@ static int call(struct ew_aws_client *c, const char *action, struct params *p,
 	if (result)
 		*result = NULL;
 	if (p && p->oom)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	rc = ew_aws_query(c, EW_SVC_IAM, action, p ? p->v : NULL, p ? p->n : 0,
 			  root, err);
 	if (rc)
@@ -225,7 +225,7 @@ static int next_marker(char **marker, const struct ew_xml_node *result,
 				    "cannot read iam answer: truncated list "
 				    "without a Marker");
 	*marker = ew_strdup(m);
-	return *marker ? 0 : ew_error_set(err, EW_ENOMEM, "out of memory");
+	return *marker ? 0 : ew_error_oom(err);
 }
 
 typedef int (*member_fn)(const struct ew_xml_node *member, void *payload,
@@ -301,7 +301,7 @@ static int parse_list(struct ew_iam_list *out, const struct ew_xml_node *list,
 		const char *t = field ? ew_xml_text(m, field) : m->text;
 
 		if (t && list_push(out, t))
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 	}
 	return 0;
 }
@@ -334,7 +334,7 @@ int ew_iam_decode_document(char **out, const char *encoded,
 	}
 	*out = ew_buf_detach(&b);
 	if (!*out)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 done:
 	ew_buf_release(&b);
 	return rc;
@@ -366,7 +366,7 @@ int ew_iam_parse_tags(struct ew_tags *out, const struct ew_xml_node *tags,
 			continue;
 		if (ew_tags_add(out, k, ew_xml_text(m, "Value"))) {
 			ew_tags_release(out);
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 		}
 	}
 	return 0;
@@ -407,7 +407,7 @@ int ew_iam_parse_oidc_provider(struct ew_iam_oidc_provider *out,
 		rc = ew_iam_parse_tags(&out->tags, ew_xml_find(result, "Tags"),
 				       err);
 	if (!rc && oom)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	if (rc)
 		ew_iam_oidc_provider_release(out);
 	return rc;
@@ -453,7 +453,7 @@ int ew_iam_get_oidc_provider(struct ew_iam_oidc_provider *out,
 	out->arn = ew_strdup(arn);
 	if (!out->arn) {
 		ew_iam_oidc_provider_release(out);
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	}
 done:
 	ew_xml_free(root);
@@ -500,7 +500,7 @@ int ew_iam_create_oidc_provider(char **out_arn, struct ew_aws_client *c,
 	if (out_arn) {
 		*out_arn = ew_strdup(arn);
 		if (!*out_arn)
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 	}
 done:
 	ew_xml_free(root);
@@ -591,7 +591,7 @@ int ew_iam_parse_policy(struct ew_iam_policy *out,
 	out->update_date = take_time(policy, "UpdateDate");
 	rc = ew_iam_parse_tags(&out->tags, ew_xml_find(policy, "Tags"), err);
 	if (!rc && oom)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	if (rc)
 		ew_iam_policy_release(out);
 	return rc;
@@ -614,7 +614,7 @@ int ew_iam_parse_policy_version(struct ew_iam_policy_version *out,
 	out->create_date = take_time(version, "CreateDate");
 	rc = take_document(&out->document, version, "Document", err);
 	if (!rc && oom)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	if (rc)
 		ew_iam_policy_version_release(out);
 	return rc;
@@ -706,7 +706,7 @@ static int push_version(const struct ew_xml_node *m, void *payload,
 
 	v = realloc(out->v, (out->n + 1) * sizeof(*v));
 	if (!v)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	out->v = v;
 	rc = ew_iam_parse_policy_version(&out->v[out->n], m, err);
 	if (!rc)
@@ -825,7 +825,7 @@ int ew_iam_parse_role(struct ew_iam_role *out, const struct ew_xml_node *role,
 		rc = ew_iam_parse_tags(&out->tags, ew_xml_find(role, "Tags"),
 				       err);
 	if (!rc && oom)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	if (rc)
 		ew_iam_role_release(out);
 	return rc;
@@ -937,14 +937,12 @@ static int push_attached(const struct ew_xml_node *m, void *payload,
 		return 0;
 	v = realloc(out->v, (out->n + 1) * sizeof(*v));
 	if (!v)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	out->v = v;
 	v[out->n].arn = ew_strdup(arn);
 	v[out->n].name = ew_strdup(ew_xml_text(m, "PolicyName"));
 	out->n++;
-	return v[out->n - 1].arn
-		   ? 0
-		   : ew_error_set(err, EW_ENOMEM, "out of memory");
+	return v[out->n - 1].arn ? 0 : ew_error_oom(err);
 }
 
 int ew_iam_list_attached_role_policies(struct ew_iam_attached_policies *out,
@@ -1046,7 +1044,7 @@ int ew_iam_list_roles_all(struct ew_iam_roles *out, struct ew_aws_client *c,
 	memset(out, 0, sizeof(*out));
 	rc = list_roles(c, path_prefix, max_items, collect_role, out, err);
 	if (rc == EW_ENOMEM)
-		ew_error_set(err, EW_ENOMEM, "out of memory");
+		ew_error_oom(err);
 	if (rc)
 		ew_iam_roles_release(out);
 	return rc;

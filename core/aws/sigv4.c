@@ -343,7 +343,7 @@ static int canonical_headers(struct ew_sigv4_output *out,
 	ew_buf_init(&lname);
 	h = calloc(in->nheaders + 3, sizeof(*h));
 	if (!h) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < in->nheaders && !rc; i++) {
@@ -419,7 +419,7 @@ static int canonical_headers(struct ew_sigv4_output *out,
 	}
 nomem:
 	if (rc && rc != EW_EINVAL)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 done:
 	free(h);
 	/* The scratch copy held the session token. */
@@ -531,7 +531,7 @@ int ew_sigv4_sign(struct ew_sigv4_output *out, const struct ew_sigv4_input *in,
 	memcpy(date8, in->amz_date, 8);
 	date8[8] = '\0';
 	if (has_token && ew_buf_puts(&out->token, c->session_token)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	if (ew_sigv4_sha256_hex(out->payload_hash, in->body, in->body_len)) {
@@ -553,7 +553,7 @@ int ew_sigv4_sign(struct ew_sigv4_output *out, const struct ew_sigv4_input *in,
 	if (!rc)
 		rc = ew_buf_putc(cr, '\n');
 	if (rc) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	rc = canonical_headers(out, in, has_token, err);
@@ -561,7 +561,7 @@ int ew_sigv4_sign(struct ew_sigv4_output *out, const struct ew_sigv4_input *in,
 		goto done;
 	if (ew_buf_printf(cr, "\n%s\n%s", out->signed_headers.ptr,
 			  out->payload_hash)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 
@@ -573,7 +573,7 @@ int ew_sigv4_sign(struct ew_sigv4_output *out, const struct ew_sigv4_input *in,
 			  "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s",
 			  out->amz_date, date8, in->region, in->service,
 			  crhash)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	rc = derive_key(key, c->secret_access_key, date8, in->region,
@@ -595,7 +595,7 @@ int ew_sigv4_sign(struct ew_sigv4_output *out, const struct ew_sigv4_input *in,
 		"SignedHeaders=%s, Signature=%s",
 		c->access_key_id, date8, in->region, in->service,
 		out->signed_headers.ptr, out->signature)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 

@@ -187,7 +187,7 @@ int ew_sts_parse_assume_role(struct ew_credentials *out,
 	out->session_token = ew_strdup(token);
 	if (!out->access_key_id || !out->secret_access_key ||
 	    !out->session_token) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	snprintf(out->source, sizeof(out->source), "assume-role");

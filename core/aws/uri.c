@@ -56,7 +56,7 @@ int ew_uri_decode(struct ew_buf *out, const char *s, size_t len,
 
 	/* Decoding never grows the text. */
 	if (ew_buf_grow(out, len))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	w = out->ptr + out->len;
 	while (i < len) {
 		int hi, lo;

@@ -169,7 +169,7 @@ int ew_xml_parse(struct ew_xml_node **out, const char *data, size_t len,
 	st.stack = calloc(XML_MAX_DEPTH, sizeof(*st.stack));
 	st.parser = XML_ParserCreate(NULL);
 	if (!st.stack || !st.parser) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	for (int i = 0; i < XML_MAX_DEPTH; i++)

@@ -328,6 +328,6 @@ done:
 	free(lb);
 	free(ops);
 	if (rc)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	return 0;
 }

@@ -24,6 +24,11 @@ int ew_error_set(struct ew_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+int ew_error_oom(struct ew_error *err)
+{
+	return ew_error_set(err, EW_ENOMEM, "out of memory");
+}
+
 static void copy_field(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");

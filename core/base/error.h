@@ -46,6 +46,9 @@ void ew_error_clear(struct ew_error *err);
 int ew_error_set(struct ew_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Fill the out-of-memory error; returns EW_ENOMEM.  err may be NULL. */
+int ew_error_oom(struct ew_error *err);
+
 /* Fill an AWS service error; returns EW_EAWS.  Any string may be NULL. */
 int ew_error_set_aws(struct ew_error *err, long http_status,
 		     const char *aws_code, const char *message,

@@ -209,7 +209,7 @@ static int read_fd(struct ew_buf *out, int fd, const char *path, size_t max,
 			hint = (size_t)st.st_size < max ? (size_t)st.st_size + 1
 							: max;
 		if (ew_buf_grow(out, hint + 1))
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 	}
 	for (;;) {
 		want = max + 1 - (out->len - start);
@@ -221,8 +221,7 @@ static int read_fd(struct ew_buf *out, int fd, const char *path, size_t max,
 
 			ew_buf_init(&bigger);
 			if (ew_buf_grow(&bigger, out->len + want))
-				return ew_error_set(err, EW_ENOMEM,
-						    "out of memory");
+				return ew_error_oom(err);
 			ew_buf_add(&bigger, out->ptr, out->len);
 			ew_buf_release_secret(out);
 			*out = bigger;
@@ -232,7 +231,7 @@ static int read_fd(struct ew_buf *out, int fd, const char *path, size_t max,
 		if (!secret && want > 8192)
 			want = 8192;
 		if (ew_buf_grow(out, want))
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 		n = read(fd, out->ptr + out->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -646,7 +646,7 @@ int ew_pipeline_check(struct ew_pipeline *out,
 		goto oom;
 	goto done;
 oom:
-	rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+	rc = ew_error_oom(err);
 done:
 	if (rc)
 		ew_pipeline_release(out);
@@ -668,7 +668,7 @@ int ew_pipeline_check_setup(struct ew_pipeline *out, const struct ew_setup *s,
 
 	memset(out, 0, sizeof(*out));
 	if (!t || !docs || !pol) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < 2 * n; i++)

@@ -344,17 +344,17 @@ int ew_workflow_scan_add(struct ew_workflow_scan *s, const char *file,
 
 	if (ensure_priv(s) ||
 	    strv_add_unique(&s->files, &s->nfiles, file, strlen(file)))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	p = priv(s);
 	grown = realloc(p->docs, (p->ndocs + 1) * sizeof(*grown));
 	if (!grown)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	p->docs = grown;
 	doc = &p->docs[p->ndocs];
 	memset(doc, 0, sizeof(*doc));
 	doc->name = ew_strdup(file);
 	if (!doc->name)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 
 	if (nesting_bound(text, len) > EW_WF_MAX_DEPTH) {
 		/* doc stays zeroed: a problem, as a parse error is */
@@ -368,7 +368,7 @@ int ew_workflow_scan_add(struct ew_workflow_scan *s, const char *file,
 	}
 	if (!yaml_parser_initialize(&parser)) {
 		free(doc->name);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc->doc)) {
@@ -390,7 +390,7 @@ int ew_workflow_scan_add(struct ew_workflow_scan *s, const char *file,
 	p->ndocs++;
 problem:
 	if (rc && add_problem(s, file, line, err ? err->message : "invalid"))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	return rc;
 }
 
@@ -414,17 +414,17 @@ static int add_file(struct ew_workflow_scan *s, const char *root,
 	ew_error_clear(&e);
 	rc = ew_file_read_in(&text, root, rel, EW_WF_MAX_FILE, &e);
 	if (rc == EW_ENOMEM) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	} else if (rc) {
 		if (strv_add_unique(&s->files, &s->nfiles, rel, strlen(rel)) ||
 		    add_problem(s, rel, 0, e.message))
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 		else
 			rc = 0;
 	} else {
 		rc = ew_workflow_scan_add(s, rel, text.ptr, text.len, &e);
 		if (rc == EW_ENOMEM)
-			ew_error_set(err, EW_ENOMEM, "out of memory");
+			ew_error_oom(err);
 		else
 			rc = 0; /* recorded as a problem */
 	}
@@ -444,11 +444,11 @@ int ew_workflow_scan_dir(struct ew_workflow_scan *s, const char *root,
 
 	ew_buf_init(&dir);
 	if (ensure_priv(s))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	free(priv(s)->root);
 	priv(s)->root = ew_strdup(root);
 	if (!priv(s)->root)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 
 	if (only) {
 		struct ew_buf probe;
@@ -466,7 +466,7 @@ int ew_workflow_scan_dir(struct ew_workflow_scan *s, const char *root,
 	}
 
 	if (ew_buf_printf(&dir, "%s/%s", root, WORKFLOW_DIR)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	dh = opendir(dir.ptr);
@@ -480,7 +480,7 @@ int ew_workflow_scan_dir(struct ew_workflow_scan *s, const char *root,
 			continue;
 		if (strv_add_unique(&names, &nnames, de->d_name,
 				    strlen(de->d_name))) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 	}
@@ -494,7 +494,7 @@ int ew_workflow_scan_dir(struct ew_workflow_scan *s, const char *root,
 	for (size_t i = 0; i < nnames && rc == 0; i++) {
 		ew_buf_clear(&dir);
 		if (ew_buf_printf(&dir, "%s/%s", WORKFLOW_DIR, names[i]))
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 		else
 			rc = add_file(s, root, dir.ptr, err);
 	}
@@ -1804,7 +1804,7 @@ int ew_workflow_scan_finish(struct ew_workflow_scan *s,
 	if (!default_branch || !*default_branch)
 		default_branch = "main";
 	if (ensure_priv(s))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	if ((rc = load_callees(s, err)) != 0)
 		return rc;
 	p = priv(s);

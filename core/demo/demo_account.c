@@ -85,7 +85,7 @@ int ew_demo_credentials(struct ew_credentials *out, struct ew_error *err)
 		 EW_DEMO_ACCOUNT);
 	if (!out->access_key_id || !out->secret_access_key) {
 		ew_credentials_release(out);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	return 0;
 }
@@ -759,7 +759,7 @@ static int demo_perform(struct ew_transport *t,
 	r.now = parse_amz_date(header(req, "X-Amz-Date"));
 	rc = decode(&r, req, opname, sizeof(opname));
 	if (rc < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	op = find_op(r.service, opname);
@@ -789,7 +789,7 @@ static int demo_perform(struct ew_transport *t,
 	rc = dispatch(&r, op, req, &sc);
 	pthread_mutex_unlock(&sim->lock);
 	if (rc < 0 || r.nomem) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	snprintf(resp->request_id, sizeof(resp->request_id), "%s",
@@ -840,7 +840,7 @@ struct ew_transport *ew_demo_transport_new(const struct ew_demo_options *o,
 	}
 	sim = calloc(1, sizeof(*sim));
 	if (!sim) {
-		ew_error_set(err, EW_ENOMEM, "out of memory");
+		ew_error_oom(err);
 		return NULL;
 	}
 	sim->base.ops = &demo_ops;

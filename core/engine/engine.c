@@ -306,7 +306,7 @@ static int name_for(char **out,
 	ew_buf_init(&b);
 	if (fn(&b, setup, env)) {
 		ew_buf_release(&b);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	*out = ew_buf_detach(&b);
 	return 0;
@@ -329,7 +329,7 @@ static int fill_target(struct ew_engine *e, size_t i, struct ew_error *err)
 		sp->repo_name =
 		    ew_strdup(ew_setup_target_repo_name(s, sp->env));
 		if (!sp->region || !sp->repo_name)
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 		rc = name_for(&sp->role_name, ew_setup_role_name_for, s,
 			      sp->env, err);
 		if (!rc)
@@ -410,7 +410,7 @@ int ew_engine_init(struct ew_engine *e, struct ew_context *ctx,
 
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	e->priv = p;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
@@ -420,7 +420,7 @@ int ew_engine_init(struct ew_engine *e, struct ew_context *ctx,
 	e->steps = calloc(n, sizeof(*e->steps));
 	p->sp = calloc(n, sizeof(*p->sp));
 	if (!e->steps || !p->sp)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	e->nsteps = n;
 	for (size_t i = 0; i < n; i++) {
 		ew_buf_init(&e->steps[i].diff);
@@ -1047,7 +1047,7 @@ int ew_engine_apply(struct ew_engine *e, struct ew_error *err)
 
 	jobs = calloc(e->nsteps, sizeof(*jobs));
 	if (!jobs)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	for (size_t i = 1; i < e->nsteps; i++) {
 		jobs[i].run.e = e;
 		jobs[i].run.idx = i;
@@ -1123,7 +1123,7 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 	p->force = force;
 	order = calloc(e->nsteps, sizeof(*order));
 	if (!order)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	/* Per target in reverse setup order, then the shared provider. */
 	for (int t = (int)ew_setup_target_count(e->setup) - 1; t >= -1; t--)
 		for (size_t pass = 0; pass < 6; pass++)

@@ -21,18 +21,13 @@
 
 #define GITHUB_OIDC_URL "https://token.actions.githubusercontent.com"
 
-static int nomem(struct ew_error *err)
-{
-	return ew_error_set(err, EW_ENOMEM, "out of memory");
-}
-
 /* Replace *slot with the detached content of b. */
 static int take(char **slot, struct ew_buf *b, struct ew_error *err)
 {
 	char *v = ew_buf_detach(b);
 
 	if (!v)
-		return nomem(err);
+		return ew_error_oom(err);
 	free(*slot);
 	*slot = v;
 	return 0;
@@ -101,8 +96,8 @@ static int set_desired_json(struct ew_step *s, struct ew_step_priv *sp,
 
 	ew_buf_init(&b);
 	if (!doc)
-		return nomem(err);
-	rc = ew_json_doc_print(&b, doc) ? nomem(err) : 0;
+		return ew_error_oom(err);
+	rc = ew_json_doc_print(&b, doc) ? ew_error_oom(err) : 0;
 	if (!rc)
 		rc = set_desired(s, sp, &b, err);
 	ew_buf_release(&b);
@@ -268,7 +263,7 @@ int ew_engine_set_current(struct ew_step *s, const char *current,
 		/* Not JSON: show it as it is. */
 		ew_buf_clear(&b);
 		if (ew_buf_puts(&b, current))
-			return nomem(err);
+			return ew_error_oom(err);
 	}
 	rc = take(&s->current_doc, &b, err);
 	ew_buf_release(&b);
@@ -345,7 +340,7 @@ static int check_repository(struct ew_step_run *run, bool teardown,
 	curtext = cur ? cJSON_PrintUnformatted(cur) : NULL;
 	cJSON_Delete(cur);
 	if (!curtext) {
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	rc = ew_engine_set_current(s, curtext, err);
@@ -544,7 +539,7 @@ static int check_provider(struct ew_step_run *run, bool teardown,
 	rc = set_desired_json(s, sp, provider_doc(&pr.client_ids, aud), err);
 	doc = rc ? NULL : provider_doc(&pr.client_ids, NULL);
 	if (!rc && (!doc || ew_json_doc_print(&cur, doc)))
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	cJSON_Delete(doc);
 	if (!rc)
 		rc = ew_engine_set_current(s, cur.ptr, err);
@@ -609,7 +604,7 @@ static int shared_conflict(struct ew_step_run *run, const struct ew_sharing *sh,
 	s->conflict = EW_CONFLICT_SHARED;
 	if (ew_sharing_names(&b, sh)) {
 		ew_buf_release(&b);
-		return nomem(err);
+		return ew_error_oom(err);
 	}
 	snprintf(s->others, sizeof(s->others), "%s", b.ptr);
 	ew_buf_clear(&b);
@@ -685,7 +680,7 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 	    pol.default_version_id ? pol.default_version_id : "v1", err);
 	if (!rc)
 		rc = ew_sharing_scan_policy(&sh, v.document, sp->repo_arn)
-			 ? nomem(err)
+			 ? ew_error_oom(err)
 			 : 0;
 	if (!rc)
 		rc = shared_conflict(run, &sh, false, err);
@@ -748,7 +743,7 @@ static int check_role(struct ew_step_run *run, bool teardown,
 	 * kept (engine_teardown.c). */
 	if (ew_sharing_scan_trust(&sh, r.trust_document, sp->provider_arn,
 				  e->setup->owner, e->setup->repo))
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	if (!rc)
 		rc = shared_conflict(run, &sh, true, err);
 	if (!rc)
@@ -856,7 +851,7 @@ static int managed_tags(struct ew_tags *t, struct ew_error *err)
 {
 	ew_tags_init(t);
 	if (ew_tags_add(t, EW_TAG_MANAGED_BY_KEY, EW_TAG_MANAGED_BY_VALUE))
-		return nomem(err);
+		return ew_error_oom(err);
 	return 0;
 }
 
@@ -1214,7 +1209,7 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 	ew_buf_init(&desc);
 	memset(&pol, 0, sizeof(pol));
 	if (ew_engine_policy_description(&desc, e, sp))
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	if (!rc)
 		rc = ew_iam_create_policy(&pol, &run->c, sp->policy_name, NULL,
 					  sp->wire_doc, desc.ptr, &tags, err);
@@ -1277,7 +1272,7 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 		return rc;
 	ew_buf_init(&desc);
 	if (ew_engine_role_description(&desc, e, sp))
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	for (; !rc;) {
 		memset(&r, 0, sizeof(r));
 		rc = ew_iam_create_role(&r, &run->c, sp->role_name, NULL,

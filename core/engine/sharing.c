@@ -341,7 +341,7 @@ static int print_doc(struct ew_buf *out, cJSON *doc, int rc,
 		rc = EW_ENOMEM;
 	cJSON_Delete(doc);
 	if (rc == EW_ENOMEM)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	if (rc)
 		return ew_error_set(err, rc,
 				    "cannot add the other repositories to "

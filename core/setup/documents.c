@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int nomem(struct ew_error *err)
-{
-	return ew_error_set(err, EW_ENOMEM, "out of memory");
-}
-
 /* Render a JSON template, prove the result is JSON, append it in display
  * form.  A parse failure here is our bug, never the user's input. */
 static int render_json(struct ew_buf *out, const char *name,
@@ -37,7 +32,7 @@ static int render_json(struct ew_buf *out, const char *name,
 	}
 	rc = ew_json_doc_print(out, doc);
 	if (rc)
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 done:
 	cJSON_Delete(doc);
 	ew_buf_release(&raw);
@@ -131,7 +126,7 @@ int ew_doc_trust_subjects(const struct ew_setup *s,
 		}
 	}
 	if (rc == EW_ENOMEM)
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 done:
 	ew_buf_release(&envname);
 	ew_buf_release(&scratch);
@@ -214,7 +209,7 @@ int ew_doc_trust_policy(struct ew_buf *out, const struct ew_setup *s,
 		rc = ew_template_vars_set(v, "BOTH",
 					  S.neq && S.nlike ? "yes" : "");
 	if (rc) {
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	rc = render_json(out, "trust-policy.json", v, err);
@@ -244,7 +239,7 @@ int ew_doc_permissions_policy(struct ew_buf *out, const struct ew_setup *s,
 		goto done;
 	v = ew_template_vars_new();
 	if (!v || set_json_string(v, "REPOSITORY_ARN", arn.ptr)) {
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	rc = render_json(out, "permissions-policy.json", v, err);
@@ -279,7 +274,7 @@ int ew_doc_lifecycle_policy(struct ew_buf *out, const struct ew_setup *s,
 	v = rc ? NULL : ew_template_vars_new();
 	if (!v || set_json_string(v, "DESCRIPTION", desc.ptr) ||
 	    ew_template_vars_setf(v, "KEEP", "%d", s->keep_images)) {
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	rc = render_json(&doc, "lifecycle-policy.json", v, err);
@@ -297,7 +292,7 @@ int ew_doc_lifecycle_policy(struct ew_buf *out, const struct ew_setup *s,
 	}
 	rc = ew_buf_add(out, doc.ptr, doc.len);
 	if (rc)
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 done:
 	ew_template_vars_free(v);
 	ew_buf_release(&desc);
@@ -917,7 +912,7 @@ int ew_doc_workflow(struct ew_buf *out, const struct ew_setup *s,
 	v = ew_template_vars_new();
 	if (!v || workflow_vars(v, s)) {
 		ew_template_vars_free(v);
-		return nomem(err);
+		return ew_error_oom(err);
 	}
 	rc = ew_template_render_file(out, "ecr-push.yml", v, err);
 	ew_template_vars_free(v);

@@ -46,7 +46,7 @@ static int set_str(char **dst, const char *src, struct ew_error *err)
 {
 	free(*dst);
 	*dst = ew_strdup(src);
-	return *dst || !src ? 0 : ew_error_set(err, EW_ENOMEM, "out of memory");
+	return *dst || !src ? 0 : ew_error_oom(err);
 }
 
 static int fail(struct ew_git_info *out, enum ew_git_outcome outcome, int code,
@@ -201,7 +201,7 @@ static int read_default_branch(struct ew_git_info *out, git_repository *repo,
 	ew_buf_init(&name);
 	if (ew_buf_printf(&name, "refs/remotes/%s/HEAD", out->remote_name) <
 	    0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	if (git_reference_lookup(&ref, repo, name.ptr) == 0 &&
@@ -474,13 +474,13 @@ static int try_remote(struct ew_git_info *out, struct pick *pk,
 	ew_buf_init(&url);
 	if (remote_url(&url, rc, name) < 0 ||
 	    !(shown = ew_git_remote_redact(url.ptr))) {
-		rc_ = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc_ = ew_error_oom(err);
 		goto done;
 	}
 	if ((pk->seen.len && ew_buf_puts(&pk->seen, ", ") < 0) ||
 	    ew_buf_printf(&pk->seen, "%s %s", name,
 			  *shown ? shown : "(no url)") < 0) {
-		rc_ = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc_ = ew_error_oom(err);
 		goto done;
 	}
 	if (out->remote_name)
@@ -523,7 +523,7 @@ static int pick_remote(struct ew_git_info *out, git_repository *repo,
 	pk.first_invalid[0] = '\0';
 	pk.other_host[0] = '\0';
 	if (rc == EW_ENOMEM) {
-		ew_error_set(err, EW_ENOMEM, "out of memory");
+		ew_error_oom(err);
 		goto done;
 	}
 	if (rc < 0) {
@@ -558,7 +558,7 @@ static int pick_remote(struct ew_git_info *out, git_repository *repo,
 		goto done;
 	out->remotes_seen = ew_buf_detach(&pk.seen);
 	if (!out->remotes_seen) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	rc = 0;

@@ -394,7 +394,7 @@ int ew_git_remote_parse(struct ew_github_ref *out, const char *url,
 		return ew_error_set(err, EW_EINVAL, "empty remote url");
 	shown = ew_git_remote_redact(url);
 	if (!shown)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	rc = parse_with(out, url, github_host, shown, err);
 	if (rc < 0)
 		memset(out, 0, sizeof(*out));

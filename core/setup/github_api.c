@@ -52,7 +52,7 @@ static int call_init(struct call *c, struct ew_context *ctx, const char *owner,
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	if (ew_buf_add(&c->base, url, n) < 0)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	c->token_var = "GH_TOKEN";
 	c->token = ew_context_getenv(ctx, c->token_var);
 	if (!c->token) {
@@ -201,7 +201,7 @@ static int get(const struct call *c, const char *url,
 	ew_buf_init(&auth);
 	if (c->token) {
 		if (ew_buf_printf(&auth, "Bearer %s", c->token) < 0) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		h[req.nheaders].name = "Authorization";
@@ -333,7 +333,7 @@ int ew_github_repo_ids(struct ew_github_ids *out, struct ew_context *ctx,
 		goto done;
 	if (ew_buf_printf(&url, "%s/repos/%s/%s", c.base.ptr, owner, repo) <
 	    0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	if ((rc = get(&c, url.ptr, &resp, &out->status, err)) < 0)
@@ -399,14 +399,14 @@ static int parse_template(struct ew_github_sub_template *out,
 	out->use_default = cJSON_IsTrue(def);
 	n = cJSON_IsArray(keys) ? cJSON_GetArraySize(keys) : 0;
 	if (n > 0 && !(out->keys = calloc((size_t)n, sizeof(char *)))) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	for (k = cJSON_IsArray(keys) ? keys->child : NULL; k; k = k->next) {
 		if (!cJSON_IsString(k) || !k->valuestring)
 			continue;
 		if (!(out->keys[out->nkeys] = ew_strdup(k->valuestring))) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		out->nkeys++;
@@ -432,7 +432,7 @@ int ew_github_sub_template(struct ew_github_sub_template *out,
 		goto done;
 	if (ew_buf_printf(&url, "%s/repos/%s/%s/actions/oidc/customization/sub",
 			  c.base.ptr, owner, repo) < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	if ((rc = get(&c, url.ptr, &resp, &out->status, err)) < 0)
@@ -471,7 +471,7 @@ int ew_github_org_sub_template(struct ew_github_sub_template *out,
 	c.repo = "";
 	if (ew_buf_printf(&url, "%s/orgs/%s/actions/oidc/customization/sub",
 			  c.base.ptr, owner) < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	if ((rc = get(&c, url.ptr, &resp, &out->status, err)) < 0)
@@ -508,14 +508,14 @@ int ew_github_org_sub_template(struct ew_github_sub_template *out,
 		goto done;
 	}
 	if (!(out->keys = calloc((size_t)n, sizeof(char *)))) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	for (k = keys->child; k; k = k->next) {
 		if (!cJSON_IsString(k) || !k->valuestring)
 			continue;
 		if (!(out->keys[out->nkeys] = ew_strdup(k->valuestring))) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		out->nkeys++;

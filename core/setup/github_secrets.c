@@ -56,7 +56,7 @@ int ew_github_seal(struct ew_buf *out, const char *key_b64, const char *value,
 	b64len =
 	    sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_ORIGINAL);
 	if (!(box = malloc(blen)) || ew_buf_grow(out, b64len) < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	if (crypto_box_seal(box, (const unsigned char *)value, mlen, pk) != 0) {
@@ -298,7 +298,7 @@ static int call(struct ew_github_client *c, const struct req *q,
 	if (ew_buf_printf(&url, "%s/repos/%s/%s%s", c->base.ptr, c->owner,
 			  c->repo, q->path) < 0 ||
 	    ew_buf_printf(&auth, "Bearer %s", c->token) < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	r.url = url.ptr;
@@ -384,7 +384,7 @@ static int ensure_env(struct ew_github_client *c, const char *env,
 	ew_http_response_init(&resp);
 	ew_buf_init(&what);
 	if (ew_buf_printf(&what, "read environment '%s'", env) < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	q.what = what.ptr;
@@ -393,7 +393,7 @@ static int ensure_env(struct ew_github_client *c, const char *env,
 		goto done;
 	ew_buf_clear(&what);
 	if (ew_buf_printf(&what, "create environment '%s'", env) < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	q.method = "PUT";
@@ -434,7 +434,7 @@ static int public_key(struct ew_github_client *c, const char *env,
 	    ew_buf_printf(&what, "read the secrets' public key%s%s%s",
 			  env ? " of environment '" : "", env ? env : "",
 			  env ? "'" : "") < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	q.path = path.ptr;
@@ -459,7 +459,7 @@ static int public_key(struct ew_github_client *c, const char *env,
 		free(*key_id);
 		free(*key);
 		*key_id = *key = NULL;
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	}
 done:
 	cJSON_Delete(doc);
@@ -502,7 +502,7 @@ static int put_secret(struct ew_github_client *c, const char *env,
 	    ew_buf_printf(&what, "store secret %s%s%s%s", row->name,
 			  env ? " of environment '" : "", env ? env : "",
 			  env ? "'" : "") < 0) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	q.path = path.ptr;
@@ -541,7 +541,7 @@ int ew_github_secrets_store(struct ew_github_client *c,
 		const struct ew_output_row *row = &o->rows[i];
 
 		if (scope_path(&scope, row->env) < 0) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		/* one public key (and environment check) per scope */
@@ -601,7 +601,7 @@ int ew_github_secrets_delete(struct ew_github_client *c,
 				  row->env ? " of environment '" : "",
 				  row->env ? row->env : "",
 				  row->env ? "'" : "") < 0) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		q.path = path.ptr;
@@ -670,7 +670,7 @@ static int add_names(struct ew_github_names *out, const struct req *q,
 		if (!grown || !(grown[out->n] = ew_strdup(name))) {
 			if (grown)
 				out->names = grown;
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		out->names = grown;
@@ -704,7 +704,7 @@ static int list_pages(struct ew_github_names *out, struct ew_github_client *c,
 		ew_buf_clear(&path);
 		if (ew_buf_printf(&path, "%s?per_page=100&page=%d", prefix,
 				  page) < 0) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		q.path = path.ptr;
@@ -740,7 +740,7 @@ int ew_github_secrets_list(struct ew_github_names *out,
 	    ew_buf_printf(&what, "list the secrets%s%s%s",
 			  env ? " of environment '" : "", env ? env : "",
 			  env ? "'" : "") < 0)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 	else
 		rc = list_pages(out, c, prefix.ptr, what.ptr,
 				env ? "\"Environments: read\""

@@ -62,7 +62,7 @@ int ew_github_api_base(struct ew_buf *out, const struct ew_context *ctx,
 		/* GitHub Enterprise Server serves its REST API here. */
 		rc = ew_buf_printf(out, "https://%s/api/v3", host);
 	}
-	return rc < 0 ? ew_error_set(err, EW_ENOMEM, "out of memory") : 0;
+	return rc < 0 ? ew_error_oom(err) : 0;
 }
 
 static long now_ms(void)
@@ -219,14 +219,14 @@ int ew_github_token_find(struct ew_github_token *out,
 					    "alone",
 					    vars[i]);
 		if (!(out->value = ew_strdup(v)))
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 		out->source = vars[i];
 		return 0;
 	}
 	rc = from_gh(&out->value, host,
 		     timeout_ms > 0 ? timeout_ms : EW_GITHUB_GH_TIMEOUT_MS);
 	if (rc == EW_ENOMEM)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	if (rc == 0) {
 		out->source = "gh auth token";
 		return 0;

@@ -90,7 +90,7 @@ static int store(char **slot, const char *value, struct ew_error *err)
 	char *copy = ew_strdup(value);
 
 	if (!copy)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	free(*slot);
 	*slot = copy;
 	return 0;
@@ -617,10 +617,10 @@ int ew_setup_set_sub_claim_keys(struct ew_setup *s, const char *const *keys,
 						    keys[i]);
 	}
 	if (n && !(copy = calloc(n, sizeof(*copy))))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	for (size_t i = 0; i < n && !rc; i++)
 		if (!(copy[i] = ew_strdup(keys[i])))
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 	if (rc) {
 		for (size_t i = 0; i < n; i++)
 			free(copy[i]);
@@ -832,7 +832,7 @@ int ew_setup_add_scope(struct ew_setup *s, const char *value,
 	    sc.kind == EW_SCOPE_ENV) {
 		sc.value = encode_colons(value + n);
 		if (!sc.value)
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 		sc.is_pattern =
 		    sc.kind != EW_SCOPE_ENV && strpbrk(sc.value, "*?") != NULL;
 	}
@@ -849,7 +849,7 @@ int ew_setup_add_scope(struct ew_setup *s, const char *value,
 	grown = realloc(s->scopes, (s->nscopes + 1) * sizeof(*grown));
 	if (!grown) {
 		free(sc.value);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	s->scopes = grown;
 	s->scopes[s->nscopes++] = sc;
@@ -979,7 +979,7 @@ int ew_setup_add_tag_exclusion(struct ew_setup *s, const char *value,
 		     : NULL;
 	if (!grown) {
 		free(copy);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	s->tag_exclusions = grown;
 	s->tag_exclusions[s->ntag_exclusions++] = copy;
@@ -1058,7 +1058,7 @@ int ew_setup_add_env(struct ew_setup *s, const char *value,
 	e.repo_name = ew_strdup(c2 + 1);
 	e.slug = e.name ? ew_strdup(e.name) : NULL;
 	if (!e.name || !e.region || !e.repo_name || !e.slug) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	make_slug(e.slug);
@@ -1096,7 +1096,7 @@ int ew_setup_add_env(struct ew_setup *s, const char *value,
 	}
 	grown = realloc(s->envs, (s->nenvs + 1) * sizeof(*grown));
 	if (!grown) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	s->envs = grown;

@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int nomem(struct ew_error *err)
-{
-	return ew_error_set(err, EW_ENOMEM, "out of memory");
-}
-
 /* GitHub writes a ':' inside a value as %3A, so a value can never be
  * mistaken for the next key. */
 static int put_value(struct ew_buf *b, const char *v)
@@ -131,7 +126,7 @@ static int refuse(const char *const *keys, size_t nkeys,
 	ew_buf_init(&fix);
 	if (template_text(&t, keys, nkeys) ||
 	    ew_oidc_subject_reset_command(&fix, c->owner, c->repo)) {
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	} else {
 		rc = ew_error_set(err, EW_EINVAL,
 				  "the OIDC subject template of %s/%s "
@@ -225,7 +220,7 @@ int ew_oidc_subject_format(struct ew_buf *out, const char *const *keys,
 		rc = ew_buf_printf(&res, "%s%s", i ? ":" : "", seg.ptr);
 	}
 	if (rc == EW_ENOMEM)
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	if (!rc && (!identified || wild_key)) {
 		bool by_name = false, by_id = false;
 
@@ -255,10 +250,11 @@ int ew_oidc_subject_format(struct ew_buf *out, const char *const *keys,
 			    "repository's tokens; start the template with "
 			    "repo",
 			    wild_key ? wild_key : "?");
-		rc = rc ? nomem(err) : refuse(keys, nkeys, c, why.ptr, err);
+		rc = rc ? ew_error_oom(err)
+			: refuse(keys, nkeys, c, why.ptr, err);
 	}
 	if (!rc && ew_buf_add(out, res.ptr, res.len))
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	if (!rc && is_pattern)
 		*is_pattern = pattern;
 	ew_buf_release(&res);
@@ -414,7 +410,7 @@ int ew_oidc_subject_template(struct ew_github_sub_template *out,
 	 * shows (none there: GitHub's default). */
 	if (ew_github_org_sub_template(&org, ctx, owner, &e) != 0) {
 		if (ew_oidc_subject_reset_command(&fix, owner, repo)) {
-			rc = nomem(err);
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		rc = ew_error_set(err, EW_EINVAL,
@@ -433,7 +429,7 @@ done:
 	ew_github_sub_template_release(&org);
 	ew_buf_release(&fix);
 	if (rc == EW_ENOMEM)
-		rc = nomem(err);
+		rc = ew_error_oom(err);
 	return rc;
 }
 
@@ -468,7 +464,7 @@ int ew_oidc_subject_learn(struct ew_setup *s, struct ew_context *ctx,
 					     "the GitHub API (%s): using the "
 					     "IDs given with --github-ids\n",
 					     e.message)
-				   ? nomem(err)
+				   ? ew_error_oom(err)
 				   : 0;
 		return ew_buf_printf(notes,
 				     "cannot read the repository IDs from the "
@@ -477,7 +473,7 @@ int ew_oidc_subject_learn(struct ew_setup *s, struct ew_context *ctx,
 				     "them with --github-ids OWNER_ID/REPO_ID "
 				     "to add the immutable form\n",
 				     e.message)
-			   ? nomem(err)
+			   ? ew_error_oom(err)
 			   : 0;
 	}
 	/* The sub claim matches case-sensitively: GitHub's spelling. */
@@ -498,7 +494,7 @@ int ew_oidc_subject_learn(struct ew_setup *s, struct ew_context *ctx,
 		if (!rc)
 			rc = ew_setup_set_github(s, slug, err);
 		if (rc)
-			return rc == EW_ENOMEM ? nomem(err) : rc;
+			return rc == EW_ENOMEM ? ew_error_oom(err) : rc;
 	}
 	if (!ids_given) {
 		snprintf(num, sizeof(num), "%" PRId64, ids.owner_id);
@@ -527,6 +523,6 @@ int ew_oidc_subject_learn(struct ew_setup *s, struct ew_context *ctx,
 		(void)ew_setup_set_github_visibility(
 		    s, ids.is_private ? "private" : "public", NULL);
 	if (rc)
-		return nomem(err);
+		return ew_error_oom(err);
 	return learn_template(s, ctx, notes, err);
 }

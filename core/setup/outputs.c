@@ -72,7 +72,7 @@ int ew_outputs_build(struct ew_outputs *out, const struct ew_setup *s,
 		return rc;
 	out->rows = calloc(n * NSECRETS, sizeof(*out->rows));
 	if (!out->rows)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	out->nrows = n * NSECRETS;
 	for (size_t t = 0; t < n && !rc; t++)
 		rc = target_rows(out->rows + t * NSECRETS, s,

@@ -1355,8 +1355,7 @@ static int attached_docs(struct run *r, const char *role_name,
 		if (rc == 0) {
 			grown = realloc(*docs, (*ndocs + 1) * sizeof(*grown));
 			if (!grown) {
-				rc =
-				    ew_error_set(e, EW_ENOMEM, "out of memory");
+				rc = ew_error_oom(e);
 			} else {
 				*docs = grown;
 				(*docs)[(*ndocs)++] = v.document;
@@ -2485,6 +2484,6 @@ done:
 		ew_aws_client_release(&r.client);
 	ew_buf_release(&prov);
 	if (r.oom)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	return 0;
 }

@@ -876,7 +876,7 @@ int ew_explain_new(struct ew_explain **out, struct ew_error *err)
 
 	*out = NULL;
 	if (!ex)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	ew_buf_init(&ex->line);
 	ew_buf_init(&ex->trusted);
 	*out = ex;

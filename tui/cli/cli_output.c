@@ -1,6 +1,7 @@
 /* cli_output.c - text and JSON rendering of a run for plan/apply/teardown. */
 #include "cli_output.h"
 
+#include "hint.h"
 #include "json_doc.h"
 #include "knowledge.h"
 #include "outputs.h"
@@ -25,6 +26,7 @@ void ew_cli_printer_init(struct ew_cli_printer *p, FILE *out, bool color,
 	p->quiet = quiet;
 	p->json = false;
 	p->setup = setup;
+	p->result = NULL;
 	pthread_mutex_init(&p->lock, NULL);
 }
 
@@ -96,87 +98,47 @@ static const char *state_color(const struct ew_cli_printer *p,
 
 /* ------------------------------------------------------------ hints */
 
-struct hint_values {
-	struct ew_knowledge_values v;
-	struct ew_buf role_arn, github, role, policy;
-};
-
-static void hint_values_init(struct hint_values *h, const struct ew_setup *s,
-			     const struct ew_step *st)
+/* The hint of a failed step with everything the run knows (hint.h). */
+static void step_hint(struct ew_hint *h, const struct ew_step *s,
+		      const struct ew_setup *setup,
+		      const struct ew_engine_result *res)
 {
-	const struct ew_env_target *env =
-	    st && st->target >= 0 ? ew_setup_target_env(s, (size_t)st->target)
-				  : NULL;
-	const struct ew_partition *p = ew_partition_for_region(s->region);
+	struct ew_hint_facts f = {setup, s->target, NULL, NULL};
 
-	memset(h, 0, sizeof(*h));
-	ew_buf_init(&h->role_arn);
-	ew_buf_init(&h->github);
-	ew_buf_init(&h->role);
-	ew_buf_init(&h->policy);
-	h->v.partition = p ? p->id : NULL;
-	h->v.account = s->account;
-	h->v.region = ew_setup_target_region(s, env);
-	h->v.repo = ew_setup_target_repo_name(s, env);
-	if (ew_setup_role_name_for(&h->role, s, env) == 0)
-		h->v.role = h->role.ptr;
-	if (ew_setup_policy_name_for(&h->policy, s, env) == 0)
-		h->v.policy = h->policy.ptr;
-	if (s->account) {
-		if (ew_setup_role_arn(&h->role_arn, s, env, NULL) == 0)
-			h->v.role_arn = h->role_arn.ptr;
+	if (res) {
+		f.caller_account = res->account;
+		f.caller_arn = res->caller_arn;
 	}
-	if (s->owner && s->repo &&
-	    ew_buf_printf(&h->github, "%s/%s", s->owner, s->repo) == 0)
-		h->v.github_repo = h->github.ptr;
-}
-
-static void hint_values_release(struct hint_values *h)
-{
-	ew_buf_release(&h->role_arn);
-	ew_buf_release(&h->github);
-	ew_buf_release(&h->role);
-	ew_buf_release(&h->policy);
+	/* Out of memory leaves a partial hint: print what there is. */
+	ew_hint_for_error(h, &s->error, &f, NULL);
 }
 
 void ew_cli_print_failure(FILE *out, const struct ew_step *s,
-			  const struct ew_setup *setup)
+			  const struct ew_setup *setup,
+			  const struct ew_engine_result *res)
 {
-	const struct ew_knowledge_entry *k =
-	    ew_knowledge_match_error(&s->error);
-	struct hint_values h;
-	struct ew_buf b;
+	struct ew_hint h;
 
-	if (s->error.aws_code[0])
-		fprintf(out, "            %s%s%s: %s\n", s->error.operation,
-			s->error.operation[0] ? " " : "", s->error.aws_code,
-			s->error.message);
+	step_hint(&h, s, setup, res);
+	if (s->error.aws_code[0] && s->error.operation[0])
+		fprintf(out, "            %s ", s->error.operation);
 	else
-		fprintf(out, "            %s\n", s->error.message);
+		fputs("            ", out);
+	fprintf(out, "%s\n", h.error ? h.error : s->error.message);
 	if (s->error.request_id[0])
 		fprintf(out, "            request id %s\n",
 			s->error.request_id);
-	if (!k)
-		return;
-	hint_values_init(&h, setup, s);
-	ew_buf_init(&b);
-	ew_buf_puts(&b, "            cause: ");
-	ew_knowledge_render(&b, k->cause, &h.v);
-	ew_buf_putc(&b, '\n');
-	for (size_t i = 0; k->fix_steps && k->fix_steps[i]; i++) {
-		ew_buf_printf(&b, "            %s %zu. ",
-			      i ? "    " : "fix:", i + 1);
-		ew_knowledge_render(&b, k->fix_steps[i], &h.v);
-		ew_buf_putc(&b, '\n');
-	}
-	if (k->check_command) {
-		ew_buf_puts(&b, "            check: ");
-		ew_knowledge_render(&b, k->check_command, &h.v);
-		ew_buf_putc(&b, '\n');
-	}
-	fputs(b.ptr, out);
-	ew_buf_release(&b);
-	hint_values_release(&h);
+	if (h.cause)
+		fprintf(out, "            cause: %s\n", h.cause);
+	for (size_t i = 0; i < h.nfixes; i++)
+		fprintf(out, "            %s %zu. %s\n",
+			i ? "    " : "fix:", i + 1, h.fixes[i]);
+	if (h.check)
+		fprintf(out, "            check: %s\n", h.check);
+	for (size_t i = 0; i < h.nfind; i++)
+		fprintf(out, "            %s %s\n",
+			i ? "    " : "find:", h.find[i]);
+	ew_hint_release(&h);
 }
 
 /* --------------------------------------------------------- progress */
@@ -222,7 +184,7 @@ static void print_line(struct ew_cli_printer *p, const struct ew_step *s)
 		fprintf(p->out, " (%.2fs)", s->elapsed);
 	fputc('\n', p->out);
 	if (s->state == EW_STATE_FAILED && s->error.code != EW_ECANCEL)
-		ew_cli_print_failure(p->out, s, p->setup);
+		ew_cli_print_failure(p->out, s, p->setup, p->result);
 	fflush(p->out);
 }
 
@@ -307,7 +269,7 @@ void ew_cli_print_plan(struct ew_cli_printer *p, const struct ew_engine *e,
 			fprintf(out, ": %s", s->detail);
 		fputc('\n', out);
 		if (s->state == EW_STATE_FAILED)
-			ew_cli_print_failure(out, s, e->setup);
+			ew_cli_print_failure(out, s, e->setup, &e->result);
 	}
 }
 
@@ -545,39 +507,41 @@ static void pipeline_json(cJSON *root, const struct ew_pipeline *pl)
 	}
 }
 
-static cJSON *hint_json(const struct ew_step *s, const struct ew_setup *set)
+static cJSON *hint_json(const struct ew_step *s, const struct ew_setup *set,
+			const struct ew_engine_result *res)
 {
-	const struct ew_knowledge_entry *k =
-	    ew_knowledge_match_error(&s->error);
-	struct hint_values h;
-	struct ew_buf b;
-	cJSON *o, *fix;
+	struct ew_hint h;
+	cJSON *o, *fix, *unknown;
 
-	if (!k)
+	step_hint(&h, s, set, res);
+	if (!h.entry) {
+		ew_hint_release(&h);
 		return cJSON_CreateNull();
-	hint_values_init(&h, set, s);
-	ew_buf_init(&b);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", k->id);
-	cJSON_AddStringToObject(o, "title", k->title);
-	ew_knowledge_render(&b, k->cause, &h.v);
-	cJSON_AddStringToObject(o, "cause", b.ptr);
-	fix = cJSON_AddArrayToObject(o, "fix");
-	for (size_t i = 0; k->fix_steps && k->fix_steps[i]; i++) {
-		ew_buf_clear(&b);
-		ew_knowledge_render(&b, k->fix_steps[i], &h.v);
-		cJSON_AddItemToArray(fix, cJSON_CreateString(b.ptr));
 	}
-	ew_buf_clear(&b);
-	if (k->check_command)
-		ew_knowledge_render(&b, k->check_command, &h.v);
-	cJSON_AddItemToObject(o, "check", str_or_null(b.ptr));
-	ew_buf_release(&b);
-	hint_values_release(&h);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", h.entry->id);
+	cJSON_AddStringToObject(o, "title", h.entry->title);
+	cJSON_AddItemToObject(o, "cause", str_or_null(h.cause));
+	fix = cJSON_AddArrayToObject(o, "fix");
+	for (size_t i = 0; i < h.nfixes; i++)
+		cJSON_AddItemToArray(fix, cJSON_CreateString(h.fixes[i]));
+	cJSON_AddItemToObject(o, "check", str_or_null(h.check));
+	/* As explain's JSON: each unknown value and how to find it. */
+	unknown = h.nfind ? cJSON_AddObjectToObject(o, "unknown") : NULL;
+	for (size_t i = 0; unknown && i < h.nfind; i++) {
+		const char *colon = strstr(h.find[i], ": ");
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - h.find[i]),
+			 h.find[i]);
+		cJSON_AddStringToObject(unknown, name, colon + 2);
+	}
+	ew_hint_release(&h);
 	return o;
 }
 
-static cJSON *error_json(const struct ew_step *s, const struct ew_setup *set)
+static cJSON *error_json(const struct ew_step *s, const struct ew_setup *set,
+			 const struct ew_engine_result *res)
 {
 	cJSON *o;
 
@@ -591,7 +555,7 @@ static cJSON *error_json(const struct ew_step *s, const struct ew_setup *set)
 	cJSON_AddItemToObject(o, "operation", str_or_null(s->error.operation));
 	cJSON_AddItemToObject(o, "request_id",
 			      str_or_null(s->error.request_id));
-	cJSON_AddItemToObject(o, "hint", hint_json(s, set));
+	cJSON_AddItemToObject(o, "hint", hint_json(s, set, res));
 	return o;
 }
 
@@ -685,7 +649,8 @@ int ew_cli_json(struct ew_buf *out, const char *command,
 		cJSON_AddItemToObject(o, "diff", str_or_null(s->diff.ptr));
 		cJSON_AddItemToObject(o, "cli", str_or_null(s->cli.ptr));
 		cJSON_AddItemToObject(o, "conflict", conflict_json(s));
-		cJSON_AddItemToObject(o, "error", error_json(s, e->setup));
+		cJSON_AddItemToObject(o, "error",
+				      error_json(s, e->setup, &e->result));
 		cJSON_AddItemToArray(steps, o);
 	}
 	arr = cJSON_AddArrayToObject(root, "secrets");

@@ -48,6 +48,9 @@ struct ew_cli_printer {
 	bool quiet;		      /* no step lines (while planning, JSON) */
 	bool json;		      /* JSON output: no progress at all */
 	const struct ew_setup *setup; /* for the hints' placeholders */
+	/* The caller identity for the hints; NULL until the front-end
+	 * points it at its engine's result. */
+	const struct ew_engine_result *result;
 	pthread_mutex_t lock; /* observer calls come from worker threads */
 };
 
@@ -59,9 +62,11 @@ void ew_cli_printer_release(struct ew_cli_printer *p);
  * error with its hint for a failed step. */
 void ew_cli_observer(struct ew_engine_observer *o, struct ew_cli_printer *p);
 
-/* The AWS error and the knowledge hint for a failed step, indented. */
+/* The AWS error and the knowledge hint (hint.h) for a failed step,
+ * indented.  res (the caller identity) may be NULL. */
 void ew_cli_print_failure(FILE *out, const struct ew_step *s,
-			  const struct ew_setup *setup);
+			  const struct ew_setup *setup,
+			  const struct ew_engine_result *res);
 
 /* The plan (or teardown preview) as a table: state/action, title,
  * detail. */

@@ -1,6 +1,7 @@
 /* cli_run.c - set-up and tear-down around the engine for the CLI commands. */
 #include "cli_run.h"
 #include "cli_secrets.h"
+#include "commands.h"
 
 #include "demo_account.h"
 #include "diff.h"
@@ -61,7 +62,7 @@ static void *signal_thread(void *arg)
 		}
 		pthread_mutex_unlock(&sig.lock);
 		fputs("\necr-wizard: interrupted\n", stderr);
-		_exit(130);
+		_exit(EXIT_INTERRUPTED);
 	}
 	return NULL;
 }
@@ -106,7 +107,7 @@ void ew_cli_run_protect(bool on)
 	pthread_mutex_unlock(&sig.lock);
 	if (!on && sig.interrupted) {
 		fputs("\necr-wizard: interrupted\n", stderr);
-		_exit(130);
+		_exit(EXIT_INTERRUPTED);
 	}
 }
 
@@ -143,7 +144,7 @@ bool ew_cli_run_confirm(const char *question)
 	pthread_mutex_unlock(&sig.lock);
 	if (sig.interrupted) {
 		fputs("\necr-wizard: interrupted\n", stderr);
-		_exit(130);
+		_exit(EXIT_INTERRUPTED);
 	}
 	fprintf(stderr, "%s [y/N] ", question);
 	fflush(stderr);
@@ -176,22 +177,22 @@ static bool is_credentials_error(const struct ew_error *err)
 int ew_cli_run_exit(int rc, const struct ew_engine *e)
 {
 	if (rc == 0)
-		return 0;
+		return EXIT_DONE;
 	if (rc == EW_ECANCEL && ew_cli_run_interrupted())
-		return 130;
+		return EXIT_INTERRUPTED;
 	if (e && e->nsteps && e->steps[0].state == EW_STATE_FAILED &&
 	    is_credentials_error(&e->steps[0].error))
-		return 3;
+		return EXIT_NOCREDS;
 	if (rc == EW_ENOCREDS)
-		return 3;
-	return 1;
+		return EXIT_NOCREDS;
+	return EXIT_FAILED;
 }
 
 static int usage_error(const char *command, const struct ew_error *err)
 {
 	fprintf(stderr, "ecr-wizard %s: %s\n", command, err->message);
 	fprintf(stderr, "see 'ecr-wizard %s --help'\n", command);
-	return 2;
+	return EXIT_USAGE;
 }
 
 int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err)
@@ -536,7 +537,7 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 	ew_context_init_default(&r->ctx);
 	if (ew_options_init(&r->opt) != 0) {
 		fputs("ecr-wizard: out of memory\n", stderr);
-		return 1;
+		return EXIT_FAILED;
 	}
 	rc = ew_options_parse(&r->opt, argc, argv, 0, &err);
 	if (rc) {
@@ -546,15 +547,15 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		else
 			fprintf(stderr, "see 'ecr-wizard %s --help'\n",
 				command);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (r->opt.help) {
 		ew_options_usage(stdout, command);
-		return 0;
+		return EXIT_DONE;
 	}
 	if (r->opt.version) {
 		ew_options_print_version(stdout);
-		return 0;
+		return EXIT_DONE;
 	}
 	if (!(flags & EW_CLI_CONFIRMS) && (r->opt.yes || r->opt.force)) {
 		/* plan and doctor change nothing: accepting these would
@@ -563,7 +564,7 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 			"ecr-wizard %s: %s is for apply and teardown; %s "
 			"changes nothing\n",
 			command, r->opt.yes ? "--yes" : "--force", command);
-		return 2;
+		return EXIT_USAGE;
 	}
 	r->color = ew_options_use_color(&r->opt, getenv("NO_COLOR"), stdout);
 	if ((flags & EW_CLI_CONFIRMS) && !r->opt.yes && !isatty(0)) {
@@ -571,7 +572,7 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 			"ecr-wizard %s: not a terminal, so no one can "
 			"confirm: pass --yes to %s without asking\n",
 			command, command);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (!r->opt.demo)
 		prefetch_start();
@@ -590,7 +591,7 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 		fprintf(stderr,
 			"ecr-wizard %s: the workflow has no place: %s\n",
 			command, r->wf_refused);
-		return 2;
+		return EXIT_USAGE;
 	}
 	rc = open_trace(r, &err);
 	if (rc)
@@ -599,7 +600,7 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 	rc = make_transport(r, &err);
 	if (rc) {
 		fprintf(stderr, "ecr-wizard %s: %s\n", command, err.message);
-		return 1;
+		return EXIT_FAILED;
 	}
 	rc = github_ids(r, &err);
 	if (rc)
@@ -613,7 +614,7 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 			fprintf(stderr,
 				"(for a plan without credentials, give the "
 				"account: --account 123456789012)\n");
-		return 3;
+		return EXIT_NOCREDS;
 	}
 	return -1;
 }
@@ -740,7 +741,7 @@ int ew_cli_pipeline(struct ew_pipeline *out, struct ew_cli_run *r,
 	memset(out, 0, sizeof(*out));
 	ew_buf_init(&cur);
 	if (!t || !docs || !pol) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < 2 * n; i++)

@@ -1,4 +1,5 @@
 #include "cli_secrets.h"
+#include "commands.h"
 
 #include "github_secrets.h"
 #include "github_token.h"
@@ -30,21 +31,21 @@ int ew_cli_secrets_prepare(struct ew_cli_run *r)
 			"ecr-wizard %s: --set-secrets is for apply (the "
 			"wizard offers it on its last screen)\n",
 			r->command);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (r->opt.delete_secrets && strcmp(r->command, "teardown")) {
 		fprintf(stderr,
 			"ecr-wizard %s: --delete-secrets is for "
 			"teardown\n",
 			r->command);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (flag && r->opt.demo) {
 		fprintf(stderr,
 			"ecr-wizard %s: %s cannot be combined with --demo: "
 			"it changes the real GitHub repository\n",
 			r->command, flag);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (!flag && (strcmp(r->command, "doctor") || !github_api_allowed(r)))
 		return -1;
@@ -54,7 +55,7 @@ int ew_cli_secrets_prepare(struct ew_cli_run *r)
 		return -1;
 	fprintf(stderr, "ecr-wizard %s: %s: %s\nnothing was changed.\n",
 		r->command, flag, err.message);
-	return 2;
+	return EXIT_USAGE;
 }
 
 /* Progress lines and counters for one store or delete. */
@@ -246,7 +247,7 @@ void ew_cli_secrets_doctor(struct ew_cli_run *r, struct ew_doctor_input *in)
 	if (!rc && s->nenvs) {
 		d->envs = calloc(s->nenvs, sizeof(*d->envs));
 		if (!d->envs)
-			rc = ew_error_set(&err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(&err);
 		for (size_t i = 0; !rc && i < s->nenvs; i++)
 			rc = ew_github_secrets_list(&d->envs[i], &c,
 						    s->envs[i].name, &err);

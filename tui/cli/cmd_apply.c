@@ -249,6 +249,7 @@ int ew_cmd_apply(int argc, char **argv)
 	/* Quiet while planning: the plan is shown as a whole. */
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
 	p.json = json;
+	p.result = &e.result;
 	ew_cli_observer(&obs, &p);
 replan:
 	rc = ew_engine_init(&e, &r.ctx, &r.opt.setup, &r.client, &obs, false,
@@ -256,14 +257,14 @@ replan:
 	have_engine = true;
 	if (rc) {
 		fprintf(stderr, "ecr-wizard apply: %s\n", err.message);
-		status = rc == EW_EINVAL ? 2 : 1;
+		status = rc == EW_EINVAL ? EXIT_USAGE : EXIT_FAILED;
 		goto out;
 	}
 	ew_cli_run_engine(&e);
 	rc = ew_engine_plan(&e, &err);
 	if (rc == EW_EINVAL && e.steps[0].state != EW_STATE_FAILED) {
 		fprintf(stderr, "ecr-wizard apply: %s\n", err.message);
-		status = 2;
+		status = EXIT_USAGE;
 		goto out;
 	}
 	if (!json) {
@@ -302,7 +303,7 @@ replan:
 			fputs(out.ptr, stdout);
 			ew_buf_release(&out);
 		}
-		status = 1;
+		status = EXIT_FAILED;
 		goto out;
 	}
 	{
@@ -335,7 +336,7 @@ replan:
 			ew_buf_release(&out);
 		}
 		refuse(stderr, &r.opt.setup, &pl);
-		status = 1;
+		status = EXIT_FAILED;
 		goto out;
 	}
 	if (pl.nrefused && !json)
@@ -353,7 +354,7 @@ replan:
 	if (has_changes(&e) && !r.opt.yes) {
 		if (!ew_cli_run_confirm("Apply these changes?")) {
 			fputs("nothing changed\n", stderr);
-			status = 1;
+			status = EXIT_FAILED;
 			goto out;
 		}
 	}
@@ -447,7 +448,7 @@ replan:
 	}
 	status = ew_cli_run_exit(rc, &e);
 	if (status == 0 && (werr.code || secrets_failed))
-		status = 1;
+		status = EXIT_FAILED;
 out:
 	if (have_pl)
 		ew_pipeline_release(&pl);

@@ -32,6 +32,7 @@
 #include "commands.h"
 #include "explain.h"
 #include "git_detect.h"
+#include "hint.h"
 
 #include "json_doc.h"
 
@@ -254,77 +255,23 @@ static int read_input(struct ew_explain *ex, const char *file,
 	return rc;
 }
 
-static void print_rendered(const struct ew_explain *ex, const char *tmpl,
-			   const char *indent)
+/* text with indent after each line break (a rendered value may hold
+ * several lines, e.g. trusted subjects). */
+static void print_indented(const char *text, const char *indent)
 {
-	struct ew_buf b;
-
-	ew_buf_init(&b);
-	if (ew_explain_render(&b, ex, tmpl) == 0) {
-		for (const char *p = b.ptr; *p; p++) {
-			putchar(*p);
-			if (*p == '\n')
-				fputs(indent, stdout);
-		}
-	}
-	ew_buf_release(&b);
-}
-
-/*
- * Append to names each "<UPPER_CASE>" placeholder in s not already there
- * ('\n'-separated): values the answer still needs from the user.
- */
-static void collect_unknown(struct ew_buf *names, const char *s)
-{
-	for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<')) {
-		size_t n = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
-		char name[64];
-		if (!n || p[n + 1] != '>' || n + 3 > sizeof(name))
-			continue;
-		memcpy(name, p, n + 2);
-		name[n + 2] = '\0';
-		if (!ew_knowledge_placeholder_hint(name) ||
-		    (names->ptr && strstr(names->ptr, name)))
-			continue;
-		ew_buf_puts(names, name);
-		ew_buf_putc(names, '\n');
+	for (const char *p = text ? text : ""; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			fputs(indent, stdout);
 	}
 }
 
-static void unknown_of(struct ew_buf *names, const struct ew_explain *ex,
-		       const struct ew_knowledge_entry *e)
+static void print_unknown(const struct ew_hint *h)
 {
-	struct ew_buf b;
-
-	ew_buf_init(&b);
-	ew_explain_render(&b, ex, e->cause);
-	for (size_t s = 0; e->fix_steps && e->fix_steps[s]; s++)
-		ew_explain_render(&b, ex, e->fix_steps[s]);
-	ew_explain_render(&b, ex, e->check_command);
-	if (b.ptr)
-		collect_unknown(names, b.ptr);
-	ew_buf_release(&b);
-}
-
-static void print_unknown(const struct ew_explain *ex,
-			  const struct ew_knowledge_entry *e)
-{
-	struct ew_buf names;
-
-	ew_buf_init(&names);
-	unknown_of(&names, ex, e);
-	if (names.len) {
+	if (h->nfind)
 		fputs("   Values to find:\n", stdout);
-		for (const char *p = names.ptr; *p;) {
-			const char *nl = strchr(p, '\n');
-			char name[64];
-			snprintf(name, sizeof(name), "%.*s", (int)(nl - p), p);
-			printf("     %s: %s\n", name,
-			       ew_knowledge_placeholder_hint(name));
-			p = nl + 1;
-		}
-	}
-	ew_buf_release(&names);
+	for (size_t i = 0; i < h->nfind; i++)
+		printf("     %s\n", h->find[i]);
 }
 
 static void print_text(const struct ew_explain *ex, bool color)
@@ -340,6 +287,7 @@ static void print_text(const struct ew_explain *ex, bool color)
 		const struct ew_explain_match *m = ew_explain_get(ex, i);
 		const struct ew_knowledge_entry *e = m->entry;
 		size_t len = strlen(m->text);
+		struct ew_hint h;
 
 		printf("\n%s%zu. %s%s  [%s]\n", bold, i + 1, e->title, off,
 		       e->id);
@@ -348,18 +296,20 @@ static void print_text(const struct ew_explain *ex, bool color)
 		       len > SHOW_TEXT ? "..." : "");
 		if (m->detail)
 			printf("   %s\n", m->detail);
+		ew_hint_for_entry(&h, e, ew_explain_values(ex), NULL);
 		fputs("\n   Cause: ", stdout);
-		print_rendered(ex, e->cause, "   ");
+		print_indented(h.cause, "   ");
 		fputs("\n   Fix:\n", stdout);
-		for (size_t s = 0; e->fix_steps && e->fix_steps[s]; s++) {
+		for (size_t s = 0; s < h.nfixes; s++) {
 			printf("     %zu. ", s + 1);
-			print_rendered(ex, e->fix_steps[s], "        ");
+			print_indented(h.fixes[s], "        ");
 			putchar('\n');
 		}
 		fputs("   Check: ", stdout);
-		print_rendered(ex, e->check_command, "   ");
+		print_indented(h.check, "   ");
 		putchar('\n');
-		print_unknown(ex, e);
+		print_unknown(&h);
+		ew_hint_release(&h);
 	}
 }
 
@@ -375,75 +325,46 @@ static void print_nothing(const struct ew_explain *ex, FILE *to)
 		ew_explain_lines(ex), ew_explain_lines(ex) == 1 ? "" : "s");
 }
 
-/* Add tmpl, rendered with the explained values, as obj[name]. */
-static bool add_rendered(cJSON *obj, const char *name,
-			 const struct ew_explain *ex, const char *tmpl)
-{
-	struct ew_buf b;
-	bool ok;
-
-	ew_buf_init(&b);
-	ok = ew_explain_render(&b, ex, tmpl) == 0 &&
-	     cJSON_AddStringToObject(obj, name, b.ptr);
-	ew_buf_release(&b);
-	return ok;
-}
-
 static bool add_match(cJSON *list, const struct ew_explain *ex,
 		      const struct ew_explain_match *m)
 {
 	const struct ew_knowledge_entry *e = m->entry;
-	cJSON *o = cJSON_CreateObject(), *fix;
+	cJSON *o = cJSON_CreateObject(), *fix = NULL, *u = NULL;
+	struct ew_hint h;
 	bool ok;
 
 	if (!o || !cJSON_AddItemToArray(list, o)) {
 		cJSON_Delete(o);
 		return false;
 	}
-	ok = cJSON_AddStringToObject(o, "id", e->id) &&
+	ok = ew_hint_for_entry(&h, e, ew_explain_values(ex), NULL) == 0 &&
+	     cJSON_AddStringToObject(o, "id", e->id) &&
 	     cJSON_AddStringToObject(o, "title", e->title) &&
 	     cJSON_AddNumberToObject(o, "line", (double)m->line) &&
 	     cJSON_AddStringToObject(o, "text", m->text);
 	if (ok && m->detail)
 		ok = cJSON_AddStringToObject(o, "detail", m->detail);
-	ok = ok && add_rendered(o, "cause", ex, e->cause);
-	fix = ok ? cJSON_AddArrayToObject(o, "fix") : NULL;
-	for (size_t s = 0; fix && e->fix_steps && e->fix_steps[s]; s++) {
-		struct ew_buf b;
-		cJSON *step = NULL;
+	ok = ok && cJSON_AddStringToObject(o, "cause", h.cause) &&
+	     (fix = cJSON_AddArrayToObject(o, "fix")) != NULL;
+	for (size_t s = 0; ok && s < h.nfixes; s++) {
+		cJSON *step = cJSON_CreateString(h.fixes[s]);
 
-		ew_buf_init(&b);
-		if (ew_explain_render(&b, ex, e->fix_steps[s]) == 0)
-			step = cJSON_CreateString(b.ptr);
-		ew_buf_release(&b);
-		if (!step || !cJSON_AddItemToArray(fix, step)) {
+		ok = step && cJSON_AddItemToArray(fix, step);
+		if (!ok)
 			cJSON_Delete(step);
-			return false;
-		}
 	}
-	if (!fix || !add_rendered(o, "check", ex, e->check_command))
-		return false;
-	{
-		struct ew_buf names;
-		cJSON *u = NULL;
+	ok = ok && cJSON_AddStringToObject(o, "check", h.check ? h.check : "");
+	if (ok && h.nfind)
+		ok = (u = cJSON_AddObjectToObject(o, "unknown")) != NULL;
+	for (size_t i = 0; ok && i < h.nfind; i++) {
+		const char *colon = strstr(h.find[i], ": ");
+		char name[64];
 
-		ew_buf_init(&names);
-		unknown_of(&names, ex, e);
-		ok = true;
-		if (names.len)
-			ok =
-			    (u = cJSON_AddObjectToObject(o, "unknown")) != NULL;
-		for (const char *p = names.ptr; ok && p && *p;) {
-			const char *nl = strchr(p, '\n');
-			char name[64];
-			snprintf(name, sizeof(name), "%.*s", (int)(nl - p), p);
-			ok = cJSON_AddStringToObject(
-				 u, name,
-				 ew_knowledge_placeholder_hint(name)) != NULL;
-			p = nl + 1;
-		}
-		ew_buf_release(&names);
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - h.find[i]),
+			 h.find[i]);
+		ok = cJSON_AddStringToObject(u, name, colon + 2) != NULL;
 	}
+	ew_hint_release(&h);
 	return ok;
 }
 

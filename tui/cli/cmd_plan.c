@@ -79,6 +79,7 @@ int ew_cmd_plan(int argc, char **argv)
 		goto done;
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
 	p.json = r.opt.output == EW_OUTPUT_JSON;
+	p.result = &e.result;
 	ew_cli_observer(&obs, &p);
 	rc =
 	    ew_engine_init(&e, &r.ctx, &r.opt.setup,
@@ -93,7 +94,7 @@ int ew_cmd_plan(int argc, char **argv)
 	    e.steps[0].state != EW_STATE_FAILED) {
 		/* The setup check after the identity: bad input. */
 		fprintf(stderr, "ecr-wizard plan: %s\n", err.message);
-		status = 2;
+		status = EXIT_USAGE;
 		goto out;
 	}
 	if (e.nsteps && e.steps[0].state != EW_STATE_FAILED &&
@@ -150,7 +151,7 @@ int ew_cmd_plan(int argc, char **argv)
 		fprintf(stderr, "ecr-wizard plan: %s\n", err.message);
 	}
 	if (rc && rc != EW_ECANCEL && e.nsteps == 0)
-		status = rc == EW_EINVAL ? 2 : 1;
+		status = rc == EW_EINVAL ? EXIT_USAGE : EXIT_FAILED;
 	else
 		status = ew_cli_run_exit(rc, &e);
 out:

@@ -41,13 +41,14 @@ int ew_cmd_teardown(int argc, char **argv)
 	json = r.opt.output == EW_OUTPUT_JSON;
 	ew_cli_printer_init(&p, stdout, r.color, true, &r.opt.setup);
 	p.json = json;
+	p.result = &e.result;
 	ew_cli_observer(&obs, &p);
 	rc = ew_engine_init(&e, &r.ctx, &r.opt.setup, &r.client, &obs, false,
 			    &err);
 	have_engine = true;
 	if (rc) {
 		fprintf(stderr, "ecr-wizard teardown: %s\n", err.message);
-		status = rc == EW_EINVAL ? 2 : 1;
+		status = rc == EW_EINVAL ? EXIT_USAGE : EXIT_FAILED;
 		goto out;
 	}
 	ew_cli_run_engine(&e);
@@ -85,14 +86,14 @@ int ew_cmd_teardown(int argc, char **argv)
 		if (r.opt.delete_secrets && !r.opt.yes &&
 		    !ew_cli_run_confirm("Delete the GitHub secrets?")) {
 			fputs("nothing deleted\n", stderr);
-			status = 1;
+			status = EXIT_FAILED;
 			goto out;
 		}
 		goto print;
 	}
 	if (!r.opt.yes && !ew_cli_run_confirm("Delete these resources?")) {
 		fputs("nothing deleted\n", stderr);
-		status = 1;
+		status = EXIT_FAILED;
 		goto out;
 	}
 	if (!json)
@@ -113,7 +114,7 @@ print:
 	/* After AWS: a role left behind still needs its secrets. */
 	if (r.opt.delete_secrets && status == 0 &&
 	    ew_cli_secrets_delete(&r, json) < 0)
-		status = 1;
+		status = EXIT_FAILED;
 	if (json) {
 		struct ew_buf out;
 		const char *notes[EW_CLI_MAX_NOTES];

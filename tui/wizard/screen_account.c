@@ -7,7 +7,7 @@
  * them and offers a preview with a typed account ID.
  */
 #include "draw.h"
-#include "knowledge.h"
+#include "hint.h"
 #include "wizard.h"
 
 #include <string.h>
@@ -30,38 +30,40 @@ static bool no_creds(const struct ew_wizard *w)
 	return w->account == EW_PROBE_FAILED && !w->has_creds;
 }
 
+/* The cause, the first fix (the screen has room for one), the check and
+ * the values to find, as far as they fit. */
 static int draw_hint(struct ew_wizard *w, int y, int bottom)
 {
-	const struct ew_knowledge_entry *k =
-	    ew_knowledge_match_error(&w->account_err);
-	struct ew_knowledge_values v;
+	struct ew_hint h;
 	struct ew_buf b;
 
-	if (!k || y >= bottom)
-		return y;
-	memset(&v, 0, sizeof(v));
-	v.region = w->setup.region;
-	v.account = w->setup.account;
+	ew_wizard_hint(w, -1, &w->account_err, &h);
 	ew_buf_init(&b);
-	ew_buf_puts(&b, "Cause: ");
-	ew_knowledge_render(&b, k->cause, &v);
-	y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_NORMAL, b.ptr,
-			true);
-	if (k->fix_steps && k->fix_steps[0] && y < bottom) {
-		ew_buf_clear(&b);
-		ew_buf_puts(&b, "Fix:   ");
-		ew_knowledge_render(&b, k->fix_steps[0], &v);
+	if (h.cause && y < bottom) {
+		ew_buf_printf(&b, "Cause: %s", h.cause);
 		y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_NORMAL,
 				b.ptr, true);
 	}
-	if (k->check_command && y < bottom) {
+	if (h.nfixes && y < bottom) {
 		ew_buf_clear(&b);
-		ew_buf_puts(&b, "Check: ");
-		ew_knowledge_render(&b, k->check_command, &v);
+		ew_buf_printf(&b, "Fix:   %s", h.fixes[0]);
+		y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_NORMAL,
+				b.ptr, true);
+	}
+	if (h.check && y < bottom) {
+		ew_buf_clear(&b);
+		ew_buf_printf(&b, "Check: %s", h.check);
 		y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_SHELL,
 				b.ptr, true);
 	}
+	for (size_t i = 0; i < h.nfind && y < bottom; i++) {
+		ew_buf_clear(&b);
+		ew_buf_printf(&b, "Find:  %s", h.find[i]);
+		y += ew_ui_wrap(y, 4, COLS - 6, 7, bottom - y, EW_ROLE_HINT,
+				b.ptr, true);
+	}
 	ew_buf_release(&b);
+	ew_hint_release(&h);
 	return y;
 }
 

@@ -5,6 +5,7 @@
  * first.  On exit the table is printed to the terminal too (cmd_wizard.c).
  * With a GitHub token (github_token.h), g stores the secrets in GitHub.
  */
+#include "commands.h"
 #include "diff.h"
 #include "documents.h"
 #include "draw.h"
@@ -406,7 +407,8 @@ static void handle(struct ew_wizard *w, enum ew_action a)
 		}
 		w->quit = true;
 		if (!w->offline && !ew_wizard_is_complete(w))
-			w->exit_status = w->result.aborted ? 130 : 1;
+			w->exit_status =
+			    w->result.aborted ? EXIT_INTERRUPTED : EXIT_FAILED;
 		break;
 	case EW_ACT_WRITE:
 		if (w->workflow == EW_WF_WRITTEN)

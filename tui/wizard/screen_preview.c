@@ -12,7 +12,7 @@
 #include "documents.h"
 #include "draw.h"
 #include "fsutil.h"
-#include "knowledge.h"
+#include "hint.h"
 #include "pipeline.h"
 #include "plan_render.h"
 #include "sharing.h"
@@ -133,25 +133,21 @@ static void build_docs(struct ew_wizard *w)
 	st.docs_built = true;
 }
 
-static void build_hint(struct ew_buf *b, const struct ew_error *e)
+static void build_hint(struct ew_buf *b, const struct ew_wizard *w, long step,
+		       const struct ew_error *e)
 {
-	const struct ew_knowledge_entry *k = ew_knowledge_match_error(e);
+	struct ew_hint h;
 
-	if (!k)
-		return;
-	ew_buf_puts(b, "  Cause: ");
-	ew_knowledge_render(b, k->cause, NULL);
-	ew_buf_putc(b, '\n');
-	for (size_t i = 0; k->fix_steps && k->fix_steps[i]; i++) {
-		ew_buf_printf(b, "  Fix %zu: ", i + 1);
-		ew_knowledge_render(b, k->fix_steps[i], NULL);
-		ew_buf_putc(b, '\n');
-	}
-	if (k->check_command) {
-		ew_buf_puts(b, "  $ ");
-		ew_knowledge_render(b, k->check_command, NULL);
-		ew_buf_putc(b, '\n');
-	}
+	ew_wizard_hint(w, step, e, &h);
+	if (h.cause)
+		ew_buf_printf(b, "  Cause: %s\n", h.cause);
+	for (size_t i = 0; i < h.nfixes; i++)
+		ew_buf_printf(b, "  Fix %zu: %s\n", i + 1, h.fixes[i]);
+	if (h.check)
+		ew_buf_printf(b, "  $ %s\n", h.check);
+	for (size_t i = 0; i < h.nfind; i++)
+		ew_buf_printf(b, "  Find: %s\n", h.find[i]);
+	ew_hint_release(&h);
 }
 
 /* The pipeline check of the workflow and trust the run will write: one
@@ -216,7 +212,7 @@ static void build_plan(struct ew_wizard *w)
 		ew_buf_printf(p, "== %s failed\n  %s%s%s\n", e->steps[0].title,
 			      err->aws_code, err->aws_code[0] ? ": " : "",
 			      err->message);
-		build_hint(p, err);
+		build_hint(p, w, 0, err);
 		ew_buf_puts(p, "\n  ! the run checks the credentials again and "
 			       "stops at this step\n");
 		return;

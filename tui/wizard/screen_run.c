@@ -6,7 +6,7 @@
  * choice: retry, skip, abort, details.
  */
 #include "draw.h"
-#include "knowledge.h"
+#include "hint.h"
 #include "wizard.h"
 
 #include <string.h>
@@ -120,20 +120,6 @@ static void draw_step(struct ew_wizard *w, const struct ew_step_view *v, int y,
 							: v->detail);
 }
 
-static void fill_values(const struct ew_wizard *w,
-			struct ew_knowledge_values *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->region = w->setup.region;
-	v->role = w->setup.role_name;
-	v->policy = w->setup.policy_name;
-	v->repo = w->setup.repo_name;
-	if (w->account == EW_PROBE_OK) {
-		v->account = w->ident.account;
-		v->principal_arn = w->ident.arn;
-	}
-}
-
 /* One paragraph of the failure pane, wrapped at word boundaries into
  * lines "R<text>" (R: the role as a letter, see pane_role). */
 static void add_para(struct ew_buf *out, char role, int width, int indent,
@@ -189,19 +175,14 @@ static enum ew_role pane_role(char c)
 static void build_failure(struct ew_wizard *w, size_t i, struct ew_buf *out)
 {
 	const struct ew_step_view *v = &w->views[i];
-	const struct ew_knowledge_entry *k =
-	    ew_knowledge_match_error(&v->error);
-	struct ew_knowledge_values vals;
+	struct ew_hint h;
 	struct ew_buf b;
 	int width = COLS - 4;
 
-	fill_values(w, &vals);
+	ew_wizard_hint(w, (long)i, &v->error, &h);
 	ew_buf_init(&b);
-	ew_buf_printf(&b, "%s%s%s", v->error.aws_code,
-		      v->error.aws_code[0] ? ": " : "", v->error.message);
-	add_para(out, 'v', width, 2, b.ptr);
+	add_para(out, 'v', width, 2, h.error ? h.error : v->error.message);
 	if (st.details) {
-		ew_buf_clear(&b);
 		ew_buf_printf(&b, "operation %s, HTTP %ld, request id %s",
 			      v->error.operation[0] ? v->error.operation : "-",
 			      v->error.http_status,
@@ -209,25 +190,28 @@ static void build_failure(struct ew_wizard *w, size_t i, struct ew_buf *out)
 						     : "-");
 		add_para(out, 'h', width, 2, b.ptr);
 	}
-	if (k) {
+	if (h.cause) {
 		ew_buf_clear(&b);
-		ew_buf_puts(&b, "Cause: ");
-		ew_knowledge_render(&b, k->cause, &vals);
+		ew_buf_printf(&b, "Cause: %s", h.cause);
 		add_para(out, 'n', width, 7, b.ptr);
-		for (size_t s = 0; k->fix_steps && k->fix_steps[s]; s++) {
-			ew_buf_clear(&b);
-			ew_buf_printf(&b, "Fix %zu: ", s + 1);
-			ew_knowledge_render(&b, k->fix_steps[s], &vals);
-			add_para(out, 'n', width, 7, b.ptr);
-		}
-		if (k->check_command) {
-			ew_buf_clear(&b);
-			ew_buf_puts(&b, "Check: ");
-			ew_knowledge_render(&b, k->check_command, &vals);
-			add_para(out, 's', width, 7, b.ptr);
-		}
+	}
+	for (size_t s = 0; s < h.nfixes; s++) {
+		ew_buf_clear(&b);
+		ew_buf_printf(&b, "Fix %zu: %s", s + 1, h.fixes[s]);
+		add_para(out, 'n', width, 7, b.ptr);
+	}
+	if (h.check) {
+		ew_buf_clear(&b);
+		ew_buf_printf(&b, "Check: %s", h.check);
+		add_para(out, 's', width, 7, b.ptr);
+	}
+	for (size_t s = 0; s < h.nfind; s++) {
+		ew_buf_clear(&b);
+		ew_buf_printf(&b, "Find:  %s", h.find[s]);
+		add_para(out, 'h', width, 7, b.ptr);
 	}
 	ew_buf_release(&b);
+	ew_hint_release(&h);
 }
 
 /* The failure, its cause, every fix and the check command: the whole hint

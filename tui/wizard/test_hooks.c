@@ -72,7 +72,7 @@ static int load_script(const char *path, struct ew_error *err)
 		    realloc(t.lines, (t.nlines + 1) * sizeof(*grown));
 
 		if (!grown) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		t.lines = grown;
@@ -80,7 +80,7 @@ static int load_script(const char *path, struct ew_error *err)
 			len--;
 		t.lines[t.nlines] = malloc(len + 1);
 		if (!t.lines[t.nlines]) {
-			rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+			rc = ew_error_oom(err);
 			goto done;
 		}
 		memcpy(t.lines[t.nlines], p, len);

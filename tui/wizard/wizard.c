@@ -4,6 +4,7 @@
  */
 #include "wizard.h"
 
+#include "commands.h"
 #include "demo_account.h"
 #include "draw.h"
 #include "github_api.h"
@@ -687,12 +688,12 @@ int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
 	w->decisions = malloc(w->engine.nsteps * sizeof(*w->decisions));
 	if (!w->views || !w->decisions) {
 		ew_wizard_drop_engine(w);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	w->step_logs = calloc(w->engine.nsteps, sizeof(*w->step_logs));
 	if (!w->step_logs) {
 		ew_wizard_drop_engine(w);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	w->nviews = w->engine.nsteps;
 	for (size_t i = 0; i < w->nviews; i++) {
@@ -1485,7 +1486,7 @@ static void request_quit(struct ew_wizard *w, bool interrupt)
 	}
 	w->quit = true;
 	if (interrupt)
-		w->exit_status = 130;
+		w->exit_status = EXIT_INTERRUPTED;
 }
 
 /* y (or Y) confirms; any other key is a no - a stray Enter never changes
@@ -1515,7 +1516,7 @@ static void answer_confirm(struct ew_wizard *w, int key)
 				  "current request");
 	} else {
 		w->quit = true;
-		w->exit_status = 130;
+		w->exit_status = EXIT_INTERRUPTED;
 	}
 }
 
@@ -1622,7 +1623,7 @@ int ew_wizard_run(struct ew_wizard *w)
 	ew_test_no_display(&uo.virtual_cols, &uo.virtual_rows);
 	if (ew_ui_start(&uo, &err) != 0) {
 		fprintf(stderr, "ecr-wizard: %s\n", err.message);
-		return 2;
+		return EXIT_USAGE;
 	}
 	timeout(50);
 	ew_wizard_goto(w, &ew_screen_welcome);
@@ -1662,9 +1663,11 @@ int ew_wizard_run(struct ew_wizard *w)
 	drain_events(w);
 	ew_ui_stop();
 	/* A run that did not finish is not "done", however the user left. */
-	if (w->exit_status == 0 && w->apply_started && !w->offline &&
+	if (w->exit_status == EXIT_DONE && w->apply_started && !w->offline &&
 	    !ew_wizard_is_complete(w))
-		w->exit_status = w->result.aborted || !w->apply_done ? 130 : 1;
+		w->exit_status = w->result.aborted || !w->apply_done
+				     ? EXIT_INTERRUPTED
+				     : EXIT_FAILED;
 	return w->exit_status;
 }
 
@@ -1686,7 +1689,7 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 	/* Take the setup the flags built; o keeps a fresh empty one. */
 	w->setup = o->setup;
 	if (ew_setup_init(&o->setup) != 0)
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	w->demo = o->demo;
 	if (o->demo_scenario)
 		snprintf(w->scenario, sizeof(w->scenario), "%s",

@@ -311,5 +311,11 @@ bool ew_wizard_is_complete(const struct ew_wizard *w);
 bool ew_wizard_is_live(const struct ew_wizard *w);
 /* Compute the outputs (Done screen).  0 or an error code. */
 int ew_wizard_build_outputs(struct ew_wizard *w, struct ew_error *err);
+/* The hint (hint.h) for error e with what the wizard knows: the setup,
+ * the target of step (-1: not a step) and the identity STS returned.
+ * The caller releases out with ew_hint_release(). */
+struct ew_hint;
+void ew_wizard_hint(const struct ew_wizard *w, long step,
+		    const struct ew_error *e, struct ew_hint *out);
 
 #endif

@@ -91,7 +91,7 @@ int ew_credential_chain_from_env(struct ew_credentials *out, bool *found,
 	if (!out->access_key_id || !out->secret_access_key ||
 	    (token && !out->session_token)) {
 		ew_credentials_release(out);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	if (acct && strlen(acct) < sizeof(out->account_id))
 		memcpy(out->account_id, acct, strlen(acct) + 1);
@@ -136,7 +136,7 @@ static int static_keys(struct ew_credentials *out, const struct ew_ini_file *f,
 	if (!out->access_key_id || !out->secret_access_key ||
 	    (token && *token && !out->session_token)) {
 		ew_credentials_release(out);
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 	}
 	set_source(out,
 		   f->is_credentials ? "profile %s (credentials file)"
@@ -228,7 +228,7 @@ static int web_identity(struct chain *ch, struct ew_credentials *out,
 	    ew_uri_form_add(&body, "RoleArn", role_arn) ||
 	    ew_uri_form_add(&body, "RoleSessionName", session_name) ||
 	    ew_uri_form_add(&body, "WebIdentityToken", token.ptr)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	memset(&req, 0, sizeof(req));
@@ -275,7 +275,7 @@ static int web_identity(struct chain *ch, struct ew_credentials *out,
 	if ((s = ew_xml_text(c, "Expiration")) && *s)
 		ew_sts_parse_time(&out->expiration, s, NULL);
 	if (!out->access_key_id || !out->secret_access_key) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 done:

@@ -128,7 +128,7 @@ int ew_credential_process_split(char ***out, int *argc, const char *cmdline,
 	argv = NULL;
 	goto done;
 nomem:
-	rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+	rc = ew_error_oom(err);
 done:
 	ew_buf_release_secret(&w);
 	ew_credential_process_free_argv(argv);
@@ -197,7 +197,7 @@ int ew_credential_process_parse(struct ew_credentials *out, const char *json,
 		out->session_token = strdup(s);
 	if (!out->access_key_id || !out->secret_access_key ||
 	    (s && *s && !out->session_token)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	s = string_member(doc, "AccountId");
@@ -449,7 +449,7 @@ int ew_credential_process_run(struct ew_credentials *out, const char *cmdline,
 		goto done;
 	snprintf(prog, sizeof(prog), "%s", base_name(argv[0]));
 	if (ew_buf_grow(&so, max + 1) || ew_buf_grow(&se, MAX_STDERR + 1)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	if (pipe(pout) || pipe(perr) || set_cloexec(pout[0]) ||

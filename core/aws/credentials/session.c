@@ -29,7 +29,7 @@ static int set_region(struct ew_session *s, const char *region,
 	free(s->region);
 	s->region = strdup(region);
 	s->region_origin = s->region ? origin : NULL;
-	return s->region ? 0 : ew_error_set(err, EW_ENOMEM, "out of memory");
+	return s->region ? 0 : ew_error_oom(err);
 }
 
 int ew_session_resolve(struct ew_session *out, struct ew_context *ctx,
@@ -57,7 +57,7 @@ int ew_session_resolve(struct ew_session *out, struct ew_context *ctx,
 		out->profile_origin = "default";
 	}
 	if (!(out->profile = strdup(v)))
-		return ew_error_set(err, EW_ENOMEM, "out of memory");
+		return ew_error_oom(err);
 
 	/* the flag and the environment give a region even when the files
 	 * cannot be read */

@@ -122,7 +122,7 @@ int ew_sso_cache_path(char **out, const struct ew_context *ctx, const char *key,
 	return 0;
 nomem:
 	ew_buf_release(&b);
-	return ew_error_set(err, EW_ENOMEM, "out of memory");
+	return ew_error_oom(err);
 }
 
 int ew_sso_parse_time(time_t *out, const char *s, struct ew_error *err)
@@ -175,7 +175,7 @@ int ew_sso_token_parse(struct ew_sso_token *out, const char *json, size_t len,
 	}
 	out->access_token = strdup(tok->valuestring);
 	if (!out->access_token)
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 done:
 	ew_json_doc_wipe(doc);
 	cJSON_Delete(doc);
@@ -223,7 +223,7 @@ int ew_sso_get_role_credentials(struct ew_credentials *out,
 	    ew_uri_encode(&url, role_name, strlen(role_name), false) ||
 	    ew_buf_puts(&url, "&account_id=") ||
 	    ew_uri_encode(&url, account_id, strlen(account_id), false)) {
-		rc = ew_error_set(err, EW_ENOMEM, "out of memory");
+		rc = ew_error_oom(err);
 		goto done;
 	}
 	memset(&req, 0, sizeof(req));
@@ -328,7 +328,7 @@ int ew_sso_resolve(struct ew_credentials *out, struct ew_context *ctx,
 		goto done;
 	if ((rc = ew_sso_token_parse(&tok, file.ptr, file.len, &why))) {
 		rc = rc == EW_ENOMEM
-			 ? ew_error_set(err, EW_ENOMEM, "out of memory")
+			 ? ew_error_oom(err)
 			 : ew_error_set(err, EW_ENOCREDS,
 					"the SSO token cache '%s' is not "
 					"usable (%s); run `aws sso login "
