@@ -338,8 +338,8 @@ int ew_options_parse(struct ew_options *o, int argc, char **argv,
 					    "unknown option '%s'", a);
 		name = a + 2;
 		eq = strchr(name, '=');
-		if (!find_flag(name,
-			       eq ? (size_t)(eq - name) : strlen(name), &fl))
+		if (!find_flag(name, eq ? (size_t)(eq - name) : strlen(name),
+			       &fl))
 			return ew_error_set(
 			    err, EW_EINVAL, "unknown option '--%.*s'",
 			    (int)(eq ? eq - name : (long)strlen(name)), name);

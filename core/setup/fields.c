@@ -168,8 +168,8 @@ static int set_no_scan_on_push(struct ew_setup *s, const char *value,
 	bool no;
 	int rc = ew_setup_parse_bool("no scan on push", value, &no, err);
 
-	return rc ? rc : ew_setup_set_scan_on_push(s, no ? "false" : "true",
-						   err);
+	return rc ? rc
+		  : ew_setup_set_scan_on_push(s, no ? "false" : "true", err);
 }
 
 static int set_no_workflow(struct ew_setup *s, const char *value,
@@ -194,8 +194,11 @@ static bool wants_exclusions(const struct ew_setup *s)
 /* ------------------------------------------------------------- table */
 
 static const char *const mutabilities[] = {
-    "MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION",
-    "MUTABLE_WITH_EXCLUSION", NULL,
+    "MUTABLE",
+    "IMMUTABLE",
+    "IMMUTABLE_WITH_EXCLUSION",
+    "MUTABLE_WITH_EXCLUSION",
+    NULL,
 };
 
 static const struct ew_field table[EW_FIELD_COUNT] = {
@@ -453,8 +456,8 @@ static const struct ew_field table[EW_FIELD_COUNT] = {
 	    .flag = "platforms",
 	    .arg = EW_ARG_REQUIRED,
 	    .metavar = "LIST",
-	    .help = "workflow build platforms (default " EW_DEFAULT_PLATFORMS
-		    ")",
+	    .help =
+		"workflow build platforms (default " EW_DEFAULT_PLATFORMS ")",
 	    .label = "Platforms",
 	    .kind = EW_KIND_TEXT,
 	    .rule = "comma-separated OS/ARCH[/VARIANT] for docker buildx, "

@@ -4,7 +4,8 @@
  *
  * Like kconfig's sym_set_string_value(): the TUI form, the command-line
  * flags and any answers file all call the same setter, so each rule exists
- * once.  Every setter takes the raw user text, rejects it with EW_EINVAL
+ * once.  The fields a user sets, with their flags, labels and rule texts,
+ * are listed once in the field table (fields.h).  Every setter takes the raw user text, rejects it with EW_EINVAL
  * and a message that names the rule (git's voice, the value quoted), or
  * stores a normalised copy.  A rejected value leaves the setup unchanged.
  *
@@ -18,7 +19,8 @@
  * "accepted, but tell the user".
  *
  * Memory: struct ew_setup lives wherever the caller wants; ew_setup_init()
- * fills defaults, ew_setup_release() frees every string and list it owns.
+ * fills defaults, ew_setup_copy() makes an independent deep copy,
+ * ew_setup_release() frees every string and list it owns.
  * All char * members are heap strings owned by the setup; read them, never
  * free or replace them directly.
  *

@@ -514,8 +514,8 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 	if (y < top + rows)
 		y += ew_ui_wrap(y, lx, COLS - 4, 2, 2, EW_ROLE_HINT,
 				field(st.focus)->rule, true);
-	if (st.focus == EW_FIELD_TRUST && is_wide_trust(&w->setup) && !st.dirty &&
-	    !st.error[0] && y < top + rows) {
+	if (st.focus == EW_FIELD_TRUST && is_wide_trust(&w->setup) &&
+	    !st.dirty && !st.error[0] && y < top + rows) {
 		char line[300];
 
 		snprintf(line, sizeof(line),
@@ -628,8 +628,8 @@ static void cycle(struct ew_wizard *w, int dir)
 	ew_buf_init(&cur);
 	f->get(&cur, &w->setup);
 	if (f->kind == EW_KIND_BOOL) {
-		f->set(&w->setup, strcmp(cur.ptr, "yes") == 0 ? "false" : "true",
-		       &err);
+		f->set(&w->setup,
+		       strcmp(cur.ptr, "yes") == 0 ? "false" : "true", &err);
 	} else if (f->kind == EW_KIND_CHOICE) {
 		int n = 0, i = 0;
 
