@@ -1,6 +1,7 @@
 # ecr-wizard - GNU Makefile.  `make`, `make check`, `make lint`, `make SAN=1`,
 # `make install PREFIX=... DESTDIR=...`, `make fuzz`, `make bench`, `make demo`,
-# `make screenshots`.  `V=1` shows the commands.
+# `make screenshots`, `make unit`, `make integration`.  `V=1` shows the
+# commands.  docs/architecture.md describes the tree.
 #
 # Missing Debian packages are installed by tests/tools/deps.sh the first time a
 # build needs them (apt-get as root, sudo otherwise).
@@ -150,7 +151,7 @@ $(LIBDEMO): $(DEMO_OBJ)
 	$(Q)ar rcs $@ $^
 
 # The programs open libcurl and libgit2 with dlopen() on first use
-# (core/lazy_curl.h, core/lazy_git.h): linking them would make the loader
+# (core/aws/lazy_curl.h, core/setup/lazy_git.h): linking them would make the loader
 # map some thirty libraries before the first frame.  --as-needed drops any
 # other library nothing calls.  Test programs link everything.
 BIN_LIBS = -Wl,--as-needed $(TUI_LIBS) \
@@ -190,6 +191,19 @@ check: test-deps $(BIN) $(TBIN) $(UNIT_BIN) $(INTEG_BIN)
 test-deps:
 	$(Q)sh tests/tools/deps.sh test
 	$(Q)sh tests/tools/check-moto.sh
+
+# The cmocka programs alone: `make unit` (core, no network; test_lazy_libs
+# also looks at the two programs, so they are built) and `make integration`
+# (against one moto server that the runner starts).  Same runner and
+# variables as `check`.
+TEST_ENV = EW_BUILD=$(BUILD) EW_BIN=$(abspath $(BIN)) EW_TBIN=$(abspath $(TBIN)) \
+	   EW_SIGV4_SUITE=$(SIGV4_SUITE) SAN=$(SAN)
+
+unit: test-deps $(BIN) $(TBIN) $(UNIT_BIN)
+	$(Q)$(TEST_ENV) sh tests/tools/runtests.sh $(UNIT_BIN)
+
+integration: test-deps $(INTEG_BIN)
+	$(Q)$(TEST_ENV) sh tests/tools/runtests.sh $(INTEG_BIN)
 
 test: check
 

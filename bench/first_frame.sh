@@ -1,6 +1,6 @@
 #!/bin/sh
 # first_frame.sh - how soon the wizard's first frame is on screen, and how
-# much memory the TUI needs (SPEC, Performance: first frame within 50 ms of
+# much memory the TUI needs (bench/README.md: first frame within 50 ms of
 # start, peak memory under 16 MB).
 #
 #   EW_BIN=path (default ./ecr-wizard)   FRAME_RUNS=N (default 20)

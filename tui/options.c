@@ -12,32 +12,10 @@
 #define EW_VERSION "0.0.0"
 #endif
 
-enum opt_arg {
-	ARG_NONE,
-	ARG_REQUIRED,
-	ARG_OPTIONAL, /* only as --opt=value */
-};
-
+/* The options that are not part of the setup; the setup's own flags are
+ * the rows of the field table (fields.h). */
 enum opt_id {
 	O_PROFILE,
-	O_REGION,
-	O_ACCOUNT,
-	O_GITHUB,
-	O_GITHUB_HOST,
-	O_BRANCH,
-	O_REPO,
-	O_ROLE_NAME,
-	O_POLICY_NAME,
-	O_TRUST,
-	O_KEEP_IMAGES,
-	O_TAG_MUTABILITY,
-	O_TAG_EXCLUSION,
-	O_SCAN_ON_PUSH,
-	O_NO_SCAN_ON_PUSH,
-	O_ENV,
-	O_PLATFORMS,
-	O_WORKFLOW,
-	O_NO_WORKFLOW,
 	O_OUTPUT,
 	O_NO_COLOR,
 	O_THEME,
@@ -48,9 +26,6 @@ enum opt_id {
 	O_DEMO,
 	O_DEMO_SCENARIO,
 	O_NO_GITHUB_API,
-	O_GITHUB_IDS,
-	O_SHARE_ROLE,
-	O_REPLACE_LIFECYCLE,
 	O_SET_SECRETS,
 	O_DELETE_SECRETS,
 	O_HELP,
@@ -59,87 +34,40 @@ enum opt_id {
 
 struct opt {
 	const char *name; /* without the leading "--" */
-	enum opt_arg arg;
+	enum ew_field_arg arg;
 	enum opt_id id;
 	const char *metavar; /* shown in the usage */
 	const char *help;
 };
 
-/* Order is the order of the usage text. */
+/* Order is the order of the usage text, after the setup options. */
 static const struct opt opts[] = {
-    {"github", ARG_REQUIRED, O_GITHUB, "OWNER/REPO",
-     "GitHub repository (default: detected from the git remote)"},
-    {"github-host", ARG_REQUIRED, O_GITHUB_HOST, "HOST",
-     "GitHub Enterprise host (default github.com)"},
-    {"branch", ARG_REQUIRED, O_BRANCH, "NAME",
-     "branch the workflow pushes from (default main)"},
-    {"profile", ARG_REQUIRED, O_PROFILE, "NAME", "AWS profile"},
-    {"region", ARG_REQUIRED, O_REGION, "REGION",
-     "AWS region (default: AWS_REGION, profile, us-east-1)"},
-    {"account", ARG_REQUIRED, O_ACCOUNT, "ID",
-     "12-digit AWS account (checked, or used for an offline plan)"},
-    {"repo", ARG_REQUIRED, O_REPO, "NAME",
-     "ECR repository (default: the GitHub repository, lower case)"},
-    {"role-name", ARG_REQUIRED, O_ROLE_NAME, "NAME",
-     "IAM role (default " EW_DEFAULT_ROLE_NAME ")"},
-    {"policy-name", ARG_REQUIRED, O_POLICY_NAME, "NAME",
-     "IAM policy (default " EW_DEFAULT_POLICY_NAME ")"},
-    {"trust", ARG_REQUIRED, O_TRUST, "SCOPE",
-     "who may assume the role, repeatable: any, branch:NAME, "
-     "tag:PATTERN, env:NAME, pull_request (default any)"},
-    {"keep-images", ARG_REQUIRED, O_KEEP_IMAGES, "N",
-     "lifecycle policy keeps the last N images, 1-1000 (default 10)"},
-    {"tag-mutability", ARG_REQUIRED, O_TAG_MUTABILITY, "MODE",
-     "MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or "
-     "MUTABLE_WITH_EXCLUSION"},
-    {"tag-exclusion", ARG_REQUIRED, O_TAG_EXCLUSION, "FILTER",
-     "tag filter for the *_WITH_EXCLUSION modes, repeatable"},
-    {"scan-on-push", ARG_OPTIONAL, O_SCAN_ON_PUSH, "BOOL",
-     "scan images on push (default true)"},
-    {"no-scan-on-push", ARG_NONE, O_NO_SCAN_ON_PUSH, NULL,
-     "same as --scan-on-push=false"},
-    {"env", ARG_REQUIRED, O_ENV, "NAME:REGION:REPO",
-     "one role and repository per GitHub environment, repeatable"},
-    {"platforms", ARG_REQUIRED, O_PLATFORMS, "LIST",
-     "workflow build platforms (default " EW_DEFAULT_PLATFORMS ")"},
-    {"workflow", ARG_REQUIRED, O_WORKFLOW, "PATH",
-     "workflow file (default " EW_DEFAULT_WORKFLOW ")"},
-    {"no-workflow", ARG_NONE, O_NO_WORKFLOW, NULL,
-     "do not write the workflow file"},
-    {"share-role", ARG_NONE, O_SHARE_ROLE, NULL,
-     "a role or policy that serves another repository: keep its access "
-     "and add this repository's (default: refuse)"},
-    {"replace-lifecycle", ARG_NONE, O_REPLACE_LIFECYCLE, NULL,
-     "replace the lifecycle policy of a repository ecr-wizard did not "
-     "create (default: keep it)"},
-    {"output", ARG_REQUIRED, O_OUTPUT, "FORMAT", "text or json"},
-    {"no-color", ARG_NONE, O_NO_COLOR, NULL,
+    {"profile", EW_ARG_REQUIRED, O_PROFILE, "NAME", "AWS profile"},
+    {"output", EW_ARG_REQUIRED, O_OUTPUT, "FORMAT", "text or json"},
+    {"no-color", EW_ARG_NONE, O_NO_COLOR, NULL,
      "no colours (also when NO_COLOR is set)"},
-    {"theme", ARG_REQUIRED, O_THEME, "NAME",
+    {"theme", EW_ARG_REQUIRED, O_THEME, "NAME",
      "wizard colours: default or high-contrast (also EW_THEME)"},
-    {"yes", ARG_NONE, O_YES, NULL, "do not ask for confirmation"},
-    {"force", ARG_NONE, O_FORCE, NULL,
+    {"yes", EW_ARG_NONE, O_YES, NULL, "do not ask for confirmation"},
+    {"force", EW_ARG_NONE, O_FORCE, NULL,
      "overwrite a different workflow; teardown: delete images too"},
-    {"allow-refused-triggers", ARG_NONE, O_ALLOW_REFUSED, NULL,
+    {"allow-refused-triggers", EW_ARG_NONE, O_ALLOW_REFUSED, NULL,
      "apply even when a workflow trigger could never assume its role"},
-    {"trace", ARG_OPTIONAL, O_TRACE, "FILE",
+    {"trace", EW_ARG_OPTIONAL, O_TRACE, "FILE",
      "log every HTTP exchange, credentials redacted (default stderr)"},
-    {"no-github-api", ARG_NONE, O_NO_GITHUB_API, NULL,
+    {"no-github-api", EW_ARG_NONE, O_NO_GITHUB_API, NULL,
      "do not ask the GitHub API for the repository IDs"},
-    {"github-ids", ARG_REQUIRED, O_GITHUB_IDS, "OWNER_ID/REPO_ID",
-     "the numeric GitHub IDs, for the immutable sub form when the "
-     "GitHub API cannot be asked"},
-    {"set-secrets", ARG_NONE, O_SET_SECRETS, NULL,
+    {"set-secrets", EW_ARG_NONE, O_SET_SECRETS, NULL,
      "apply: store the secrets in GitHub (token: GH_TOKEN, GITHUB_TOKEN "
      "or gh auth token)"},
-    {"delete-secrets", ARG_NONE, O_DELETE_SECRETS, NULL,
+    {"delete-secrets", EW_ARG_NONE, O_DELETE_SECRETS, NULL,
      "teardown: delete the secrets apply --set-secrets stored"},
-    {"demo", ARG_NONE, O_DEMO, NULL,
+    {"demo", EW_ARG_NONE, O_DEMO, NULL,
      "use the built-in simulated account (no credentials, no network)"},
-    {"demo-scenario", ARG_REQUIRED, O_DEMO_SCENARIO, "NAME",
+    {"demo-scenario", EW_ARG_REQUIRED, O_DEMO_SCENARIO, "NAME",
      "a staged failure for --demo (implies --demo)"},
-    {"help", ARG_NONE, O_HELP, NULL, "show this help"},
-    {"version", ARG_NONE, O_VERSION, NULL, "show the version"},
+    {"help", EW_ARG_NONE, O_HELP, NULL, "show this help"},
+    {"version", EW_ARG_NONE, O_VERSION, NULL, "show the version"},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -164,13 +92,37 @@ void ew_options_release(struct ew_options *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static const struct opt *find_opt(const char *name, size_t len)
+/* A flag of either table: a setup field's or another option's. */
+struct flag {
+	const char *name;
+	enum ew_field_arg arg;
+	const char *metavar;
+	const struct ew_field *field; /* or NULL */
+	const struct opt *opt;	      /* or NULL */
+};
+
+static bool find_flag(const char *name, size_t len, struct flag *out)
 {
+	const struct ew_field *f = ew_field_by_flag(name, len);
+
+	memset(out, 0, sizeof(*out));
+	if (f) {
+		out->name = f->flag;
+		out->arg = f->arg;
+		out->metavar = f->metavar;
+		out->field = f;
+		return true;
+	}
 	for (size_t i = 0; i < NOPTS; i++)
 		if (strlen(opts[i].name) == len &&
-		    memcmp(opts[i].name, name, len) == 0)
-			return &opts[i];
-	return NULL;
+		    memcmp(opts[i].name, name, len) == 0) {
+			out->name = opts[i].name;
+			out->arg = opts[i].arg;
+			out->metavar = opts[i].metavar;
+			out->opt = &opts[i];
+			return true;
+		}
+	return false;
 }
 
 /* Replace *slot with a copy of value. */
@@ -203,9 +155,6 @@ static int add_arg(struct ew_options *o, const char *value,
 static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		     struct ew_error *err)
 {
-	struct ew_setup *s = &o->setup;
-	int rc = 0;
-
 	switch (op->id) {
 	case O_PROFILE:
 		/* The profile's existence is the session's to check; here
@@ -217,82 +166,6 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 			    "characters without spaces or brackets",
 			    v);
 		return set_str(&o->profile, v, err);
-	case O_REGION:
-		rc = ew_setup_set_region(s, v, err);
-		if (rc == 0) {
-			o->has_region = true;
-			rc = set_str(&o->region, s->region, err);
-		}
-		break;
-	case O_ACCOUNT:
-		rc = ew_setup_set_account(s, v, err);
-		o->has_account = rc == 0;
-		break;
-	case O_GITHUB:
-		rc = ew_setup_set_github(s, v, err);
-		o->has_github = o->has_github || rc == 0;
-		break;
-	case O_GITHUB_HOST:
-		rc = ew_setup_set_github_host(s, v, err);
-		break;
-	case O_BRANCH:
-		rc = ew_setup_set_default_branch(s, v, err);
-		o->has_branch = o->has_branch || rc == 0;
-		break;
-	case O_REPO:
-		rc = ew_setup_set_repo_name(s, v, err);
-		break;
-	case O_ROLE_NAME:
-		rc = ew_setup_set_role_name(s, v, err);
-		break;
-	case O_POLICY_NAME:
-		rc = ew_setup_set_policy_name(s, v, err);
-		break;
-	case O_TRUST:
-		rc = ew_setup_add_scope(s, v, err);
-		o->has_trust = true;
-		break;
-	case O_KEEP_IMAGES:
-		rc = ew_setup_set_keep_images(s, v, err);
-		break;
-	case O_TAG_MUTABILITY:
-		rc = ew_setup_set_tag_mutability(s, v, err);
-		break;
-	case O_TAG_EXCLUSION:
-		rc = ew_setup_add_tag_exclusion(s, v, err);
-		break;
-	case O_SCAN_ON_PUSH:
-		rc = ew_setup_set_scan_on_push(s, v ? v : "true", err);
-		break;
-	case O_NO_SCAN_ON_PUSH:
-		rc = ew_setup_set_scan_on_push(s, "false", err);
-		break;
-	case O_ENV:
-		rc = ew_setup_add_env(s, v, err);
-		o->has_env = true;
-		break;
-	case O_PLATFORMS:
-		rc = ew_setup_set_platforms(s, v, err);
-		break;
-	case O_WORKFLOW:
-		if (o->no_workflow)
-			return ew_error_set(err, EW_EINVAL,
-					    "cannot be combined with "
-					    "--no-workflow");
-		rc = ew_setup_set_workflow_path(s, v, err);
-		if (rc == 0) {
-			ew_setup_set_write_workflow(s, true);
-			o->has_workflow = true;
-		}
-		break;
-	case O_NO_WORKFLOW:
-		if (o->has_workflow)
-			return ew_error_set(
-			    err, EW_EINVAL,
-			    "cannot be combined with --workflow");
-		ew_setup_set_write_workflow(s, false);
-		o->no_workflow = true;
-		break;
 	case O_OUTPUT:
 		if (strcmp(v, "text") == 0)
 			o->output = EW_OUTPUT_TEXT;
@@ -363,16 +236,6 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 	case O_NO_GITHUB_API:
 		o->no_github_api = true;
 		break;
-	case O_GITHUB_IDS:
-		rc = ew_setup_set_github_ids(s, v, err);
-		o->has_github_ids = o->has_github_ids || rc == 0;
-		break;
-	case O_SHARE_ROLE:
-		s->share_role = true;
-		break;
-	case O_REPLACE_LIFECYCLE:
-		s->replace_lifecycle = true;
-		break;
 	case O_SET_SECRETS:
 		o->set_secrets = true;
 		break;
@@ -386,7 +249,59 @@ static int apply_opt(struct ew_options *o, const struct opt *op, const char *v,
 		o->version = true;
 		break;
 	}
-	return rc;
+	return 0;
+}
+
+/* A setup field's flag: its setter (a flag without a value gives the
+ * row's implied one), then what the callers learn from the flag. */
+static int apply_field(struct ew_options *o, const struct ew_field *f,
+		       const char *v, struct ew_error *err)
+{
+	const struct ew_field *other =
+	    f->excludes ? ew_field_by_flag(f->excludes, strlen(f->excludes))
+			: NULL;
+	int rc;
+
+	if (other && o->given[other->id])
+		return ew_error_set(err, EW_EINVAL,
+				    "cannot be combined with --%s",
+				    other->flag);
+	rc = f->set(&o->setup, v ? v : f->implied, err);
+	if (rc)
+		return rc;
+	o->given[f->id] = true;
+	switch (f->id) {
+	case EW_FIELD_REGION:
+		o->has_region = true;
+		return set_str(&o->region, o->setup.region, err);
+	case EW_FIELD_ACCOUNT:
+		o->has_account = true;
+		break;
+	case EW_FIELD_GITHUB:
+		o->has_github = true;
+		break;
+	case EW_FIELD_BRANCH:
+		o->has_branch = true;
+		break;
+	case EW_FIELD_TRUST:
+		o->has_trust = true;
+		break;
+	case EW_FIELD_ENVS:
+		o->has_env = true;
+		break;
+	case EW_FIELD_WORKFLOW:
+		o->has_workflow = true;
+		break;
+	case EW_FIELD_NO_WORKFLOW:
+		o->no_workflow = true;
+		break;
+	case EW_FIELD_GITHUB_IDS:
+		o->has_github_ids = true;
+		break;
+	default:
+		break;
+	}
+	return 0;
 }
 
 int ew_options_parse(struct ew_options *o, int argc, char **argv,
@@ -397,7 +312,7 @@ int ew_options_parse(struct ew_options *o, int argc, char **argv,
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *name, *eq, *value = NULL;
-		const struct opt *op;
+		struct flag fl, next;
 		int rc;
 
 		if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
@@ -423,40 +338,42 @@ int ew_options_parse(struct ew_options *o, int argc, char **argv,
 					    "unknown option '%s'", a);
 		name = a + 2;
 		eq = strchr(name, '=');
-		op = find_opt(name, eq ? (size_t)(eq - name) : strlen(name));
-		if (!op)
+		if (!find_flag(name, eq ? (size_t)(eq - name) : strlen(name),
+			       &fl))
 			return ew_error_set(
 			    err, EW_EINVAL, "unknown option '--%.*s'",
 			    (int)(eq ? eq - name : (long)strlen(name)), name);
 		if (eq) {
-			if (op->arg == ARG_NONE)
+			if (fl.arg == EW_ARG_NONE)
 				return ew_error_set(err, EW_EINVAL,
 						    "option '--%s' takes no "
 						    "value",
-						    op->name);
+						    fl.name);
 			value = eq + 1;
-		} else if (op->arg == ARG_REQUIRED) {
+		} else if (fl.arg == EW_ARG_REQUIRED) {
 			if (i + 1 >= argc)
 				return ew_error_set(err, EW_EINVAL,
 						    "option '--%s' needs a "
 						    "value (%s)",
-						    op->name, op->metavar);
+						    fl.name, fl.metavar);
 			value = argv[++i];
 			/* "--repo --trace=x": the value was forgotten and
 			 * the next flag would be taken for it */
 			if (value[0] == '-' && value[1] == '-' &&
-			    find_opt(value + 2, strcspn(value + 2, "=")))
+			    find_flag(value + 2, strcspn(value + 2, "="),
+				      &next))
 				return ew_error_set(
 				    err, EW_EINVAL,
 				    "option '--%s' needs a value (%s) before "
 				    "'%s'; to give a value that starts with "
 				    "'--', write --%s=VALUE",
-				    op->name, op->metavar, value, op->name);
+				    fl.name, fl.metavar, value, fl.name);
 		}
-		rc = apply_opt(o, op, value, err);
+		rc = fl.field ? apply_field(o, fl.field, value, err)
+			      : apply_opt(o, fl.opt, value, err);
 		if (rc) {
 			if (rc == EW_EINVAL)
-				ew_error_prefix(err, "--%s", op->name);
+				ew_error_prefix(err, "--%s", fl.name);
 			return rc;
 		}
 	}
@@ -509,8 +426,30 @@ static const char *command_synopsis(const char *command)
 	return "";
 }
 
+static void usage_line(FILE *out, const char *name, enum ew_field_arg arg,
+		       const char *metavar, const char *help)
+{
+	struct ew_buf left;
+
+	ew_buf_init(&left);
+	if (arg == EW_ARG_REQUIRED)
+		ew_buf_printf(&left, "--%s %s", name, metavar);
+	else if (arg == EW_ARG_OPTIONAL)
+		ew_buf_printf(&left, "--%s[=%s]", name, metavar);
+	else
+		ew_buf_printf(&left, "--%s", name);
+	if (left.len > 26)
+		fprintf(out, "  %s\n  %-26s  %s\n", left.ptr, "", help);
+	else
+		fprintf(out, "  %-26s  %s\n", left.ptr, help);
+	ew_buf_release(&left);
+}
+
 void ew_options_usage(FILE *out, const char *command)
 {
+	size_t nfields;
+	const struct ew_field *fields = ew_fields(&nfields);
+
 	fprintf(out, "usage: ecr-wizard%s%s [options]%s\n", command ? " " : "",
 		command ? command : "",
 		command && strcmp(command, "explain") == 0 ? " [FILE|-]" : "");
@@ -519,26 +458,15 @@ void ew_options_usage(FILE *out, const char *command)
 		fputs("commands: plan, apply, doctor, explain, teardown "
 		      "('ecr-wizard COMMAND --help')\n\n",
 		      out);
-	fputs("options:\n", out);
-	for (size_t i = 0; i < NOPTS; i++) {
-		struct ew_buf left;
-
-		ew_buf_init(&left);
-		if (opts[i].arg == ARG_REQUIRED)
-			ew_buf_printf(&left, "--%s %s", opts[i].name,
-				      opts[i].metavar);
-		else if (opts[i].arg == ARG_OPTIONAL)
-			ew_buf_printf(&left, "--%s[=%s]", opts[i].name,
-				      opts[i].metavar);
-		else
-			ew_buf_printf(&left, "--%s", opts[i].name);
-		if (left.len > 26)
-			fprintf(out, "  %s\n  %-26s  %s\n", left.ptr, "",
-				opts[i].help);
-		else
-			fprintf(out, "  %-26s  %s\n", left.ptr, opts[i].help);
-		ew_buf_release(&left);
-	}
+	fputs("setup options:\n", out);
+	for (size_t i = 0; i < nfields; i++)
+		if (fields[i].flag)
+			usage_line(out, fields[i].flag, fields[i].arg,
+				   fields[i].metavar, fields[i].help);
+	fputs("\nother options:\n", out);
+	for (size_t i = 0; i < NOPTS; i++)
+		usage_line(out, opts[i].name, opts[i].arg, opts[i].metavar,
+			   opts[i].help);
 	if (command && strcmp(command, "doctor") == 0)
 		fputs("\n--output json prints one document (version 1; fields "
 		      "are only ever added):\n"

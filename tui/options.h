@@ -1,10 +1,12 @@
 /*
- * options.h - the command-line flags every command shares (SPEC "Commands").
+ * options.h - the command-line flags every command shares (ecr-wizard.1).
  *
- * One table of options drives both the parser and the usage text, so a
- * flag and its help line cannot drift apart.  Every value that belongs to
- * the setup goes through its model.h setter: the wizard's form and the
- * flags share one rule per field.  The first rejected value stops the
+ * Two tables drive both the parser and the usage text, so a flag and its
+ * help line cannot drift apart: the setup's field table (fields.h, shared
+ * with the wizard's Choices screen), whose rows call their model.h setter,
+ * and this module's table of the options that are not part of the setup
+ * (--profile, --output, --yes...).  The form and the flags share one rule
+ * per field.  The first rejected value stops the
  * parse with EW_EINVAL and a message that names the flag and the rule;
  * nothing touches the network before that (callers exit 2).
  *
@@ -19,6 +21,7 @@
 #define EW_OPTIONS_H
 
 #include "error.h"
+#include "fields.h"
 #include "model.h"
 
 #include <stdbool.h>
@@ -35,7 +38,10 @@ struct ew_options {
 	 * the rest are model.h's defaults. */
 	struct ew_setup setup;
 	/* Which setup fields the user set, so defaults (git detection,
-	 * session region) fill only the others. */
+	 * session region) fill only the others: given[] for every row of
+	 * the field table (fields.h), and by name for those the callers
+	 * ask about today. */
+	bool given[EW_FIELD_COUNT];
 	bool has_github;   /* --github */
 	bool has_region;   /* --region */
 	bool has_account;  /* --account */

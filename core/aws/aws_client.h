@@ -9,7 +9,7 @@
  * ew_aws_query() speaks the Query protocol (form POST, XML answer) for STS
  * and IAM; ew_aws_json() speaks JSON 1.1 for ECR.  Both:
  *   - sign with SigV4 (sigv4.h) for the service's signing name and region;
- *   - retry in the SDKs' standard mode (aws-wire.md section 8): 3 attempts,
+ *   - retry in the SDKs' standard mode (docs/aws-wire.md 8): 3 attempts,
  *     full-jitter back-off, on throttling codes, 5xx, time-outs and
  *     connection errors, plus ConcurrentModification; never IAM
  *     LimitExceeded.  Clock skew: retry once with the server's Date.
@@ -92,7 +92,7 @@ struct ew_query_param {
 /*
  * Set up a client for `region` (may be NULL: then STS and ECR calls fail
  * with EW_EINVAL "no region") with default endpoints of its partition
- * (aws-wire.md section 1.9).  Copies creds.  Endpoint overrides are applied
+ * (docs/aws-wire.md 1.9).  Copies creds.  Endpoint overrides are applied
  * afterwards with ew_aws_client_set_endpoint().
  */
 int ew_aws_client_init(struct ew_aws_client *c, struct ew_context *ctx,

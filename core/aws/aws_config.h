@@ -3,7 +3,7 @@
  *
  * Reads `AWS_CONFIG_FILE` (default <home>/.aws/config) and
  * `AWS_SHARED_CREDENTIALS_FILE` (default <home>/.aws/credentials) the way
- * botocore does (aws-wire.md section 7.1), through inih:
+ * botocore does (docs/aws-wire.md section 7.1), through inih:
  *
  *   - config sections: [default] and [profile NAME] are profiles (both
  *     spellings of "default" are the same profile), [sso-session NAME],

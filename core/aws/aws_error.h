@@ -1,7 +1,7 @@
 /*
  * aws_error.h - turn a non-2xx AWS answer into a struct ew_error.
  *
- * Both error shapes (aws-wire.md sections 2 and 5):
+ * Both error shapes (docs/aws-wire.md sections 2 and 5):
  *   - Query (STS, IAM): <ErrorResponse><Error><Code/><Message/></Error>
  *     <RequestId/></ErrorResponse>, a bare <Error> root, or EC2's
  *     <Response><Errors><Error>...;

@@ -3,7 +3,7 @@
  *
  * struct ew_credentials owns its strings; ew_credentials_release() zeroes
  * the secret and the token before freeing them.  The resolver (the chain
- * the AWS CLI uses, aws-wire.md section 7) is ew_credential_chain_resolve()
+ * the AWS CLI uses, docs/aws-wire.md 7) is ew_credential_chain_resolve()
  * in credential_chain.h; front-ends usually go through session.h.
  */
 #ifndef EW_CREDENTIALS_H

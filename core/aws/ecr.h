@@ -1,6 +1,6 @@
 /*
  * ecr.h - the typed ECR operations the wizard needs: the repository, its
- * lifecycle policy, its tags and whether it holds images (aws-wire.md
+ * lifecycle policy, its tags and whether it holds images (docs/aws-wire.md
  * section 5).
  *
  * Every call goes through ew_aws_json() (aws_client.h): signing, retries

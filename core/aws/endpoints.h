@@ -1,5 +1,5 @@
 /*
- * endpoints.h - configured endpoint overrides (aws-wire.md section 6).
+ * endpoints.h - configured endpoint overrides (docs/aws-wire.md section 6).
  *
  * For one service, the first of these wins:
  *   1. AWS_ENDPOINT_URL_<SVC>   (IAM, STS, ECR, SSO)

@@ -8,7 +8,7 @@
  * DNS cache.  A set cancel token ends the wait within ~20 ms: the I/O
  * thread drops that transfer and perform() returns EW_ECANCEL.
  *
- * What libcurl is and is not allowed to do (aws-wire.md 1.5): proxies come
+ * What libcurl may and may not do (docs/aws-wire.md 1.5): proxies come
  * from the environment (http_proxy, https_proxy, no_proxy: libcurl's
  * default, kept); TLS verification is always on, with the CA bundle from
  * the options when given; an empty "Expect:" header; no Content-Type of

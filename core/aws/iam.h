@@ -1,7 +1,7 @@
 /*
  * iam.h - the typed IAM operations the wizard needs: the GitHub OIDC
  * provider, the ECR push policy (and its versions), the deploy role and
- * its attachments (aws-wire.md section 4).
+ * its attachments (docs/aws-wire.md section 4).
  *
  * Every call goes through ew_aws_query() (aws_client.h): signing, retries
  * (never on LimitExceeded) and error parsing happen there.

@@ -1,5 +1,5 @@
 /*
- * partition.h - AWS partitions and their regions (aws-wire.md section 9).
+ * partition.h - AWS partitions and their regions (docs/aws-wire.md 9).
  *
  * Static data: nothing to free.  ARNs, endpoints, the OIDC audience and the
  * registry host suffix all follow the partition of the region.

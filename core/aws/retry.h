@@ -1,5 +1,5 @@
 /*
- * retry.h - the AWS SDKs' "standard" retry mode (aws-wire.md section 8).
+ * retry.h - the AWS SDKs' "standard" retry mode (docs/aws-wire.md 8).
  *
  * Three pieces, all pure (no I/O, no clock), so the AWS client and the
  * tests share one definition:

@@ -12,7 +12,7 @@
 /*
  * Never signed: botocore's SIGNED_HEADERS_BLACKLIST (hop-by-hop headers a
  * proxy or libcurl may change), plus accept and accept-encoding, which
- * libcurl sets itself (aws-wire.md 1.5).  content-length is NOT here: the
+ * libcurl sets itself (docs/aws-wire.md 1.5).  Not content-length: the
  * vectors sign it, and a correct client sends exactly what it signed.
  */
 static const char *const unsigned_headers[] = {
@@ -223,7 +223,7 @@ static int reencode(struct ew_buf *scratch, struct ew_buf *tmp, const char *s,
 }
 
 /*
- * aws-wire.md 1.4: split on '&' and the first '=', decode, re-encode, sort
+ * docs/aws-wire.md 1.4: split on '&' and the first '=', decode, re-encode, sort
  * by name then value in byte order.  Empty pieces ("a=1&&b=2") carry no
  * parameter and are skipped.
  */

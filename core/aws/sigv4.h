@@ -3,7 +3,7 @@
  *
  * One signer for everything: the AWS client signs its calls with it, and
  * the tests run it over the official vectors and against botocore.  The
- * rules are aws-wire.md section 1.
+ * rules are docs/aws-wire.md section 1.
  *
  * Memory: struct ew_sigv4_input only borrows the caller's strings.  struct
  * ew_sigv4_output owns its buffers; ew_sigv4_output_release() zeroes them

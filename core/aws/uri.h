@@ -1,7 +1,7 @@
 /*
  * uri.h - percent-encoding as AWS SigV4 and the Query protocol need it.
  *
- * ew_uri_encode() is AWS "UriEncode" (aws-wire.md 1.3): the unreserved
+ * ew_uri_encode() is AWS "UriEncode" (docs/aws-wire.md 1.3): the unreserved
  * bytes A-Z a-z 0-9 - _ . ~ stay, every other byte becomes %XX with
  * upper-case hex (space is %20, never +).  ew_uri_decode() undoes any
  * percent-encoding, for the URL-encoded policy documents IAM returns and

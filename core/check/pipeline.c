@@ -10,7 +10,7 @@
 
 #define ISSUER "token.actions.githubusercontent.com"
 
-/* What a push needs (SPEC: the permissions policy): the login on "*", the
+/* What a push needs (docs/github-facts.md): the login on "*", the
  * rest on the repository ARN. */
 #define LOGIN_ACTION "ecr:GetAuthorizationToken"
 static const char *const push_actions[] = {

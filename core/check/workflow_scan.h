@@ -12,7 +12,7 @@
  *     `uses: ./.github/workflows/x.yml`, the calling job's permissions
  *     bound what the called jobs get);
  *   - the OIDC subjects the job can present (GitHub's `sub` formats,
- *     field-notes 2.1): an `environment:` wins, then the pull_request
+ *     docs/github-oidc.md): an `environment:` wins, then the pull_request
  *     event, then the ref.  Triggers give the refs: `on: push:
  *     branches/tags` (their filter patterns widened to IAM globs that
  *     admit at least what GitHub's do), `release` (any tag),

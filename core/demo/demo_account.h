@@ -5,7 +5,7 @@
  * the context hands to the real AWS client in place of libcurl.  Its
  * perform() receives the exact signed requests the client sends - Query
  * protocol form POSTs for STS and IAM, JSON 1.1 with X-Amz-Target for ECR -
- * and answers in AWS's wire shapes (aws-wire.md sections 2-5): XML results
+ * and answers in AWS's wire shapes (docs/aws-wire.md 2-5): XML results
  * and <ErrorResponse> for STS/IAM, JSON and __type errors for ECR, with the
  * real error codes, HTTP statuses and messages, a request id and a Date.
  * So the real signer, parsers, retries and hints all run; only the network
@@ -43,7 +43,7 @@
 /* Fake keys: they only have to look like credentials to the signer. */
 #define EW_DEMO_ACCESS_KEY_ID	  "AKIDEXAMPLEDEMO00001"
 #define EW_DEMO_SECRET_ACCESS_KEY "demo/NOT-A-REAL-SECRET/ecr-wizard/000000"
-/* The tag the wizard puts on what it creates (SPEC: the engine). */
+/* The tag the wizard puts on what it creates (docs/architecture.md). */
 #define EW_DEMO_TAG_KEY	  "managed-by"
 #define EW_DEMO_TAG_VALUE "ecr-wizard"
 

@@ -2,7 +2,7 @@
  * demo_ecr.c - ECR operations of the demo account (JSON 1.1 protocol).
  *
  * Each handler runs with the simulator's lock held, reads the parsed JSON
- * body, changes the account and answers in the shapes of aws-wire.md
+ * body, changes the account and answers in the shapes of docs/aws-wire.md
  * section 5, or with ECR's __type error, status and message.  Handlers
  * return 0 once an answer is written, EW_ENOMEM when out of memory.
  * Repositories live per region (the request's signing region).

@@ -3,7 +3,7 @@
  *
  * Each handler runs with the simulator's lock held, reads its parameters
  * from the decoded form, changes the account and writes the answer in the
- * shape of aws-wire.md sections 2-4, or an error with IAM's own code,
+ * shape of docs/aws-wire.md sections 2-4, or an error with IAM's own code,
  * status and message.  Handlers return 0 once an answer is written,
  * EW_ENOMEM when state could not be allocated.
  */

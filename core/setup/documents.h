@@ -29,7 +29,7 @@
  * ForAllValues.  The audience (StringEquals ...:aud) is the partition's:
  * sts.amazonaws.com, or sts.amazonaws.com.cn in China.
  *
- * The workflow (SPEC, docs/workflow.md) is derived from the same setup as
+ * The workflow (docs/workflow.md) is derived from the same setup as
  * the trust policy, so that every run it starts presents a token that
  * policy admits: triggers from the scopes that name refs (any: pushes to
  * s->default_branch and published releases; branch:/tag: exactly those
@@ -38,7 +38,7 @@
  * targets (a matrix, each entry in its environment); permissions
  * id-token: write, contents: read; env from the four secrets (region and
  * repository fall back to the chosen values); actions pinned by major
- * (EW_ACTION_* below, field-notes 2.7); metadata-action with
+ * (EW_ACTION_* below, docs/github-facts.md); metadata-action with
  * flavor latest=false and tags by s->tag_mutability (MUTABLE: latest on
  * the default branch only, branch, tag, pr-N, sha-; otherwise the run's
  * own never-repeating tag, looked up in ECR first so that a re-run

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,31 +378,147 @@ void ew_setup_clear_scopes(struct ew_setup *s)
 	s->scopes_default = false;
 }
 
+/* Every char * member the setup owns, so that ew_setup_release() and
+ * ew_setup_copy() cannot miss one: a new string member is one line here
+ * (docs/adding-a-field.md).  The lists below them are handled by hand. */
+static const size_t string_members[] = {
+    offsetof(struct ew_setup, github_host),
+    offsetof(struct ew_setup, owner),
+    offsetof(struct ew_setup, repo),
+    offsetof(struct ew_setup, owner_id),
+    offsetof(struct ew_setup, repo_id),
+    offsetof(struct ew_setup, github_visibility),
+    offsetof(struct ew_setup, default_branch),
+    offsetof(struct ew_setup, account),
+    offsetof(struct ew_setup, region),
+    offsetof(struct ew_setup, repo_name),
+    offsetof(struct ew_setup, role_name),
+    offsetof(struct ew_setup, policy_name),
+    offsetof(struct ew_setup, workflow_path),
+    offsetof(struct ew_setup, platforms),
+};
+
+#define NSTRING_MEMBERS (sizeof(string_members) / sizeof(string_members[0]))
+
+static char **string_member(struct ew_setup *s, size_t i)
+{
+	return (char **)(void *)((char *)s + string_members[i]);
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void ew_setup_clear_tag_exclusions(struct ew_setup *s)
+{
+	free_strv(s->tag_exclusions, s->ntag_exclusions);
+	s->tag_exclusions = NULL;
+	s->ntag_exclusions = 0;
+}
+
+void ew_setup_clear_envs(struct ew_setup *s)
+{
+	free_envs(s->envs, s->nenvs);
+	s->envs = NULL;
+	s->nenvs = 0;
+}
+
 void ew_setup_release(struct ew_setup *s)
 {
-	free(s->github_host);
-	free(s->owner);
-	free(s->repo);
-	free(s->owner_id);
-	free(s->repo_id);
-	for (size_t i = 0; i < s->nsub_claim_keys; i++)
-		free(s->sub_claim_keys[i]);
-	free(s->sub_claim_keys);
-	free(s->github_visibility);
-	free(s->default_branch);
-	free(s->account);
-	free(s->region);
-	free(s->repo_name);
-	free(s->role_name);
-	free(s->policy_name);
+	for (size_t i = 0; i < NSTRING_MEMBERS; i++)
+		free(*string_member(s, i));
+	free_strv(s->sub_claim_keys, s->nsub_claim_keys);
 	ew_setup_clear_scopes(s);
-	for (size_t i = 0; i < s->ntag_exclusions; i++)
-		free(s->tag_exclusions[i]);
-	free(s->tag_exclusions);
-	free_envs(s->envs, s->nenvs);
-	free(s->workflow_path);
-	free(s->platforms);
+	ew_setup_clear_tag_exclusions(s);
+	ew_setup_clear_envs(s);
 	memset(s, 0, sizeof(*s));
+}
+
+/* *dst = a copy of src (NULL stays NULL); false only when out of memory. */
+static bool dup_opt(char **dst, const char *src)
+{
+	*dst = src ? ew_strdup(src) : NULL;
+	return !src || *dst;
+}
+
+/* A copy of n strings; *out and *nout are set before the strings are
+ * copied, so a failure half-way leaves something release can free. */
+static bool dup_strv(char ***out, size_t *nout, char *const *v, size_t n)
+{
+	*out = NULL;
+	*nout = 0;
+	if (n == 0)
+		return true;
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return false;
+	*nout = n;
+	for (size_t i = 0; i < n; i++)
+		if (!dup_opt(&(*out)[i], v[i]))
+			return false;
+	return true;
+}
+
+int ew_setup_copy(struct ew_setup *dst, const struct ew_setup *src,
+		  struct ew_error *err)
+{
+	bool ok = true;
+	size_t i;
+
+	/* Scalars, flags and the warning as they are; then every pointer
+	 * is cleared before it is copied, so a failure releases only what
+	 * dst owns. */
+	*dst = *src;
+	for (i = 0; i < NSTRING_MEMBERS; i++)
+		*string_member(dst, i) = NULL;
+	dst->sub_claim_keys = NULL;
+	dst->nsub_claim_keys = 0;
+	dst->scopes = NULL;
+	dst->nscopes = 0;
+	dst->tag_exclusions = NULL;
+	dst->ntag_exclusions = 0;
+	dst->envs = NULL;
+	dst->nenvs = 0;
+
+	for (i = 0; ok && i < NSTRING_MEMBERS; i++)
+		ok = dup_opt(string_member(dst, i),
+			     *string_member((struct ew_setup *)src, i));
+	ok = ok && dup_strv(&dst->sub_claim_keys, &dst->nsub_claim_keys,
+			    src->sub_claim_keys, src->nsub_claim_keys);
+	ok = ok && dup_strv(&dst->tag_exclusions, &dst->ntag_exclusions,
+			    src->tag_exclusions, src->ntag_exclusions);
+	if (ok && src->nscopes) {
+		dst->scopes = calloc(src->nscopes, sizeof(*dst->scopes));
+		ok = dst->scopes != NULL;
+		dst->nscopes = ok ? src->nscopes : 0;
+		for (i = 0; ok && i < src->nscopes; i++) {
+			dst->scopes[i].kind = src->scopes[i].kind;
+			dst->scopes[i].is_pattern = src->scopes[i].is_pattern;
+			ok = dup_opt(&dst->scopes[i].value,
+				     src->scopes[i].value);
+		}
+	}
+	if (ok && src->nenvs) {
+		dst->envs = calloc(src->nenvs, sizeof(*dst->envs));
+		ok = dst->envs != NULL;
+		dst->nenvs = ok ? src->nenvs : 0;
+		for (i = 0; ok && i < src->nenvs; i++) {
+			const struct ew_env_target *e = &src->envs[i];
+			struct ew_env_target *d = &dst->envs[i];
+
+			ok = dup_opt(&d->name, e->name) &&
+			     dup_opt(&d->region, e->region) &&
+			     dup_opt(&d->repo_name, e->repo_name) &&
+			     dup_opt(&d->slug, e->slug);
+		}
+	}
+	if (ok)
+		return 0;
+	ew_setup_release(dst);
+	return ew_error_set(err, EW_ENOMEM, "out of memory");
 }
 
 /* ------------------------------------------------------------ setters */
@@ -769,7 +886,7 @@ int ew_setup_set_policy_name(struct ew_setup *s, const char *value,
 	return rc ? rc : store(&s->policy_name, value, err);
 }
 
-/* GitHub writes a ':' inside a sub value as %3A (field-notes 2.1). */
+/* GitHub writes a ':' inside a sub value as %3A (docs/github-oidc.md). */
 static char *encode_colons(const char *v)
 {
 	struct ew_buf b;
@@ -986,32 +1103,54 @@ int ew_setup_add_tag_exclusion(struct ew_setup *s, const char *value,
 	return 0;
 }
 
-int ew_setup_set_scan_on_push(struct ew_setup *s, const char *value,
-			      struct ew_error *err)
+int ew_setup_parse_bool(const char *what, const char *value, bool *out,
+			struct ew_error *err)
 {
 	static const char *const yes[] = {"true", "yes", "on", "1"};
 	static const char *const no[] = {"false", "no", "off", "0"};
 	char q[256];
 	int rc;
 
-	begin(s);
-	rc = check_text("scan on push", value, 16, err);
+	rc = check_text(what, value, 16, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < 4; i++) {
 		if (strcasecmp(value, yes[i]) == 0) {
-			s->scan_on_push = true;
+			*out = true;
 			return 0;
 		}
 		if (strcasecmp(value, no[i]) == 0) {
-			s->scan_on_push = false;
+			*out = false;
 			return 0;
 		}
 	}
 	return ew_error_set(err, EW_EINVAL,
-			    "scan on push '%s' is not valid: use true or "
-			    "false (yes/no, on/off)",
-			    shown(q, sizeof(q), value));
+			    "%s '%s' is not valid: use true or false (yes/no, "
+			    "on/off)",
+			    what, shown(q, sizeof(q), value));
+}
+
+int ew_setup_set_scan_on_push(struct ew_setup *s, const char *value,
+			      struct ew_error *err)
+{
+	begin(s);
+	return ew_setup_parse_bool("scan on push", value, &s->scan_on_push,
+				   err);
+}
+
+int ew_setup_set_share_role(struct ew_setup *s, const char *value,
+			    struct ew_error *err)
+{
+	begin(s);
+	return ew_setup_parse_bool("share role", value, &s->share_role, err);
+}
+
+int ew_setup_set_replace_lifecycle(struct ew_setup *s, const char *value,
+				   struct ew_error *err)
+{
+	begin(s);
+	return ew_setup_parse_bool("replace lifecycle", value,
+				   &s->replace_lifecycle, err);
 }
 
 static void make_slug(char *slug)

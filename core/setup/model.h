@@ -4,7 +4,8 @@
  *
  * Like kconfig's sym_set_string_value(): the TUI form, the command-line
  * flags and any answers file all call the same setter, so each rule exists
- * once.  Every setter takes the raw user text, rejects it with EW_EINVAL
+ * once.  The fields a user sets, with their flags, labels and rule texts,
+ * are listed once in the field table (fields.h).  Every setter takes the raw user text, rejects it with EW_EINVAL
  * and a message that names the rule (git's voice, the value quoted), or
  * stores a normalised copy.  A rejected value leaves the setup unchanged.
  *
@@ -18,7 +19,8 @@
  * "accepted, but tell the user".
  *
  * Memory: struct ew_setup lives wherever the caller wants; ew_setup_init()
- * fills defaults, ew_setup_release() frees every string and list it owns.
+ * fills defaults, ew_setup_copy() makes an independent deep copy,
+ * ew_setup_release() frees every string and list it owns.
  * All char * members are heap strings owned by the setup; read them, never
  * free or replace them directly.
  *
@@ -151,6 +153,12 @@ struct ew_setup {
 /* Fill defaults.  Returns 0 or EW_ENOMEM (then release is still safe). */
 int ew_setup_init(struct ew_setup *s);
 void ew_setup_release(struct ew_setup *s);
+/* A deep copy of src in dst (which is overwritten, not released): every
+ * string and list is duplicated, so either can be changed or released
+ * without touching the other; scalars, flags and the warning as they are.
+ * 0 or EW_ENOMEM (then dst holds nothing to release). */
+int ew_setup_copy(struct ew_setup *dst, const struct ew_setup *src,
+		  struct ew_error *err);
 
 /* --- setters: 0 or EW_EINVAL/EW_ENOMEM; err names the rule ------------ */
 
@@ -211,6 +219,10 @@ int ew_setup_add_scope(struct ew_setup *s, const char *value,
 		       struct ew_error *err);
 /* Remove every scope (the policy then needs at least one added). */
 void ew_setup_clear_scopes(struct ew_setup *s);
+/* Remove every tag exclusion filter / every environment (a form that
+ * edits the whole list clears it and adds the items again). */
+void ew_setup_clear_tag_exclusions(struct ew_setup *s);
+void ew_setup_clear_envs(struct ew_setup *s);
 
 /* 1-1000, decimal digits only. */
 int ew_setup_set_keep_images(struct ew_setup *s, const char *value,
@@ -225,6 +237,16 @@ int ew_setup_add_tag_exclusion(struct ew_setup *s, const char *value,
 /* true/false/yes/no/on/off/1/0, any case. */
 int ew_setup_set_scan_on_push(struct ew_setup *s, const char *value,
 			      struct ew_error *err);
+/* --share-role and --replace-lifecycle (see the members above), as text
+ * by the same rule. */
+int ew_setup_set_share_role(struct ew_setup *s, const char *value,
+			    struct ew_error *err);
+int ew_setup_set_replace_lifecycle(struct ew_setup *s, const char *value,
+				   struct ew_error *err);
+/* The rule of the setters above, for a yes/no value named what: *out is
+ * written only when value is valid.  0 or EW_EINVAL. */
+int ew_setup_parse_bool(const char *what, const char *value, bool *out,
+			struct ew_error *err);
 
 /* "NAME:REGION:REPO"; NAME may itself contain ':' (split from the right).
  * NAME: 1-255 of letters, digits, space and "._-:" (no space at either

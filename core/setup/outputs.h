@@ -13,7 +13,7 @@
  * variable set` lines are offered for users who prefer variables (they
  * then change secrets.X to vars.X in the workflow).  Storing them as
  * secrets makes Actions mask them, which only matters for job outputs the
- * generated workflow does not use (field-notes 2.7).
+ * generated workflow does not use (docs/github-facts.md).
  *
  * Memory: struct ew_outputs owns its rows' values and environment names;
  * ew_outputs_release() frees them.  Names and descriptions are static.

@@ -183,7 +183,7 @@ static void test_signatures(void **state)
 	assert_aws_error(rc, err, "SignatureDoesNotMatch", 403);
 	rc = ew_ecr_describe_repository(&repo, &bad, "ew-auth-repo", &err);
 	/* moto answers ECR with the Query services' code, not ECR's own
-	 * InvalidSignatureException (aws-wire.md 5). */
+	 * InvalidSignatureException (docs/aws-wire.md 5). */
 	assert_aws_error(rc, err, "SignatureDoesNotMatch", 403);
 	ew_aws_client_release(&bad);
 	printf("# wrong secret: SignatureDoesNotMatch 403 from sts, iam and "

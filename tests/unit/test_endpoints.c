@@ -1,4 +1,4 @@
-/* Unit tests: endpoint overrides (endpoints.h), aws-wire.md section 6. */
+/* Unit tests: endpoint overrides (endpoints.h), docs/aws-wire.md 6. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

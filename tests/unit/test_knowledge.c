@@ -1,7 +1,7 @@
 /*
  * Unit tests: the troubleshooting table.  Every entry has at least one
- * real-world message (failure-modes.md, aws-wire.md 4.3 and 5) that it is
- * the FIRST match for, so no entry shadows another.
+ * real-world message (docs/troubleshooting.md, docs/aws-wire.md 4.3 and 5)
+ * that it is the FIRST match for, so no entry shadows another.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests: parsing of canned STS, IAM and ECR answers (aws-wire.md
+/* Unit tests: parsing of canned STS, IAM and ECR answers (docs/aws-wire.md
  * sections 3, 4 and 5) by the typed operations, and the requests they
  * send (through a recording transport), without a network. */
 #include <setjmp.h>
@@ -162,7 +162,7 @@ static void test_parse_time(void **state)
 	assert_int_equal(ew_sts_parse_time(&t, NULL, NULL), EW_EPARSE);
 }
 
-/* The aws-wire.md 4.2 CreateRole answer, with a full encoded document. */
+/* The docs/aws-wire.md 4.2 CreateRole answer, with an encoded document. */
 static void test_role(void **state)
 {
 	static const char xml[] =
@@ -366,7 +366,7 @@ static void test_oidc_provider(void **state)
 	ew_xml_free(root);
 }
 
-/* The aws-wire.md 5 CreateRepository answer. */
+/* The docs/aws-wire.md 5 CreateRepository answer. */
 static void test_ecr_repository(void **state)
 {
 	static const char json[] =

@@ -1,5 +1,5 @@
 /*
- * Unit tests: the signed examples of aws-wire.md 1.11 (recomputed there
+ * Unit tests: the signed examples of docs/aws-wire.md 1.11 (computed
  * with botocore), the empty-payload hash, the headers the signer hands
  * back, and its input checks.
  */

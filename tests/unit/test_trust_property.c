@@ -243,7 +243,7 @@ static bool repo_part(const char *sub, char *out, size_t size)
 	return true;
 }
 
-/* GitHub's claim contexts (field-notes 2.1); ':' inside a name is %3A. */
+/* GitHub's claim contexts (docs/github-oidc.md); ':' in a name is %3A. */
 static bool context_ok(const char *c, bool is_pattern)
 {
 	const char *rest = NULL;

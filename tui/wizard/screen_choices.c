@@ -2,13 +2,15 @@
  * screen_choices.c - screen 3: the form (region, names, trust scope,
  * repository options, environments, workflow) and its summary.
  *
- * Every field goes through its model.h setter as it is typed, so a rule
- * exists once and the message names it.  Single values are set on the
- * wizard's setup at once (a rejected value leaves the setup as it was);
- * lists (trust scopes, tag exclusions, environments) are checked on a
- * scratch setup as typed and stored when the field is left.  The setup
- * has no way to drop environments or exclusions, so storing a list
- * rebuilds the setup from its current values with the new list.
+ * The fields, their labels, rules and defaults are the rows of the setup
+ * field table (fields.h) that have a label, in its order; the table is
+ * shared with the command-line flags.  Every field goes through its
+ * model.h setter as it is typed, so a rule exists once and the message
+ * names it.  Single values are set on the wizard's setup at once (a
+ * rejected value leaves the setup as it was); lists (trust scopes, tag
+ * exclusions, environments) are checked on a copy of the setup
+ * (ew_setup_copy()) with the list cleared and added again, and stored
+ * when the field is left.
  *
  * Enter accepts the value shown and moves on; after the last field comes
  * the summary, where Enter continues to the preview and any item can be
@@ -16,6 +18,7 @@
  */
 #include "demo_account.h"
 #include "draw.h"
+#include "fields.h"
 #include "partition.h"
 #include "wizard.h"
 
@@ -24,82 +27,11 @@
 #include <string.h>
 #include <strings.h>
 
-enum fkind { F_TEXT, F_REGION, F_CHOICE, F_BOOL, F_LIST };
-
-enum fid {
-	FLD_REGION,
-	FLD_REPO,
-	FLD_ROLE,
-	FLD_POLICY,
-	FLD_TRUST,
-	FLD_KEEP,
-	FLD_MUTABILITY,
-	FLD_EXCLUSIONS,
-	FLD_SCAN,
-	FLD_ENVS,
-	FLD_WORKFLOW,
-	FLD_PLATFORMS,
-	NFIELDS
-};
-
-struct field {
-	const char *label;
-	enum fkind kind;
-	const char *rule; /* shown under the form for the focused field */
-	const char *dflt; /* the default, or NULL when it depends */
-};
-
-static const struct field fields[NFIELDS] = {
-    [FLD_REGION] = {"Region", F_REGION,
-		    "an AWS region; type to search by code or name, Up/Down "
-		    "to pick",
-		    NULL},
-    [FLD_REPO] = {"ECR repository", F_TEXT,
-		  "2-256 characters: lower-case letters, digits, '.', '_', "
-		  "'-' and '/', starting with a letter or digit",
-		  NULL},
-    [FLD_ROLE] = {"Role name", F_TEXT,
-		  "1-64 characters: letters, digits and + = , . @ _ -",
-		  EW_DEFAULT_ROLE_NAME},
-    [FLD_POLICY] = {"Policy name", F_TEXT,
-		    "1-128 characters: letters, digits and + = , . @ _ -",
-		    EW_DEFAULT_POLICY_NAME},
-    [FLD_TRUST] = {"Trust scope", F_LIST,
-		   "any, or a comma-separated list of branch:NAME, "
-		   "tag:PATTERN, env:NAME, pull_request ('*' and '?' in "
-		   "branch and tag patterns)",
-		   "any"},
-    [FLD_KEEP] = {"Images to keep", F_TEXT,
-		  "the lifecycle policy keeps the last N images, 1-1000", "10"},
-    [FLD_MUTABILITY] = {"Tag mutability", F_CHOICE,
-			"Space or Left/Right to change; IMMUTABLE rejects a "
-			"push that reuses a tag",
-			"MUTABLE"},
-    [FLD_EXCLUSIONS] = {"Tag exclusions", F_LIST,
-			"1-5 comma-separated tag filters that stay mutable "
-			"(letters, digits, . _ - and *)",
-			NULL},
-    [FLD_SCAN] = {"Scan on push", F_BOOL,
-		  "Space to change; ECR scans each pushed image for "
-		  "vulnerabilities",
-		  "yes"},
-    [FLD_ENVS] = {"Environments", F_LIST,
-		  "optional: NAME:REGION:REPO, comma-separated; one role and "
-		  "repository per GitHub environment",
-		  "none"},
-    [FLD_WORKFLOW] = {"Workflow file", F_TEXT,
-		      "a path under .github/workflows/ ending in .yml or "
-		      ".yaml",
-		      EW_DEFAULT_WORKFLOW},
-    [FLD_PLATFORMS] = {"Platforms", F_TEXT,
-		       "comma-separated OS/ARCH[/VARIANT] for docker buildx, "
-		       "e.g. linux/amd64,linux/arm64",
-		       EW_DEFAULT_PLATFORMS},
-};
-
-static const char *const mutabilities[] = {"MUTABLE", "IMMUTABLE",
-					   "IMMUTABLE_WITH_EXCLUSION",
-					   "MUTABLE_WITH_EXCLUSION"};
+/* Fields are the rows of the field table; st.focus is a row's id. */
+static const struct ew_field *field(int f)
+{
+	return ew_field_get((enum ew_field_id)f);
+}
 
 #define MAX_MATCHES 8
 
@@ -122,94 +54,17 @@ static struct {
 
 /* ------------------------------------------------------ current values */
 
-static void scopes_text(struct ew_buf *out, const struct ew_setup *s)
-{
-	for (size_t i = 0; i < s->nscopes; i++) {
-		const struct ew_scope *sc = &s->scopes[i];
-
-		if (i)
-			ew_buf_puts(out, ", ");
-		ew_buf_puts(out, ew_scope_kind_name(sc->kind));
-		if (sc->value) {
-			/* The setup keeps ':' as %3A (the sub's encoding). */
-			ew_buf_putc(out, ':');
-			for (const char *p = sc->value; *p; p++) {
-				if (strncmp(p, "%3A", 3) == 0) {
-					ew_buf_putc(out, ':');
-					p += 2;
-				} else {
-					ew_buf_putc(out, *p);
-				}
-			}
-		}
-	}
-}
-
-static void envs_text(struct ew_buf *out, const struct ew_setup *s)
-{
-	for (size_t i = 0; i < s->nenvs; i++)
-		ew_buf_printf(out, "%s%s:%s:%s", i ? ", " : "", s->envs[i].name,
-			      s->envs[i].region, s->envs[i].repo_name);
-}
-
-static void exclusions_text(struct ew_buf *out, const struct ew_setup *s)
-{
-	for (size_t i = 0; i < s->ntag_exclusions; i++)
-		ew_buf_printf(out, "%s%s", i ? ", " : "", s->tag_exclusions[i]);
-}
-
-/* The stored value of field f as text. */
+/* The stored value of field f as text (out of memory: what fits). */
 static void value_text(struct ew_buf *out, const struct ew_setup *s, int f)
 {
-	switch (f) {
-	case FLD_REGION:
-		ew_buf_puts(out, s->region ? s->region : "");
-		break;
-	case FLD_REPO:
-		ew_buf_puts(out, s->repo_name ? s->repo_name : "");
-		break;
-	case FLD_ROLE:
-		ew_buf_puts(out, s->role_name);
-		break;
-	case FLD_POLICY:
-		ew_buf_puts(out, s->policy_name);
-		break;
-	case FLD_TRUST:
-		scopes_text(out, s);
-		break;
-	case FLD_KEEP:
-		ew_buf_printf(out, "%d", s->keep_images);
-		break;
-	case FLD_MUTABILITY:
-		ew_buf_puts(out, ew_tag_mutability_name(s->tag_mutability));
-		break;
-	case FLD_EXCLUSIONS:
-		exclusions_text(out, s);
-		break;
-	case FLD_SCAN:
-		ew_buf_puts(out, s->scan_on_push ? "yes" : "no");
-		break;
-	case FLD_ENVS:
-		envs_text(out, s);
-		break;
-	case FLD_WORKFLOW:
-		ew_buf_puts(out, s->workflow_path);
-		break;
-	case FLD_PLATFORMS:
-		ew_buf_puts(out, s->platforms);
-		break;
-	}
+	field(f)->get(out, s);
 }
 
-static bool needs_exclusions(const struct ew_setup *s)
-{
-	return s->tag_mutability == EW_TAG_IMMUTABLE_WITH_EXCLUSION ||
-	       s->tag_mutability == EW_TAG_MUTABLE_WITH_EXCLUSION;
-}
-
+/* On the form (the row has a label) and meaningful with the rest of the
+ * setup (tag exclusions only for the *_WITH_EXCLUSION modes). */
 static bool is_shown(const struct ew_setup *s, int f)
 {
-	return f != FLD_EXCLUSIONS || needs_exclusions(s);
+	return field(f)->label && ew_field_applies(field(f), s);
 }
 
 /* Split a comma-separated list and call add for each trimmed item. */
@@ -248,104 +103,33 @@ static int each_item(const char *text,
 	return rc;
 }
 
-/* Build *out afresh from o's values with new list texts (NULL: keep o's
- * list).  On failure *out is released. */
-static int build_setup(struct ew_setup *out, const struct ew_setup *o,
-		       const char *trust, const char *excl, const char *envs,
-		       struct ew_error *err)
-{
-	struct ew_setup n;
-	struct ew_buf t, x, e;
-	char num[32];
-	size_t count;
-	int rc;
-
-	ew_buf_init(&t);
-	ew_buf_init(&x);
-	ew_buf_init(&e);
-	if (!trust) {
-		scopes_text(&t, o);
-		trust = t.ptr;
-	}
-	if (!excl) {
-		exclusions_text(&x, o);
-		excl = x.ptr;
-	}
-	if (!envs) {
-		envs_text(&e, o);
-		envs = e.ptr;
-	}
-	rc = ew_setup_init(&n);
-	if (!rc)
-		rc = ew_setup_set_github_host(&n, o->github_host, err);
-	if (!rc && o->owner && o->repo) {
-		char slug[160];
-
-		snprintf(slug, sizeof(slug), "%s/%s", o->owner, o->repo);
-		rc = ew_setup_set_github(&n, slug, err);
-	}
-	if (!rc)
-		rc = ew_setup_set_owner_id(&n, o->owner_id, err);
-	if (!rc)
-		rc = ew_setup_set_repo_id(&n, o->repo_id, err);
-	if (!rc)
-		rc = ew_setup_set_default_branch(&n, o->default_branch, err);
-	if (!rc && o->account)
-		rc = ew_setup_set_account(&n, o->account, err);
-	if (!rc && o->region)
-		rc = ew_setup_set_region(&n, o->region, err);
-	if (!rc && o->repo_name_explicit && o->repo_name)
-		rc = ew_setup_set_repo_name(&n, o->repo_name, err);
-	if (!rc)
-		rc = ew_setup_set_role_name(&n, o->role_name, err);
-	if (!rc)
-		rc = ew_setup_set_policy_name(&n, o->policy_name, err);
-	if (!rc) {
-		snprintf(num, sizeof(num), "%d", o->keep_images);
-		rc = ew_setup_set_keep_images(&n, num, err);
-	}
-	if (!rc)
-		rc = ew_setup_set_tag_mutability(
-		    &n, ew_tag_mutability_name(o->tag_mutability), err);
-	if (!rc)
-		rc = ew_setup_set_scan_on_push(
-		    &n, o->scan_on_push ? "true" : "false", err);
-	if (!rc)
-		rc = ew_setup_set_workflow_path(&n, o->workflow_path, err);
-	if (!rc)
-		rc = ew_setup_set_platforms(&n, o->platforms, err);
-	if (!rc)
-		ew_setup_set_write_workflow(&n, o->write_workflow);
-	if (!rc)
-		rc = each_item(trust, ew_setup_add_scope, &n, &count, err);
-	if (!rc && count == 0)
-		rc = ew_error_set(err, EW_EINVAL,
-				  "the trust scope needs at least one item: "
-				  "'any' is the guide's default");
-	if (!rc && needs_exclusions(o))
-		rc = each_item(excl, ew_setup_add_tag_exclusion, &n, &count,
-			       err);
-	if (!rc)
-		rc = each_item(envs, ew_setup_add_env, &n, &count, err);
-	if (!rc)
-		*out = n;
-	else
-		ew_setup_release(&n);
-	ew_buf_release(&t);
-	ew_buf_release(&x);
-	ew_buf_release(&e);
-	return rc;
-}
-
-/* The list texts for build_setup(): the input for the focused list. */
+/* *out = the wizard's setup with the focused list replaced by the items
+ * typed, each through the list's setter, on a copy: a rejected item
+ * leaves the wizard's setup as it was.  On failure *out is released. */
 static int list_setup(struct ew_setup *out, const struct ew_wizard *w,
 		      struct ew_error *err)
 {
-	const char *v = st.input.text.ptr;
+	const struct ew_field *f = field(st.focus);
+	size_t count, n;
+	const struct ew_field *all = ew_fields(&n);
+	int rc = ew_setup_copy(out, &w->setup, err);
 
-	return build_setup(out, &w->setup, st.focus == FLD_TRUST ? v : NULL,
-			   st.focus == FLD_EXCLUSIONS ? v : NULL,
-			   st.focus == FLD_ENVS ? v : NULL, err);
+	if (rc)
+		return rc;
+	/* A warning belongs to the latest setter call, not to the copy. */
+	out->warning[0] = '\0';
+	f->clear_list(out);
+	rc = each_item(st.input.text.ptr, f->set, out, &count, err);
+	if (!rc && count == 0 && f->empty)
+		rc = ew_error_set(err, EW_EINVAL, "%s", f->empty);
+	/* A list that does not apply any more (exclusion filters after the
+	 * mode lost its exclusions) is dropped, as ew_setup_check() wants. */
+	for (size_t i = 0; !rc && i < n; i++)
+		if (all[i].clear_list && !ew_field_applies(&all[i], out))
+			all[i].clear_list(out);
+	if (rc)
+		ew_setup_release(out);
+	return rc;
 }
 
 /* Check the input of the focused field; store it when store is set (single
@@ -353,29 +137,15 @@ static int list_setup(struct ew_setup *out, const struct ew_wizard *w,
  * nothing). */
 static int apply_input(struct ew_wizard *w, bool store, struct ew_error *err)
 {
-	struct ew_setup *s = &w->setup;
-	const char *v = st.input.text.ptr;
+	const struct ew_field *f = field(st.focus);
 	struct ew_setup n;
-	int rc = 0;
+	int rc;
 
-	switch (st.focus) {
-	case FLD_REGION:
-		return ew_setup_set_region(s, v, err);
-	case FLD_REPO:
-		return ew_setup_set_repo_name(s, v, err);
-	case FLD_ROLE:
-		return ew_setup_set_role_name(s, v, err);
-	case FLD_POLICY:
-		return ew_setup_set_policy_name(s, v, err);
-	case FLD_KEEP:
-		return ew_setup_set_keep_images(s, v, err);
-	case FLD_WORKFLOW:
-		return ew_setup_set_workflow_path(s, v, err);
-	case FLD_PLATFORMS:
-		return ew_setup_set_platforms(s, v, err);
-	case FLD_TRUST:
-	case FLD_EXCLUSIONS:
-	case FLD_ENVS:
+	switch (f->kind) {
+	case EW_KIND_TEXT:
+	case EW_KIND_REGION:
+		return f->set(&w->setup, st.input.text.ptr, err);
+	case EW_KIND_LIST:
 		rc = list_setup(&n, w, err);
 		if (rc)
 			return rc;
@@ -389,6 +159,7 @@ static int apply_input(struct ew_wizard *w, bool store, struct ew_error *err)
 		}
 		return 0;
 	default:
+		/* Choices and yes/no are changed by cycle(), not typed. */
 		return 0;
 	}
 }
@@ -413,8 +184,9 @@ static void load_input(struct ew_wizard *w)
 
 static bool is_text_kind(int f)
 {
-	return fields[f].kind == F_TEXT || fields[f].kind == F_REGION ||
-	       fields[f].kind == F_LIST;
+	return field(f)->kind == EW_KIND_TEXT ||
+	       field(f)->kind == EW_KIND_REGION ||
+	       field(f)->kind == EW_KIND_LIST;
 }
 
 /* Whether hay contains needle, ignoring case. */
@@ -455,28 +227,29 @@ static bool is_blank(const char *v)
 }
 
 /* The value a blank field goes back to, or NULL when blank is a value
- * itself (no environments) or there is no default (tag exclusions). */
+ * itself (a list that may be empty: no environments) or there is no
+ * default (tag exclusions). */
 static const char *blank_default(const struct ew_wizard *w, int f,
 				 struct ew_buf *tmp)
 {
-	switch (f) {
-	case FLD_REGION:
+	const struct ew_field *fd = field(f);
+
+	if (fd->kind == EW_KIND_REGION) {
 		if (w->demo)
 			return EW_DEMO_REGION;
 		if (w->has_session && w->session.region)
 			return w->session.region;
 		return EW_DEFAULT_REGION;
-	case FLD_REPO:
+	}
+	if (f == EW_FIELD_REPO_NAME) {
 		if (!w->setup.repo)
 			return NULL;
 		ew_setup_default_repo_name(tmp, w->setup.repo);
 		return tmp->ptr;
-	case FLD_ENVS:
-	case FLD_EXCLUSIONS:
-		return NULL;
-	default:
-		return is_text_kind(f) ? fields[f].dflt : NULL;
 	}
+	if (fd->kind == EW_KIND_LIST)
+		return fd->empty ? fd->dflt : NULL;
+	return is_text_kind(f) ? fd->dflt : NULL;
 }
 
 /* After each edit: validate as typed (and store single values). */
@@ -507,18 +280,18 @@ static void revalidate(struct ew_wizard *w)
 		}
 		ew_buf_release(&d);
 	}
-	if (fields[st.focus].kind == F_REGION) {
+	if (field(st.focus)->kind == EW_KIND_REGION) {
 		region_search();
 		/* A search term is not a region yet: checked on Enter. */
 		return;
 	}
 	if (!st.dirty)
 		return;
-	if (apply_input(w, fields[st.focus].kind != F_LIST, &err) != 0) {
+	if (apply_input(w, field(st.focus)->kind != EW_KIND_LIST, &err) != 0) {
 		snprintf(st.error, sizeof(st.error), "%s", err.message);
 		return;
 	}
-	if (fields[st.focus].kind != F_LIST)
+	if (field(st.focus)->kind != EW_KIND_LIST)
 		st.dirty = false;
 	if (w->setup.warning[0])
 		snprintf(st.error, sizeof(st.error), "%s", w->setup.warning);
@@ -530,7 +303,7 @@ static void refuse(struct ew_wizard *w)
 {
 	ew_wizard_message(w, EW_ROLE_ERROR,
 			  "%s is not valid: fix it, or Esc puts back '%.100s'",
-			  fields[st.focus].label, st.orig);
+			  field(st.focus)->label, st.orig);
 }
 
 /* Leave the focused field: store it (a blank one gets its default), or
@@ -552,11 +325,11 @@ static bool leave_field(struct ew_wizard *w)
 			ew_wizard_message(w, EW_ROLE_NORMAL,
 					  "%s was blank: back to the default "
 					  "'%s'",
-					  fields[st.focus].label, v);
+					  field(st.focus)->label, v);
 		}
 		ew_buf_release(&d);
 	}
-	if (fields[st.focus].kind == F_REGION && st.dirty) {
+	if (field(st.focus)->kind == EW_KIND_REGION && st.dirty) {
 		if (st.popup && st.match_sel < st.nmatches)
 			ew_input_set(&st.input, st.matches[st.match_sel]->code);
 		if (ew_setup_set_region(&w->setup, st.input.text.ptr, &err)) {
@@ -586,7 +359,7 @@ static int next_shown(const struct ew_wizard *w, int f, int dir)
 {
 	do
 		f += dir;
-	while (f >= 0 && f < NFIELDS && !is_shown(&w->setup, f));
+	while (f >= 0 && f < EW_FIELD_COUNT && !is_shown(&w->setup, f));
 	return f;
 }
 
@@ -602,7 +375,7 @@ static void enter(struct ew_wizard *w)
 		st.sel = 0;
 	} else {
 		st.summary = false;
-		focus_field(w, FLD_REGION);
+		focus_field(w, next_shown(w, -1, 1));
 	}
 }
 
@@ -621,28 +394,29 @@ static bool is_wide_trust(const struct ew_setup *s)
 static void shown_value(struct ew_buf *b, const struct ew_wizard *w, int f)
 {
 	value_text(b, &w->setup, f);
-	if (f == FLD_REGION) {
+	if (field(f)->kind == EW_KIND_REGION) {
 		const struct ew_region_info *ri =
 		    ew_region_find(w->setup.region);
 
 		if (ri)
 			ew_buf_printf(b, "  %s", ri->name);
 	}
-	if (f == FLD_ENVS && !b->len)
-		ew_buf_puts(b, "none");
+	/* An empty list shows what it means ("none"). */
+	if (field(f)->kind == EW_KIND_LIST && !b->len && field(f)->dflt)
+		ew_buf_puts(b, field(f)->dflt);
 }
 
 static const char *default_of(const struct ew_wizard *w, int f,
 			      struct ew_buf *tmp)
 {
-	if (f == FLD_REPO) {
+	if (f == EW_FIELD_REPO_NAME) {
 		if (w->setup.repo)
 			ew_setup_default_repo_name(tmp, w->setup.repo);
 		return tmp->ptr;
 	}
-	if (f == FLD_REGION)
+	if (field(f)->kind == EW_KIND_REGION)
 		return w->demo ? "us-east-1" : "the profile's";
-	return fields[f].dflt;
+	return field(f)->dflt;
 }
 
 static void draw_popup(int y, int x)
@@ -676,7 +450,7 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 	y++;
 	ew_buf_init(&b);
 	ew_buf_init(&d);
-	for (int f = 0; f < NFIELDS; f++) {
+	for (int f = 0; f < EW_FIELD_COUNT; f++) {
 		const char *dflt;
 
 		if (!is_shown(&w->setup, f))
@@ -688,10 +462,10 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 			  f == st.focus ? ew_ui_glyphs()->arrow : " ");
 		ew_ui_put(y, lx + 2, vx - lx - 2,
 			  f == st.focus ? EW_ROLE_VALUE : EW_ROLE_LABEL,
-			  fields[f].label);
+			  field(f)->label);
 		if (f == st.focus && is_text_kind(f)) {
 			ew_input_draw(&st.input, y, vx, vw, true);
-			if (f == FLD_REGION)
+			if (field(f)->kind == EW_KIND_REGION)
 				popup_y = y + 1;
 		} else {
 			shown_value(&b, w, f);
@@ -715,7 +489,7 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 			else
 				value_text(&cur, &w->setup, f);
 			if (strcmp(cur.ptr, dflt) == 0 ||
-			    (f == FLD_ENVS && !cur.len))
+			    (field(f)->kind == EW_KIND_LIST && !cur.len))
 				snprintf(dl, sizeof(dl), "(default)");
 			else
 				snprintf(dl, sizeof(dl), "default: %s", dflt);
@@ -739,9 +513,9 @@ static void draw_form(struct ew_wizard *w, int top, int rows)
 	/* The rule stays in view while the value breaks it. */
 	if (y < top + rows)
 		y += ew_ui_wrap(y, lx, COLS - 4, 2, 2, EW_ROLE_HINT,
-				fields[st.focus].rule, true);
-	if (st.focus == FLD_TRUST && is_wide_trust(&w->setup) && !st.dirty &&
-	    !st.error[0] && y < top + rows) {
+				field(st.focus)->rule, true);
+	if (st.focus == EW_FIELD_TRUST && is_wide_trust(&w->setup) &&
+	    !st.dirty && !st.error[0] && y < top + rows) {
 		char line[300];
 
 		snprintf(line, sizeof(line),
@@ -779,14 +553,14 @@ static void draw_summary(struct ew_wizard *w, int top, int rows)
 		  line);
 	y++;
 	ew_buf_init(&b);
-	for (int f = 0; f < NFIELDS; f++) {
+	for (int f = 0; f < EW_FIELD_COUNT; f++) {
 		if (!is_shown(&w->setup, f))
 			continue;
 		ew_buf_clear(&b);
 		shown_value(&b, w, f);
 		snprintf(line, sizeof(line), "%s %s",
 			 st.sel == row ? ew_ui_glyphs()->arrow : " ",
-			 fields[f].label);
+			 field(f)->label);
 		if (st.sel == row)
 			ew_ui_fill(y, lx, vx - lx - 1, EW_ROLE_SELECTED);
 		ew_ui_put(y, lx, vx - lx - 1,
@@ -830,31 +604,44 @@ static int summary_rows(const struct ew_wizard *w)
 {
 	int n = 0;
 
-	for (int f = 0; f < NFIELDS; f++)
+	for (int f = 0; f < EW_FIELD_COUNT; f++)
 		n += is_shown(&w->setup, f);
 	return n;
 }
 
 static int summary_field(const struct ew_wizard *w, int row)
 {
-	for (int f = 0; f < NFIELDS; f++)
+	for (int f = 0; f < EW_FIELD_COUNT; f++)
 		if (is_shown(&w->setup, f) && --row == 0)
 			return f;
 	return 0;
 }
 
+/* Change a choice (dir: +1 next, -1 previous) or toggle a yes/no, through
+ * the field's setter. */
 static void cycle(struct ew_wizard *w, int dir)
 {
+	const struct ew_field *f = field(st.focus);
 	struct ew_error err;
+	struct ew_buf cur;
 
-	if (fields[st.focus].kind == F_BOOL) {
-		ew_setup_set_scan_on_push(
-		    &w->setup, w->setup.scan_on_push ? "false" : "true", &err);
-	} else if (fields[st.focus].kind == F_CHOICE) {
-		int m = ((int)w->setup.tag_mutability + dir + 4) % 4;
+	ew_buf_init(&cur);
+	f->get(&cur, &w->setup);
+	if (f->kind == EW_KIND_BOOL) {
+		f->set(&w->setup,
+		       strcmp(cur.ptr, "yes") == 0 ? "false" : "true", &err);
+	} else if (f->kind == EW_KIND_CHOICE) {
+		int n = 0, i = 0;
 
-		ew_setup_set_tag_mutability(&w->setup, mutabilities[m], &err);
+		while (f->choices[n])
+			n++;
+		while (i < n && strcmp(f->choices[i], cur.ptr) != 0)
+			i++;
+		if (n)
+			f->set(&w->setup, f->choices[((i % n) + dir + n) % n],
+			       &err);
 	}
+	ew_buf_release(&cur);
 	load_input(w);
 }
 
@@ -862,8 +649,8 @@ static bool edit_key(struct ew_wizard *w, int key)
 {
 	if (st.summary)
 		return false;
-	if (fields[st.focus].kind == F_CHOICE ||
-	    fields[st.focus].kind == F_BOOL) {
+	if (field(st.focus)->kind == EW_KIND_CHOICE ||
+	    field(st.focus)->kind == EW_KIND_BOOL) {
 		if (key == KEY_LEFT || key == KEY_RIGHT) {
 			cycle(w, key == KEY_LEFT ? -1 : 1);
 			return true;
@@ -905,7 +692,7 @@ static void move_focus(struct ew_wizard *w, int dir, bool accept)
 	}
 	if (f < 0)
 		f = st.focus;
-	if (f >= NFIELDS) {
+	if (f >= EW_FIELD_COUNT) {
 		st.summary = true;
 		st.sel = 0;
 		return;
@@ -952,7 +739,7 @@ static void handle_summary(struct ew_wizard *w, enum ew_action a)
 	case EW_ACT_BACK:
 		st.summary = false;
 		st.reopened = false;
-		focus_field(w, next_shown(w, NFIELDS, -1));
+		focus_field(w, next_shown(w, EW_FIELD_COUNT, -1));
 		break;
 	default:
 		break;
@@ -965,13 +752,13 @@ static void restore(struct ew_wizard *w)
 	struct ew_error err;
 
 	ew_input_set(&st.input, st.orig);
-	if (fields[st.focus].kind == F_REGION)
+	if (field(st.focus)->kind == EW_KIND_REGION)
 		ew_setup_set_region(&w->setup, st.orig, &err);
 	else
 		apply_input(w, true, &err);
 	load_input(w);
 	ew_wizard_message(w, EW_ROLE_NORMAL, "%s: put back '%.100s'",
-			  fields[st.focus].label, st.orig);
+			  field(st.focus)->label, st.orig);
 }
 
 static void handle(struct ew_wizard *w, enum ew_action a)
@@ -1032,8 +819,8 @@ static const char *label(struct ew_wizard *w, enum ew_action a)
 	if (a == EW_ACT_NEXT)
 		return "";
 	if (a == EW_ACT_TOGGLE)
-		return fields[st.focus].kind == F_CHOICE ||
-			       fields[st.focus].kind == F_BOOL
+		return field(st.focus)->kind == EW_KIND_CHOICE ||
+			       field(st.focus)->kind == EW_KIND_BOOL
 			   ? "change"
 			   : "";
 	if (a == EW_ACT_EDIT)
@@ -1053,7 +840,7 @@ int ew_choices_command(struct ew_wizard *w, const char *line)
 	if (strcmp(line, ":accept-defaults") == 0) {
 		/* Enter on each field, as a user would; an invalid field
 		 * stops it there. */
-		for (int i = 0; i <= NFIELDS && !st.summary; i++) {
+		for (int i = 0; i <= EW_FIELD_COUNT && !st.summary; i++) {
 			int f = st.focus;
 
 			handle(w, EW_ACT_ACCEPT);
@@ -1063,8 +850,9 @@ int ew_choices_command(struct ew_wizard *w, const char *line)
 		return st.summary ? 0 : 2;
 	}
 	if (strncmp(line, ":field ", 7) == 0) {
-		for (int f = 0; f < NFIELDS; f++) {
-			if (strcasecmp(fields[f].label, line + 7) != 0)
+		for (int f = 0; f < EW_FIELD_COUNT; f++) {
+			if (!field(f)->label ||
+			    strcasecmp(field(f)->label, line + 7) != 0)
 				continue;
 			if (!is_shown(&w->setup, f))
 				return 2;

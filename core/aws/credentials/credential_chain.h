@@ -1,6 +1,6 @@
 /*
  * credential_chain.h - find AWS credentials the way the AWS CLI does
- * (aws-wire.md section 7.2).  The first source that has them wins:
+ * (docs/aws-wire.md section 7.2).  The first source that has them wins:
  *
  *   1. environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (one
  *      without the other is an error), AWS_SESSION_TOKEN (or the legacy

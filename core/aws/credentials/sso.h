@@ -1,6 +1,6 @@
 /*
  * sso.h - IAM Identity Center (SSO) credentials, as the AWS CLI gets them
- * (aws-wire.md section 7.2, step 4).
+ * (docs/aws-wire.md section 7.2, step 4).
  *
  * A profile is an SSO profile when it has any of sso_session,
  * sso_start_url, sso_region, sso_account_id, sso_role_name.  It needs
