@@ -24,6 +24,7 @@
 #include "lazy_curl.h"
 #include "lazy_git.h"
 #include "lazy_lib.h"
+#include "uri.h"
 
 /* The address in a function pointer, as dlsym() returns it (ISO C has no
  * cast between the two; POSIX makes their representations the same). */
@@ -260,6 +261,92 @@ static void program_path(struct ew_buf *out, const char *env, const char *name)
 	assert_int_equal(ew_buf_printf(out, "%s/%s", self, name), 0);
 }
 
+/* The old parse of an endpoint URL, by libcurl itself: the Host header
+ * it sends (the port only when not the scheme's default) and the path;
+ * -1 for what it refuses or what has a query. */
+static int curl_parts(const char *url, char *host, size_t hsize, char *path,
+		      size_t psize)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *h = NULL, *port = NULL, *pa = NULL, *q = NULL;
+	int rc = -1;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) ||
+	    curl_url_get(u, CURLUPART_QUERY, &q, 0) == CURLUE_OK)
+		goto done;
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	curl_url_get(u, CURLUPART_PATH, &pa, 0);
+	if (port &&
+	    !((strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0) ||
+	      (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0)))
+		snprintf(host, hsize, "%s:%s", h, port);
+	else
+		snprintf(host, hsize, "%s", h);
+	snprintf(path, psize, "%s", pa && *pa ? pa : "/");
+	rc = 0;
+done:
+	curl_free(scheme);
+	curl_free(h);
+	curl_free(port);
+	curl_free(pa);
+	curl_free(q);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* uri.c parses endpoint URLs without libcurl (so --demo never loads it):
+ * for every endpoint form, the same Host and path as libcurl's parser,
+ * and the same refusals. */
+static void test_endpoint_parse_like_curl(void **state)
+{
+	static const char *const ok[] = {
+	    "https://iam.amazonaws.com",
+	    "https://iam.amazonaws.com/",
+	    "http://127.0.0.1:5000",
+	    "http://127.0.0.1:5000/",
+	    "https://sts.us-east-1.amazonaws.com:443/",
+	    "http://localhost:80",
+	    "https://example.com:8443/base/path",
+	    "https://example.com/a/./b/../c",
+	    "https://example.com/a/..",
+	    "https://example.com/./",
+	    "http://[::1]:4566/",
+	    "https://host#frag",
+	    "HTTPS://Host.Example.COM/",
+	};
+	static const char *const bad[] = {
+	    "ftp://x",	     "not a url",     "https://",
+	    "https://h?x=1", "https://h/p?x", "https://h:99999/",
+	    "https://h:x/",  "https://a b/",  "https://u:p@h/",
+	    "http//h",	     "https://[::1/", "https://h/ p",
+	};
+	char h1[300], p1[512], h2[300], p2[512];
+	struct ew_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		print_message("%s\n", ok[i]);
+		assert_int_equal(
+		    curl_parts(ok[i], h1, sizeof(h1), p1, sizeof(p1)), 0);
+		assert_int_equal(ew_uri_parse_endpoint(ok[i], h2, sizeof(h2),
+						       p2, sizeof(p2), &err),
+				 0);
+		assert_string_equal(h2, h1);
+		assert_string_equal(p2, p1);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		print_message("%s\n", bad[i]);
+		ew_error_clear(&err);
+		assert_int_equal(ew_uri_parse_endpoint(bad[i], h2, sizeof(h2),
+						       p2, sizeof(p2), &err),
+				 EW_EINVAL);
+		assert_non_null(strstr(err.message, bad[i]));
+	}
+}
+
 /* The dynamic section lists neither library: the loader never maps them
  * (nor what they pull in) before main(). */
 static void check_not_linked(const char *env, const char *name)
@@ -309,6 +396,7 @@ int main(void)
 	    cmocka_unit_test(test_missing_symbol),
 	    cmocka_unit_test(test_bad_offset),
 	    cmocka_unit_test(test_programs_not_linked),
+	    cmocka_unit_test(test_endpoint_parse_like_curl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
