@@ -249,6 +249,6 @@ bench: $(PROG) $(TBIN)
 
 screenshots: $(TBIN) $(PROG)
 	$(Q)sh tests/tools/deps.sh screenshots
-	$(Q)EW_BIN=$(abspath $(PROG)) sh tests/tools/screenshots.sh
+	$(Q)EW_BIN=$(abspath $(TBIN)) sh tests/tools/screenshots.sh
 
 -include $(shell find $(BUILD) -name "*.d" 2>/dev/null)

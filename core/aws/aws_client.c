@@ -199,18 +199,13 @@ static double next_jitter(struct ew_aws_client *c)
 	       9007199254740992.0;
 }
 
+/* The test build's EW_RETRY_SCALE (context.h); more than 1000 is
+ * ignored. */
 static double retry_scale(const struct ew_aws_client *c)
 {
-	const char *s = ew_context_getenv(c->ctx, "EW_RETRY_SCALE");
-	char *end;
-	double v;
+	double v = ew_context_retry_scale(c->ctx);
 
-	if (!s)
-		return 1;
-	v = strtod(s, &end);
-	if (end == s || *end || !(v >= 0) || v > 1000)
-		return 1;
-	return v;
+	return v > 1000 ? 1 : v;
 }
 
 /* IMF-fixdate ("Mon, 15 Jan 2024 12:00:00 GMT") to time_t; -1 if not. */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,59 @@ static void test_programs_not_linked(void **state)
 	check_not_linked("EW_TBIN", "ecr-wizard-test");
 }
 
+/* A --demo run sends nothing over the network, so it never loads libcurl
+ * (nor what libcurl pulls in): the dynamic loader's own log
+ * (LD_DEBUG=libs) of the shipped program names no libcurl, while a run
+ * that does talk to AWS (an unreachable endpoint) does load it. */
+static bool loads_curl(const char *args)
+{
+	struct ew_buf bin, cmd, log;
+	char line[512];
+	bool curl = false, started = false;
+	FILE *p;
+
+	ew_buf_init(&bin);
+	ew_buf_init(&cmd);
+	ew_buf_init(&log);
+	program_path(&bin, "EW_BIN", "ecr-wizard");
+	if (access(bin.ptr, X_OK) != 0)
+		fail_msg("no program at '%s': build it first (make)", bin.ptr);
+	assert_int_equal(ew_buf_printf(&cmd,
+				       "cd / && env -i PATH=/usr/bin:/bin "
+				       "HOME=/nonexistent LD_DEBUG=libs '%s' "
+				       "%s </dev/null 2>&1 >/dev/null",
+				       bin.ptr, args),
+			 0);
+	p = popen(cmd.ptr, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		if (strstr(line, "libc.so.6"))
+			started = true;
+		if (strstr(line, "find library=libcurl"))
+			curl = true;
+	}
+	(void)pclose(p);
+	/* the loader's log was read at all */
+	assert_true(started);
+	ew_buf_release(&bin);
+	ew_buf_release(&cmd);
+	ew_buf_release(&log);
+	return curl;
+}
+
+static void test_demo_never_loads_curl(void **state)
+{
+	(void)state;
+	assert_false(loads_curl("plan --demo --github octo-org/octo-app "
+				"--no-workflow"));
+	assert_false(loads_curl("doctor --demo --github octo-org/octo-app "
+				"--no-workflow"));
+	/* the check can fail: a real plan loads it */
+	assert_true(loads_curl("plan --github octo-org/octo-app --no-workflow "
+			       "--no-github-api --account 123456789012 "
+			       "--region us-east-1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_offset),
 	    cmocka_unit_test(test_programs_not_linked),
 	    cmocka_unit_test(test_endpoint_parse_like_curl),
+	    cmocka_unit_test(test_demo_never_loads_curl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,9 +28,11 @@
 #define DEMO_REPO_ID  "583231"
 #define DEMO_SAMPLE   "octo-org/octo-app"
 
+#ifdef EW_TEST_HOOKS
 /* How long the engine must stay quiet, with a failure waiting, before a
  * test's :wait counts it as idle (other branches may still be running). */
 #define SETTLE_SECONDS 0.3
+#endif
 
 enum ev_kind {
 	EV_DETECTED, /* w->git is filled */
@@ -377,7 +379,8 @@ static int start_job(struct ew_wizard *w, struct ew_error *err)
 
 		ew_demo_options_init(&o);
 		o.scenario = w->scenario[0] ? w->scenario : NULL;
-		o.latency_scale = w->demo_latency;
+		if (ew_context_test_knobs()->scale_demo)
+			o.latency_scale = ew_context_test_knobs()->demo_latency;
 		w->transport = ew_demo_transport_new(&o, err);
 	} else {
 		struct ew_http_options o;
@@ -1170,6 +1173,7 @@ static void drain_events(struct ew_wizard *w)
 	}
 }
 
+#ifdef EW_TEST_HOOKS
 /* For a test's :wait: nothing queued and no job working. */
 static bool is_idle(void *payload)
 {
@@ -1189,6 +1193,10 @@ static bool is_idle(void *payload)
 				return false;
 	return idle;
 }
+#else
+/* The shipped program reads no key script: :wait never asks. */
+#define is_idle NULL
+#endif
 
 /* ------------------------------------------------------------ drawing */
 
@@ -1722,18 +1730,6 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 		snprintf(w->workflow_root, sizeof(w->workflow_root), ".");
 	if (w->demo)
 		make_demo_root(w);
-	w->demo_latency = 1.0;
-	if ((v = getenv("EW_DEMO_LATENCY")) && *v) {
-		char *end;
-		double d = strtod(v, &end);
-
-		if (*end || !(d >= 0) || d > 100)
-			return ew_error_set(err, EW_EINVAL,
-					    "invalid EW_DEMO_LATENCY '%s': a "
-					    "number from 0 to 100",
-					    v);
-		w->demo_latency = d;
-	}
 	return 0;
 }
 

@@ -144,7 +144,6 @@ struct ew_wizard {
 	struct ew_setup setup;
 	bool demo;
 	char scenario[64];
-	double demo_latency;
 	bool no_color;
 	bool high_contrast; /* --theme high-contrast or EW_THEME */
 	bool no_github_api;
