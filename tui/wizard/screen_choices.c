@@ -463,8 +463,8 @@ static const char *blank_default(const struct ew_wizard *w, int f,
 	case FLD_REGION:
 		if (w->demo)
 			return EW_DEMO_REGION;
-		if (w->has_session && w->session.region)
-			return w->session.region;
+		if (w->boot.has_session && w->boot.session.region)
+			return w->boot.session.region;
 		return EW_DEFAULT_REGION;
 	case FLD_REPO:
 		if (!w->setup.repo)
