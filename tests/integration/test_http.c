@@ -726,7 +726,7 @@ static void test_cancel_during_backoff(void **state)
 
 	(void)state;
 	client(&c, &ctx, t, "/fail/503/99/qcancel", &r);
-	ctx.getenv = NULL; /* full-length back-offs: 500 ms, then 1 s */
+	ctx.scale_retries = false; /* full-length back-offs: 500 ms, then 1 s */
 	ew_cancel_init(&cancel);
 	c.cancel = &cancel;
 	cl.cancel = &cancel;
