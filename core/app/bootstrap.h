@@ -20,7 +20,8 @@
  * wizard runs the later steps on its worker threads, the commands in
  * line.  Git detection stays with the front-ends, whose rules differ on
  * purpose (the wizard's demo shows the sample wherever it runs; a
- * command plans for the work tree it runs in).
+ * command plans for the work tree it runs in).  docs/bootstrap.md tells
+ * the whole story, the test build's knobs included.
  *
  * Memory: struct ew_bootstrap owns its transport, session and
  * credentials; ew_bootstrap_close() frees them.  The context is the
