@@ -137,7 +137,7 @@ int ew_bootstrap_github(struct ew_bootstrap *b, struct ew_setup *s,
 					 "OWNER_ID/REPO_ID to add the "
 					 "immutable form\n");
 		if (rc)
-			return ew_error_set(err, EW_ENOMEM, "out of memory");
+			return ew_error_oom(err);
 	} else {
 		rc = ew_oidc_subject_learn(s, b->ctx, ids_given, notes, err);
 	}
