@@ -12,37 +12,25 @@
 
 /* --------------------------------------------------- workflow checks */
 
-static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
+/* One function per check id, in report order; where names the file
+ * ("ci.yml", or "ci.yml via deploy.yml" for a reusable workflow). */
+
+/* workflow-region: with --env environments, the job runs in one of them. */
+static void job_environment(struct ew_doctor_run *r,
+			    const struct ew_wf_aws_job *j, const char *where)
 {
-	bool unmapped;
-	const struct ew_env_target *env =
-	    ew_doctor_job_target(r->s, j, &unmapped);
-	const char *region = ew_setup_target_region(r->s, env);
-	const char *aud = r->part->audience;
-	struct ew_buf role_arn, role_name, registry;
-	struct ew_error e;
-	char *where = j->caller ? ew_aprintf("%s via %s", j->file, j->caller)
-				: ew_aprintf("%s", j->file);
+	ew_doctor_add(
+	    r, "workflow-region", EW_DOCTOR_WARN, NULL,
+	    ew_aprintf("job '%s' runs in a configured environment", j->job),
+	    ew_aprintf("%s: it runs in none of the --env environments", where),
+	    ew_aprintf("give the job an environment: key naming one of "
+		       "them"));
+}
 
-	ew_buf_init(&role_arn);
-	ew_buf_init(&role_name);
-	ew_buf_init(&registry);
-	ew_error_clear(&e);
-	r->target = env ? env->name : NULL;
-	if (!where) {
-		r->oom = 1;
-		return;
-	}
-	if (unmapped)
-		ew_doctor_add(
-		    r, "workflow-region", EW_DOCTOR_WARN, NULL,
-		    ew_aprintf("job '%s' runs in a configured environment",
-			       j->job),
-		    ew_aprintf("%s: it runs in none of the --env environments",
-			       where),
-		    ew_aprintf("give the job an environment: key naming one of "
-			       "them"));
-
+/* workflow-id-token: the job may request an OIDC token. */
+static void job_id_token(struct ew_doctor_run *r, const struct ew_wf_aws_job *j,
+			 const char *where)
+{
 	switch (j->id_token) {
 	case EW_WF_ID_TOKEN_WRITE:
 		ew_doctor_add(
@@ -75,16 +63,13 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 				    "workflow's)"));
 		break;
 	}
+}
 
-	if (ew_setup_role_arn(&role_arn, r->s, env, &e) != 0)
-		ew_buf_puts(&role_arn, "");
-	if (ew_setup_role_name_for(&role_name, r->s, env) != 0)
-		r->oom = 1;
-	/* The knowledge entries' commands name this job's target. */
-	r->kv.role = role_name.ptr;
-	r->kv.role_arn = role_arn.len ? role_arn.ptr : NULL;
-	r->kv.repo = ew_setup_target_repo_name(r->s, env);
-	r->kv.region = region;
+/* workflow-role: role-to-assume comes from a secret or variable (a
+ * literal must be the role's ARN, role_arn; empty when unknown). */
+static void job_role(struct ew_doctor_run *r, const struct ew_wf_aws_job *j,
+		     const char *where, const struct ew_buf *role_arn)
+{
 	if (!j->role.raw)
 		ew_doctor_add(
 		    r, "workflow-role", EW_DOCTOR_FAIL, "no-credentials",
@@ -104,10 +89,11 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 		    ew_aprintf("%s.%s (must hold %s)",
 			       j->role.secret ? "secrets" : "vars",
 			       j->role.secret ? j->role.secret : j->role.var,
-			       role_arn.len ? role_arn.ptr : "the role's ARN"),
+			       role_arn->len ? role_arn->ptr
+					     : "the role's ARN"),
 		    NULL);
-	else if (j->role.literal && !j->role.is_expr && role_arn.len &&
-		 strcmp(j->role.literal, role_arn.ptr) == 0)
+	else if (j->role.literal && !j->role.is_expr && role_arn->len &&
+		 strcmp(j->role.literal, role_arn->ptr) == 0)
 		ew_doctor_add(
 		    r, "workflow-role", EW_DOCTOR_WARN, NULL,
 		    ew_aprintf(
@@ -118,7 +104,7 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 		    ew_aprintf(
 			"store it once: gh variable set AWS_ROLE_ARN --body "
 			"%s, then role-to-assume: ${{ vars.AWS_ROLE_ARN }}",
-			role_arn.ptr));
+			role_arn->ptr));
 	else if (j->role.literal && !j->role.is_expr)
 		ew_doctor_add(
 		    r, "workflow-role", EW_DOCTOR_FAIL,
@@ -131,11 +117,12 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 			j->job),
 		    ew_aprintf("%s: role-to-assume is '%s', not %s", where,
 			       j->role.literal,
-			       role_arn.len ? role_arn.ptr : "the role's ARN"),
+			       role_arn->len ? role_arn->ptr
+					     : "the role's ARN"),
 		    ew_aprintf(
 			"role-to-assume: ${{ secrets.AWS_ROLE_ARN }} holding "
 			"%s",
-			role_arn.len ? role_arn.ptr : "the role's ARN"));
+			role_arn->len ? role_arn->ptr : "the role's ARN"));
 	else
 		ew_doctor_add(
 		    r, "workflow-role", EW_DOCTOR_WARN, NULL,
@@ -147,8 +134,14 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 			"follow",
 			where, j->role.raw),
 		    ew_aprintf("make sure it evaluates to %s",
-			       role_arn.len ? role_arn.ptr : "the role's ARN"));
+			       role_arn->len ? role_arn->ptr
+					     : "the role's ARN"));
+}
 
+/* workflow-region: aws-region is the target's region. */
+static void job_region(struct ew_doctor_run *r, const struct ew_wf_aws_job *j,
+		       const char *where, const char *region)
+{
 	if (!j->region.raw)
 		ew_doctor_add(
 		    r, "workflow-region", EW_DOCTOR_FAIL, "region-missing",
@@ -202,6 +195,13 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 			"%s: aws-region is '%s', which doctor cannot follow",
 			where, j->region.raw),
 		    ew_aprintf("make sure it evaluates to %s", region));
+}
+
+/* workflow-audience: an audience input, when set, is the partition's. */
+static void job_audience(struct ew_doctor_run *r, const struct ew_wf_aws_job *j,
+			 const char *where)
+{
+	const char *aud = r->part->audience;
 
 	if (j->audience.raw) {
 		if (j->audience.literal && !j->audience.is_expr &&
@@ -223,7 +223,12 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 				"remove the audience input (the default is "
 				"right)"));
 	}
+}
 
+/* workflow-ecr-login: the job runs amazon-ecr-login. */
+static void job_ecr_login(struct ew_doctor_run *r,
+			  const struct ew_wf_aws_job *j, const char *where)
+{
 	if (!j->has_ecr_login) {
 		ew_doctor_add(
 		    r, "workflow-ecr-login", EW_DOCTOR_FAIL,
@@ -234,19 +239,34 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 		    ew_aprintf("add after configure-aws-credentials:\n"
 			       "  - id: login-ecr\n"
 			       "    uses: aws-actions/amazon-ecr-login@v2"));
-		ew_doctor_add(
-		    r, "workflow-registry", EW_DOCTOR_SKIP, NULL,
-		    ew_aprintf(
-			"job '%s' takes the registry from the login step",
-			j->job),
-		    ew_aprintf("no login step"), NULL);
-		goto done;
+		return;
 	}
 	ew_doctor_add(r, "workflow-ecr-login", EW_DOCTOR_PASS, NULL,
 		      ew_aprintf("job '%s' logs in to ECR", j->job),
 		      ew_aprintf("step id '%s'",
 				 j->ecr_login_id ? j->ecr_login_id : "(none)"),
 		      NULL);
+}
+
+/* workflow-registry: images are tagged with the login step's registry
+ * output. */
+static void job_registry(struct ew_doctor_run *r, const struct ew_wf_aws_job *j,
+			 const char *where, const struct ew_env_target *env)
+{
+	struct ew_buf registry;
+	struct ew_error e;
+
+	if (!j->has_ecr_login) {
+		ew_doctor_add(
+		    r, "workflow-registry", EW_DOCTOR_SKIP, NULL,
+		    ew_aprintf(
+			"job '%s' takes the registry from the login step",
+			j->job),
+		    ew_aprintf("no login step"), NULL);
+		return;
+	}
+	ew_buf_init(&registry);
+	ew_error_clear(&e);
 	if (ew_setup_registry_host(&registry, r->s, env, &e) != 0)
 		ew_buf_puts(&registry, "");
 	switch (j->registry) {
@@ -310,14 +330,51 @@ static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
 					       : "login-ecr"));
 		break;
 	}
-done:
+	ew_buf_release(&registry);
+}
+
+static void check_job(struct ew_doctor_run *r, const struct ew_wf_aws_job *j)
+{
+	bool unmapped;
+	const struct ew_env_target *env =
+	    ew_doctor_job_target(r->s, j, &unmapped);
+	const char *region = ew_setup_target_region(r->s, env);
+	struct ew_buf role_arn, role_name;
+	struct ew_error e;
+	char *where = j->caller ? ew_aprintf("%s via %s", j->file, j->caller)
+				: ew_aprintf("%s", j->file);
+
+	ew_buf_init(&role_arn);
+	ew_buf_init(&role_name);
+	ew_error_clear(&e);
+	r->target = env ? env->name : NULL;
+	if (!where) {
+		r->oom = 1;
+		return;
+	}
+	if (unmapped)
+		job_environment(r, j, where);
+	job_id_token(r, j, where);
+	if (ew_setup_role_arn(&role_arn, r->s, env, &e) != 0)
+		ew_buf_puts(&role_arn, "");
+	if (ew_setup_role_name_for(&role_name, r->s, env) != 0)
+		r->oom = 1;
+	/* The knowledge entries' commands name this job's target. */
+	r->kv.role = role_name.ptr;
+	r->kv.role_arn = role_arn.len ? role_arn.ptr : NULL;
+	r->kv.repo = ew_setup_target_repo_name(r->s, env);
+	r->kv.region = region;
+	job_role(r, j, where, &role_arn);
+	job_region(r, j, where, region);
+	job_audience(r, j, where);
+	job_ecr_login(r, j, where);
+	job_registry(r, j, where, env);
 	r->target = NULL;
 	r->kv.role = r->kv.role_arn = r->kv.repo = NULL;
 	r->kv.region = r->s->region;
 	free(where);
 	ew_buf_release(&role_arn);
 	ew_buf_release(&role_name);
-	ew_buf_release(&registry);
 }
 
 /* ------------------------------------------------ tags and secrets */
