@@ -253,6 +253,50 @@ static bool seen_context(char **seen, size_t n, const char *ctx)
 	return false;
 }
 
+/*
+ * The subjects GitHub mints for context, in the repository's OIDC subject
+ * template when it has a custom one (ew_pipeline_subject, the one place a
+ * token's sub is spelled): *legacy the name form, *imm the immutable ID
+ * form when the IDs are known (from the setup or read off the trust),
+ * else NULL.  0; EW_EINVAL when the template gives no subject for the
+ * context; EW_ENOMEM (r->oom set).
+ */
+static int subject_forms(struct ew_doctor_run *r, const char *context,
+			 char **legacy, char **imm)
+{
+	/* A shallow copy only to lend the pipeline the IDs doctor found;
+	 * nothing is freed through it. */
+	struct ew_setup s = *r->s;
+	struct ew_buf a, b;
+	int rc;
+
+	*legacy = *imm = NULL;
+	ew_buf_init(&a);
+	ew_buf_init(&b);
+	s.owner_id = r->owner_id[0] ? r->owner_id : NULL;
+	s.repo_id = r->owner_id[0] ? r->repo_id : NULL;
+	rc = ew_pipeline_subject(&a, &s, false, context);
+	if (rc == 0 && r->owner_id[0])
+		rc = ew_pipeline_subject(&b, &s, true, context);
+	if (rc == 0) {
+		*legacy = ew_buf_detach(&a);
+		*imm = r->owner_id[0] ? ew_buf_detach(&b) : NULL;
+		if (!*legacy || (r->owner_id[0] && !*imm))
+			rc = EW_ENOMEM;
+	}
+	if (rc == EW_ENOMEM) {
+		free(*legacy);
+		free(*imm);
+		*legacy = *imm = NULL;
+		r->oom = 1;
+	} else if (rc) {
+		rc = EW_EINVAL;
+	}
+	ew_buf_release(&a);
+	ew_buf_release(&b);
+	return rc;
+}
+
 static void check_subjects(struct ew_doctor_run *r,
 			   const struct ew_policy_trust *t,
 			   const struct ew_env_target *env,
@@ -319,18 +363,25 @@ static void check_subjects(struct ew_doctor_run *r,
 			}
 			seen = grown;
 			seen[nseen++] = sj->context;
-			legacy =
-			    ew_aprintf("repo:%s:%s", r->github, sj->context);
-			if (r->owner_id[0])
-				imm = ew_aprintf("repo:%s@%s/%s@%s:%s",
-						 r->s->owner, r->owner_id,
-						 r->s->repo, r->repo_id,
-						 sj->context);
-			if (!legacy || (r->owner_id[0] && !imm)) {
-				free(legacy);
-				free(imm);
-				r->oom = 1;
-				goto done;
+			if (subject_forms(r, sj->context, &legacy, &imm)) {
+				if (r->oom)
+					goto done;
+				ew_doctor_add(
+				    r, "trust-subject", EW_DOCTOR_WARN, NULL,
+				    ew_aprintf("the trust admits job '%s' (%s)",
+					       j->job, j->file),
+				    ew_aprintf(
+					"%s: the repository's OIDC subject "
+					"template gives no subject for it (a "
+					"template naming \"environment\" "
+					"gets no token in a job without one)",
+					sj->why),
+				    ew_aprintf("give job '%s' an environment, "
+					       "or drop \"environment\" from "
+					       "the template",
+					       j->job));
+				added++;
+				continue;
 			}
 			ok_l = ew_policy_trust_admits_sub(t, legacy, false);
 			ok_i = imm && ew_policy_trust_admits_sub(t, imm, false);
@@ -414,6 +465,39 @@ done:
 	r->kv.trusted_sub = NULL;
 	ew_buf_release(&trusted);
 	free(seen);
+}
+
+/*
+ * Whether a sub value of the trust names this repository, pre being
+ * "repo:OWNER/REPO:" and pre_id "repo:OWNER@".  In GitHub's default
+ * format the value starts with either.  In a custom subject template the
+ * "repo" claim may come after others ("repository_owner:OWNER:repo:..."):
+ * the value must hold one of them (or end in "repo:OWNER/REPO") with no
+ * wildcard before it, since a '*' there could stand for another
+ * repository's claims.
+ */
+static bool names_repository(const struct ew_setup *s, const char *v,
+			     const struct ew_buf *pre,
+			     const struct ew_buf *pre_id)
+{
+	const char *at;
+	size_t n;
+
+	if (strncmp(v, pre->ptr, pre->len) == 0 ||
+	    strncmp(v, pre_id->ptr, pre_id->len) == 0)
+		return true;
+	if (s->nsub_claim_keys == 0)
+		return false;
+	at = strstr(v, pre->ptr);
+	if (!at)
+		at = strstr(v, pre_id->ptr);
+	n = strlen(v);
+	/* "...:repo:OWNER/REPO" at the end: pre without its ':'. */
+	if (!at && n >= pre->len - 1 &&
+	    strncmp(v + n - (pre->len - 1), pre->ptr, pre->len - 1) == 0)
+		at = v + n - (pre->len - 1);
+	return at && (at == v || at[-1] == ':') &&
+	       strcspn(v, "*?") >= (size_t)(at - v);
 }
 
 static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
@@ -540,8 +624,7 @@ static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
 
 			if (nl)
 				*nl = '\0';
-			if (strncmp(line, pre.ptr, pre.len) != 0 &&
-			    strncmp(line, pre_id.ptr, pre_id.len) != 0) {
+			if (!names_repository(r->s, line, &pre, &pre_id)) {
 				broad = true;
 				ew_buf_clear(&other);
 				ew_buf_puts(&other, line);
