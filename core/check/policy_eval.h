@@ -4,7 +4,7 @@
  * GitHub Actions run can assume its role and push (pipeline.h, doctor.h,
  * the sharing question of the engine).
  *
- * IAM semantics as far as the checks need them (docs/aws-wire.md): the
+ * IAM semantics as far as the checks need them (docs/pipeline-check.md): the
  * statements of several policies are combined, any explicit Deny wins,
  * else any Allow; Action and NotAction match case-insensitively, Resource
  * and NotResource case-sensitively, both with '*' and '?' (glob.h).  In a
