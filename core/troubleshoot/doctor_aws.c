@@ -500,40 +500,32 @@ static bool names_repository(const struct ew_setup *s, const char *v,
 	       strcspn(v, "*?") >= (size_t)(at - v);
 }
 
-static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
-			const struct ew_env_target *env)
+/* trust-provider, when the trust cannot be read at all: rc is
+ * ew_policy_trust_parse()'s (EW_EPARSE: not JSON), else no statement. */
+static void trust_unreadable(struct ew_doctor_run *r, int rc,
+			     const struct ew_iam_role *role)
 {
-	struct ew_policy_trust t;
+	ew_doctor_add(
+	    r, "trust-provider", EW_DOCTOR_FAIL, "assume-role-oidc-denied",
+	    ew_aprintf("the trust policy lets GitHub's provider assume the "
+		       "role"),
+	    ew_aprintf(rc ? "the trust policy is not JSON"
+			  : "no Allow statement for " WEB_IDENTITY),
+	    ew_aprintf("ecr-wizard apply --github %s --role-name %s rewrites "
+		       "the trust policy",
+		       r->github[0] ? r->github : "OWNER/REPO", role->name));
+}
+
+/* trust-provider: the statements name this account's GitHub provider. */
+static void trust_provider(struct ew_doctor_run *r,
+			   const struct ew_policy_trust *t,
+			   const struct ew_iam_role *role)
+{
 	struct ew_buf other;
-	const char *aud = r->part->audience;
-	bool aud_missing = false, aud_wrong = false, sub_missing = false;
-	bool for_all = false, broad = false;
-	int rc = ew_policy_trust_parse(&t, role->trust_document,
-				       r->provider_arn, ISSUER);
 
 	ew_buf_init(&other);
-	if (rc == EW_ENOMEM) {
-		r->oom = 1;
-		goto done;
-	}
-	if (rc || t.n == 0) {
-		ew_doctor_add(
-		    r, "trust-provider", EW_DOCTOR_FAIL,
-		    "assume-role-oidc-denied",
-		    ew_aprintf(
-			"the trust policy lets GitHub's provider assume the "
-			"role"),
-		    ew_aprintf(rc ? "the trust policy is not JSON"
-				  : "no Allow statement for " WEB_IDENTITY),
-		    ew_aprintf(
-			"ecr-wizard apply --github %s --role-name %s rewrites "
-			"the trust policy",
-			r->github[0] ? r->github : "OWNER/REPO", role->name));
-		goto done;
-	}
-	ids_from_trust(r, &t);
-	if (t.nours == 0) {
-		ew_policy_trust_principals(&other, &t);
+	if (t->nours == 0) {
+		ew_policy_trust_principals(&other, t);
 		ew_doctor_add(
 		    r, "trust-provider", EW_DOCTOR_FAIL,
 		    "oidc-provider-not-found",
@@ -557,18 +549,25 @@ static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
 		    ew_aprintf("%s", r->provider_arn), NULL);
 	}
 
-	for (size_t i = 0; i < t.n; i++) {
-		const struct ew_policy_trust_stmt *st = &t.v[i];
+	ew_buf_release(&other);
+}
 
-		if (!ew_policy_trust_judged(&t, st))
+/* trust-audience: every judged statement pins aud to the audience. */
+static void trust_audience(struct ew_doctor_run *r,
+			   const struct ew_policy_trust *t)
+{
+	const char *aud = r->part->audience;
+	bool aud_missing = false, aud_wrong = false;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct ew_policy_trust_stmt *st = &t->v[i];
+
+		if (!ew_policy_trust_judged(t, st))
 			continue;
 		if (st->naud == 0)
 			aud_missing = true;
 		else if (!ew_policy_tests_admit(st->aud, st->naud, aud, false))
 			aud_wrong = true;
-		if (st->nsub == 0)
-			sub_missing = true;
-		for_all = for_all || st->for_all_values;
 	}
 	if (aud_missing || aud_wrong)
 		ew_doctor_add(
@@ -592,7 +591,20 @@ static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
 		    r, "trust-audience", EW_DOCTOR_PASS, NULL,
 		    ew_aprintf("the trust policy pins aud to %s", aud), NULL,
 		    NULL);
+}
 
+/* trust-sub: every judged statement has a sub condition, each value
+ * limited to this repository. */
+static void trust_sub(struct ew_doctor_run *r, const struct ew_policy_trust *t,
+		      const struct ew_iam_role *role)
+{
+	struct ew_buf other;
+	bool sub_missing = false, broad = false;
+
+	ew_buf_init(&other);
+	for (size_t i = 0; i < t->n; i++)
+		if (ew_policy_trust_judged(t, &t->v[i]) && t->v[i].nsub == 0)
+			sub_missing = true;
 	if (sub_missing) {
 		ew_doctor_add(
 		    r, "trust-sub", EW_DOCTOR_FAIL, "assume-role-oidc-denied",
@@ -612,7 +624,7 @@ static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
 		ew_buf_init(&vals);
 		ew_buf_init(&pre);
 		ew_buf_init(&pre_id);
-		if (ew_policy_trust_sub_values(&vals, &t) ||
+		if (ew_policy_trust_sub_values(&vals, t) ||
 		    ew_buf_printf(&pre, "repo:%s:", r->github) ||
 		    ew_buf_printf(&pre_id, "repo:%s@",
 				  r->s->owner ? r->s->owner : ""))
@@ -654,6 +666,18 @@ static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
 		ew_buf_release(&pre_id);
 	}
 
+	ew_buf_release(&other);
+}
+
+/* trust-for-all-values: no ForAllValues: operator. */
+static void trust_for_all_values(struct ew_doctor_run *r,
+				 const struct ew_policy_trust *t)
+{
+	bool for_all = false;
+
+	for (size_t i = 0; i < t->n; i++)
+		for_all = for_all || (ew_policy_trust_judged(t, &t->v[i]) &&
+				      t->v[i].for_all_values);
 	if (for_all)
 		ew_doctor_add(
 		    r, "trust-for-all-values", EW_DOCTOR_FAIL,
@@ -673,10 +697,30 @@ static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
 		    ew_aprintf(
 			"the trust policy uses no ForAllValues: operator"),
 		    NULL, NULL);
+}
 
+static void check_trust(struct ew_doctor_run *r, const struct ew_iam_role *role,
+			const struct ew_env_target *env)
+{
+	struct ew_policy_trust t;
+	int rc = ew_policy_trust_parse(&t, role->trust_document,
+				       r->provider_arn, ISSUER);
+
+	if (rc == EW_ENOMEM) {
+		r->oom = 1;
+		goto done;
+	}
+	if (rc || t.n == 0) {
+		trust_unreadable(r, rc, role);
+		goto done;
+	}
+	ids_from_trust(r, &t);
+	trust_provider(r, &t, role);
+	trust_audience(r, &t);
+	trust_sub(r, &t, role);
+	trust_for_all_values(r, &t);
 	check_subjects(r, &t, env, role->name);
 done:
-	ew_buf_release(&other);
 	ew_policy_trust_release(&t);
 }
 
