@@ -21,7 +21,9 @@
  *                       trust admits it (IAM semantics: operators of one
  *                       statement AND-ed, StringEquals exact, StringLike
  *                       '*'/'?' globs; legacy repo:OWNER/REPO:... and
- *                       immutable repo:OWNER@ID/REPO@ID:... forms)
+ *                       immutable repo:OWNER@ID/REPO@ID:... forms, spelled
+ *                       in the repository's custom OIDC subject template
+ *                       when it has one, as pipeline.h spells them)
  *   pipeline-trigger    one fail per trigger of each workflow file whose
  *                       token (pipeline.h) the trust refuses, naming the
  *                       trigger ("release", "push to main") and its fix;
@@ -58,6 +60,10 @@
  *                       set in the repository, or per --env environment in
  *                       it or the repository; names only, GitHub never
  *                       returns values.  Skip without a token.
+ *
+ * The IAM semantics are policy_eval.h's; the checks live in doctor_aws.c
+ * (credentials to repository) and doctor_workflow.c (workflow files,
+ * GitHub secrets), one function per check id.
  *
  * A check that cannot run because an earlier one failed is "skip".
  * Warnings do not make the audit fail.

@@ -297,6 +297,77 @@ static int subject_forms(struct ew_doctor_run *r, const char *context,
 	return rc;
 }
 
+/* The trust-subject finding for one subject of job j: legacy and imm are
+ * its name and ID forms (imm NULL when the IDs are unknown), taken over
+ * and freed here. */
+static void subject_verdict(struct ew_doctor_run *r,
+			    const struct ew_policy_trust *t,
+			    const struct ew_wf_aws_job *j,
+			    const struct ew_wf_subject *sj, char *legacy,
+			    char *imm, const char *role_name)
+{
+	bool ok_l, ok_i;
+	char *flag;
+
+	ok_l = ew_policy_trust_admits_sub(t, legacy, false);
+	ok_i = imm && ew_policy_trust_admits_sub(t, imm, false);
+	r->kv.job_sub = legacy;
+	flag = trust_flag(sj);
+	if (ok_l && (ok_i || !imm || !r->ids_from_setup)) {
+		ew_doctor_add(r, "trust-subject", EW_DOCTOR_PASS, NULL,
+			      ew_aprintf("the trust admits %s", legacy),
+			      ew_aprintf("%s (job '%s')%s", sj->why, j->job,
+					 ok_i ? "; immutable form too" : ""),
+			      NULL);
+	} else if (ok_l) {
+		r->kv.job_sub = imm;
+		ew_doctor_add(
+		    r, "trust-subject", EW_DOCTOR_WARN,
+		    "sub-mismatch-immutable-id",
+		    ew_aprintf("the trust admits %s", legacy),
+		    ew_aprintf("%s (job '%s'); not the immutable form "
+			       "%s, which GitHub sends for new, "
+			       "renamed or opted-in repositories",
+			       sj->why, j->job, imm),
+		    ew_aprintf("ecr-wizard apply --github %s "
+			       "--role-name %s adds both forms",
+			       r->github, role_name));
+	} else if (ok_i) {
+		ew_doctor_add(r, "trust-subject", EW_DOCTOR_PASS, NULL,
+			      ew_aprintf("the trust admits %s", imm),
+			      ew_aprintf("%s (job '%s'); immutable form only",
+					 sj->why, j->job),
+			      NULL);
+	} else if (ew_policy_trust_admits_sub(t, legacy, true)) {
+		ew_doctor_add(r, "trust-subject", EW_DOCTOR_FAIL,
+			      "sub-mismatch-owner-casing",
+			      ew_aprintf("the trust admits %s", legacy),
+			      ew_aprintf("%s (job '%s'): admitted only if case "
+					 "is ignored, and IAM compares it "
+					 "exactly",
+					 sj->why, j->job),
+			      ew_aprintf("write %s exactly as GitHub spells it "
+					 "in the role's sub condition",
+					 r->github));
+	} else {
+		ew_doctor_add(
+		    r, "trust-subject", EW_DOCTOR_FAIL, subject_kn(sj->kind),
+		    ew_aprintf("the trust admits %s", legacy),
+		    ew_aprintf("%s (job '%s' in %s) is not admitted "
+			       "by the role's sub condition",
+			       sj->why, j->job, j->file),
+		    ew_aprintf("add it: ecr-wizard apply --github %s "
+			       "--role-name %s --trust '%s'%s",
+			       r->github, role_name, flag ? flag : "",
+			       sj->is_pattern ? " (a pattern: StringLike)"
+					      : ""));
+	}
+	r->kv.job_sub = NULL;
+	free(flag);
+	free(legacy);
+	free(imm);
+}
+
 static void check_subjects(struct ew_doctor_run *r,
 			   const struct ew_policy_trust *t,
 			   const struct ew_env_target *env,
@@ -351,8 +422,7 @@ static void check_subjects(struct ew_doctor_run *r,
 		}
 		for (size_t k = 0; k < j->nsubjects; k++) {
 			const struct ew_wf_subject *sj = &j->subjects[k];
-			char *legacy, *imm = NULL, *flag, **grown;
-			bool ok_l, ok_i = false;
+			char *legacy, *imm = NULL, **grown;
 
 			if (seen_context(seen, nseen, sj->context))
 				continue;
@@ -383,77 +453,8 @@ static void check_subjects(struct ew_doctor_run *r,
 				added++;
 				continue;
 			}
-			ok_l = ew_policy_trust_admits_sub(t, legacy, false);
-			ok_i = imm && ew_policy_trust_admits_sub(t, imm, false);
-			r->kv.job_sub = legacy;
-			flag = trust_flag(sj);
 			added++;
-			if (ok_l && (ok_i || !imm || !r->ids_from_setup)) {
-				ew_doctor_add(
-				    r, "trust-subject", EW_DOCTOR_PASS, NULL,
-				    ew_aprintf("the trust admits %s", legacy),
-				    ew_aprintf(
-					"%s (job '%s')%s", sj->why, j->job,
-					ok_i ? "; immutable form too" : ""),
-				    NULL);
-			} else if (ok_l) {
-				r->kv.job_sub = imm;
-				ew_doctor_add(
-				    r, "trust-subject", EW_DOCTOR_WARN,
-				    "sub-mismatch-immutable-id",
-				    ew_aprintf("the trust admits %s", legacy),
-				    ew_aprintf(
-					"%s (job '%s'); not the immutable form "
-					"%s, which GitHub sends for new, "
-					"renamed or opted-in repositories",
-					sj->why, j->job, imm),
-				    ew_aprintf("ecr-wizard apply --github %s "
-					       "--role-name %s adds both forms",
-					       r->github, role_name));
-			} else if (ok_i) {
-				ew_doctor_add(
-				    r, "trust-subject", EW_DOCTOR_PASS, NULL,
-				    ew_aprintf("the trust admits %s", imm),
-				    ew_aprintf(
-					"%s (job '%s'); immutable form only",
-					sj->why, j->job),
-				    NULL);
-			} else if (ew_policy_trust_admits_sub(t, legacy,
-							      true)) {
-				ew_doctor_add(
-				    r, "trust-subject", EW_DOCTOR_FAIL,
-				    "sub-mismatch-owner-casing",
-				    ew_aprintf("the trust admits %s", legacy),
-				    ew_aprintf(
-					"%s (job '%s'): admitted only if case "
-					"is ignored, and IAM compares it "
-					"exactly",
-					sj->why, j->job),
-				    ew_aprintf(
-					"write %s exactly as GitHub spells it "
-					"in the role's sub condition",
-					r->github));
-			} else {
-				ew_doctor_add(
-				    r, "trust-subject", EW_DOCTOR_FAIL,
-				    subject_kn(sj->kind),
-				    ew_aprintf("the trust admits %s", legacy),
-				    ew_aprintf(
-					"%s (job '%s' in %s) is not admitted "
-					"by the role's sub condition",
-					sj->why, j->job, j->file),
-				    ew_aprintf(
-					"add it: ecr-wizard apply --github %s "
-					"--role-name %s --trust '%s'%s",
-					r->github, role_name, flag ? flag : "",
-					sj->is_pattern
-					    ? " (a pattern: StringLike)"
-					    : ""));
-			}
-			r->kv.job_sub = NULL;
-			free(flag);
-			free(legacy);
-			free(imm);
+			subject_verdict(r, t, j, sj, legacy, imm, role_name);
 		}
 	}
 	if (added == 0)
@@ -929,6 +930,100 @@ static int attached_docs(struct ew_doctor_run *r, const char *role_name,
 	return rc;
 }
 
+/* policy-login: ecr:GetAuthorizationToken on "*" (the login is not tied to
+ * a repository, so a grant on the repository ARN gives nothing). */
+static void policy_login(struct ew_doctor_run *r, const char *const *docs,
+			 size_t ndocs, const char *repo_arn)
+{
+	enum ew_policy_grant g;
+
+	g = ew_policy_grants(docs, ndocs, "ecr:GetAuthorizationToken", "*");
+	if (g == EW_GRANT_YES)
+		ew_doctor_add(
+		    r, "policy-login", EW_DOCTOR_PASS, NULL,
+		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    NULL, NULL);
+	else if (g == EW_GRANT_CONDITIONAL)
+		ew_doctor_add(
+		    r, "policy-login", EW_DOCTOR_WARN, NULL,
+		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    ew_aprintf("only under a Condition, which doctor cannot "
+			       "evaluate"),
+		    ew_aprintf(
+			"check the condition holds for GitHub Actions runs"));
+	else
+		ew_doctor_add(
+		    r, "policy-login", EW_DOCTOR_FAIL,
+		    "ecr-get-authorization-token-scoped",
+		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
+		    ew_aprintf(g == EW_GRANT_DENIED
+				   ? "an explicit Deny covers it"
+			       : ew_policy_grants(docs, ndocs,
+						  "ecr:GetAuthorizationToken",
+						  repo_arn) != EW_GRANT_NO
+				   ? "it is allowed only on a repository ARN, "
+				     "which grants nothing: the login is not "
+				     "tied to a repository"
+				   : "no attached policy allows it"),
+		    ew_aprintf(
+			"give it its own statement: {\"Effect\": \"Allow\", "
+			"\"Action\": \"ecr:GetAuthorizationToken\", "
+			"\"Resource\": \"*\"}"));
+}
+
+/* policy-push: the seven push actions on exactly the repository ARN. */
+static void policy_push(struct ew_doctor_run *r, const char *const *docs,
+			size_t ndocs, const char *repo_arn)
+{
+	struct ew_buf missing, res;
+	enum ew_policy_grant g;
+	bool denied = false, conditional = false;
+
+	ew_buf_init(&missing);
+	ew_buf_init(&res);
+	for (size_t a = 0; a < NPUSH; a++) {
+		g = ew_policy_grants(docs, ndocs, push_actions[a], repo_arn);
+		if (g == EW_GRANT_YES)
+			continue;
+		if (g == EW_GRANT_CONDITIONAL) {
+			conditional = true;
+			continue;
+		}
+		denied = denied || g == EW_GRANT_DENIED;
+		ew_buf_printf(&missing, "%s%s", missing.len ? ", " : "",
+			      push_actions[a]);
+	}
+	ew_policy_allow_resources(&res, docs, ndocs, push_actions, NPUSH);
+	if (missing.len)
+		ew_doctor_add(
+		    r, "policy-push", EW_DOCTOR_FAIL, "push-denied",
+		    ew_aprintf("the push actions are allowed on %s", repo_arn),
+		    ew_aprintf("%s %s on it%s%s", missing.ptr,
+			       denied ? "denied or not allowed" : "not allowed",
+			       res.len ? "; the policy grants push actions "
+					 "on "
+				       : "",
+			       res.len ? res.ptr : ""),
+		    ew_aprintf("allow the seven push actions on exactly %s "
+			       "(ecr-wizard apply writes that policy)",
+			       repo_arn));
+	else if (conditional)
+		ew_doctor_add(
+		    r, "policy-push", EW_DOCTOR_WARN, NULL,
+		    ew_aprintf("the push actions are allowed on %s", repo_arn),
+		    ew_aprintf("some only under a Condition, which doctor "
+			       "cannot evaluate"),
+		    ew_aprintf("check the condition holds for GitHub "
+			       "Actions runs"));
+	else
+		ew_doctor_add(
+		    r, "policy-push", EW_DOCTOR_PASS, NULL,
+		    ew_aprintf("the push actions are allowed on %s", repo_arn),
+		    NULL, NULL);
+	ew_buf_release(&missing);
+	ew_buf_release(&res);
+}
+
 static void check_policy(struct ew_doctor_run *r, const char *role_name,
 			 const char *policy_name, const char *policy_arn,
 			 const char *repo_arn)
@@ -936,13 +1031,10 @@ static void check_policy(struct ew_doctor_run *r, const char *role_name,
 	char **docs = NULL;
 	size_t ndocs = 0;
 	bool ours;
-	struct ew_buf names, missing, res;
+	struct ew_buf names;
 	struct ew_error e;
-	enum ew_policy_grant g;
 
 	ew_buf_init(&names);
-	ew_buf_init(&missing);
-	ew_buf_init(&res);
 	ew_error_clear(&e);
 	if (attached_docs(r, role_name, policy_arn, &docs, &ndocs, &ours,
 			  &names, &e) != 0) {
@@ -953,6 +1045,7 @@ static void check_policy(struct ew_doctor_run *r, const char *role_name,
 		    &e, "access-denied");
 		goto done;
 	}
+	/* policy-attached */
 	if (ours)
 		ew_doctor_add(
 		    r, "policy-attached", EW_DOCTOR_PASS, NULL,
@@ -982,100 +1075,13 @@ static void check_policy(struct ew_doctor_run *r, const char *role_name,
 		    ew_aprintf("no policy attached to the role"), NULL);
 		goto done;
 	}
-
-	g = ew_policy_grants((const char *const *)docs, ndocs,
-			     "ecr:GetAuthorizationToken", "*");
-	if (g == EW_GRANT_YES)
-		ew_doctor_add(
-		    r, "policy-login", EW_DOCTOR_PASS, NULL,
-		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
-		    NULL, NULL);
-	else if (g == EW_GRANT_CONDITIONAL)
-		ew_doctor_add(
-		    r, "policy-login", EW_DOCTOR_WARN, NULL,
-		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
-		    ew_aprintf("only under a Condition, which doctor cannot "
-			       "evaluate"),
-		    ew_aprintf(
-			"check the condition holds for GitHub Actions runs"));
-	else
-		ew_doctor_add(
-		    r, "policy-login", EW_DOCTOR_FAIL,
-		    "ecr-get-authorization-token-scoped",
-		    ew_aprintf("ecr:GetAuthorizationToken is allowed on \"*\""),
-		    ew_aprintf(
-			g == EW_GRANT_DENIED ? "an explicit Deny covers it"
-			: ew_policy_grants((const char *const *)docs, ndocs,
-					   "ecr:GetAuthorizationToken",
-					   repo_arn) != EW_GRANT_NO
-			    ? "it is allowed only on a repository ARN, "
-			      "which grants nothing: the login is not "
-			      "tied to a repository"
-			    : "no attached policy allows it"),
-		    ew_aprintf(
-			"give it its own statement: {\"Effect\": \"Allow\", "
-			"\"Action\": \"ecr:GetAuthorizationToken\", "
-			"\"Resource\": \"*\"}"));
-
-	{
-		bool denied = false, conditional = false;
-
-		for (size_t a = 0; a < NPUSH; a++) {
-			g = ew_policy_grants((const char *const *)docs, ndocs,
-					     push_actions[a], repo_arn);
-			if (g == EW_GRANT_YES)
-				continue;
-			if (g == EW_GRANT_CONDITIONAL) {
-				conditional = true;
-				continue;
-			}
-			denied = denied || g == EW_GRANT_DENIED;
-			ew_buf_printf(&missing, "%s%s", missing.len ? ", " : "",
-				      push_actions[a]);
-		}
-		ew_policy_allow_resources(&res, (const char *const *)docs,
-					  ndocs, push_actions, NPUSH);
-		if (missing.len)
-			ew_doctor_add(
-			    r, "policy-push", EW_DOCTOR_FAIL, "push-denied",
-			    ew_aprintf("the push actions are allowed on %s",
-				       repo_arn),
-			    ew_aprintf("%s %s on it%s%s", missing.ptr,
-				       denied ? "denied or not allowed"
-					      : "not allowed",
-				       res.len
-					   ? "; the policy grants push actions "
-					     "on "
-					   : "",
-				       res.len ? res.ptr : ""),
-			    ew_aprintf(
-				"allow the seven push actions on exactly %s "
-				"(ecr-wizard apply writes that policy)",
-				repo_arn));
-		else if (conditional)
-			ew_doctor_add(
-			    r, "policy-push", EW_DOCTOR_WARN, NULL,
-			    ew_aprintf("the push actions are allowed on %s",
-				       repo_arn),
-			    ew_aprintf(
-				"some only under a Condition, which doctor "
-				"cannot evaluate"),
-			    ew_aprintf("check the condition holds for GitHub "
-				       "Actions runs"));
-		else
-			ew_doctor_add(
-			    r, "policy-push", EW_DOCTOR_PASS, NULL,
-			    ew_aprintf("the push actions are allowed on %s",
-				       repo_arn),
-			    NULL, NULL);
-	}
+	policy_login(r, (const char *const *)docs, ndocs, repo_arn);
+	policy_push(r, (const char *const *)docs, ndocs, repo_arn);
 done:
 	for (size_t i = 0; i < ndocs; i++)
 		free(docs[i]);
 	free(docs);
 	ew_buf_release(&names);
-	ew_buf_release(&missing);
-	ew_buf_release(&res);
 }
 
 static void check_repository(struct ew_doctor_run *r, const char *region,
