@@ -106,6 +106,10 @@ int ew_diff_unified(struct ew_buf *out, const char *a, const char *b,
 	/* Equal texts need no diff, and so no libgit2. */
 	if (strcmp(a, b) == 0)
 		goto done;
+	/* Known now, and true even if the diff cannot be computed below: a
+	 * caller must not take a failed diff for equal texts. */
+	if (changed)
+		*changed = true;
 	rc = ew_lazy_git_load(err);
 	if (rc)
 		goto done;
@@ -129,9 +133,7 @@ int ew_diff_unified(struct ew_buf *out, const char *a, const char *b,
 		goto done;
 	}
 	if (git_patch_num_hunks(patch) == 0)
-		goto done;
-	if (changed)
-		*changed = true;
+		goto done; /* not reached: texts that differ have a hunk */
 	rc = ew_buf_printf(out, "--- %s\n+++ %s\n", label_a ? label_a : "a",
 			   label_b ? label_b : "b");
 	if (rc == 0)

@@ -28,7 +28,7 @@
 /* Append the diff of a against b (NULL means empty).  0, EW_ENOMEM, or
  * EW_EIO when libgit2 cannot be loaded (the message says why); on failure
  * nothing is appended.  *changed (may be NULL) tells whether the texts
- * differ. */
+ * differ, also when the diff itself fails. */
 int ew_diff_unified(struct ew_buf *out, const char *a, const char *b,
 		    const char *label_a, const char *label_b, bool *changed,
 		    struct ew_error *err);
