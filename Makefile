@@ -43,9 +43,13 @@ CFLAGS  ?= $(OPT)
 CORE_DIRS = core/base core/aws core/aws/credentials core/setup core/check \
 	    core/engine core/troubleshoot
 DEMO_DIR  = core/demo
+# core/app (the bootstrap every front-end starts with) is the one core
+# folder above the demo; it goes in the same archive, so linking it pulls
+# in the demo it may start, whatever the order of the archives' members.
+APP_DIR   = core/app
 TUI_DIRS  = tui tui/cli tui/wizard
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	    -DEW_VERSION='"$(VERSION)"' $(addprefix -I,$(CORE_DIRS) $(DEMO_DIR))
+	    -DEW_VERSION='"$(VERSION)"' $(addprefix -I,$(CORE_DIRS) $(DEMO_DIR) $(APP_DIR))
 TUI_INC   = $(addprefix -I,$(TUI_DIRS))
 LDLIBS_SYS = -lpthread -lm
 
@@ -83,7 +87,7 @@ ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
 
 # ---------------------------------------------------------------- sources
 CORE_SRC  = $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
-DEMO_SRC  = $(sort $(wildcard $(DEMO_DIR)/*.c))
+DEMO_SRC  = $(sort $(wildcard $(DEMO_DIR)/*.c $(APP_DIR)/*.c))
 TUI_SRC   = $(sort $(foreach d,$(TUI_DIRS),$(wildcard $(d)/*.c)))
 TEMPLATES = $(sort $(filter-out templates/embed.c,$(wildcard templates/*)))
 UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
@@ -208,7 +212,7 @@ integration: test-deps $(INTEG_BIN)
 test: check
 
 # ---------------------------------------------------------------- lint
-LINT_FILES = $(wildcard $(addsuffix /*.[ch],$(CORE_DIRS) $(DEMO_DIR) \
+LINT_FILES = $(wildcard $(addsuffix /*.[ch],$(CORE_DIRS) $(DEMO_DIR) $(APP_DIR) \
 	     $(TUI_DIRS)) templates/*.c tests/unit/*.c tests/integration/*.c \
 	     tests/fuzz/*.c tests/*.h)
 BANNED = '\<(sprintf|vsprintf|strcpy|strcat|strncat|strtok|atoi|atol|gets)[[:space:]]*\('
@@ -263,6 +267,6 @@ bench: $(PROG) $(TBIN)
 
 screenshots: $(TBIN) $(PROG)
 	$(Q)sh tests/tools/deps.sh screenshots
-	$(Q)EW_BIN=$(abspath $(PROG)) sh tests/tools/screenshots.sh
+	$(Q)EW_BIN=$(abspath $(TBIN)) sh tests/tools/screenshots.sh
 
 -include $(shell find $(BUILD) -name "*.d" 2>/dev/null)

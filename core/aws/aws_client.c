@@ -1,7 +1,6 @@
 #include "aws_client.h"
 #include "aws_error.h"
 #include "buf.h"
-#include "lazy_curl.h" /* libcurl, opened on first use: see the header */
 #include "partition.h"
 #include "sigv4.h"
 #include "trace.h"
@@ -114,8 +113,7 @@ void ew_aws_client_release(struct ew_aws_client *c)
 }
 
 /* The parts of an endpoint URL the signer needs: the Host header exactly
- * as libcurl sends it (the port only when not the scheme's default) and
- * the path.  Parsed with libcurl's own URL parser so both agree. */
+ * as the HTTP client sends it and the path (uri.h). */
 struct url_parts {
 	char host[300];
 	char path[512];
@@ -124,49 +122,8 @@ struct url_parts {
 static int parse_url(struct url_parts *out, const char *url,
 		     struct ew_error *err)
 {
-	CURLU *u;
-	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-	char *query = NULL;
-	int rc = ew_lazy_curl_load(err);
-
-	if (rc)
-		return rc;
-	u = curl_url();
-	if (!u)
-		return ew_error_oom(err);
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
-		rc = ew_error_set(err, EW_EINVAL,
-				  "invalid endpoint URL '%s': expected "
-				  "https://host[:port]",
-				  url);
-		goto done;
-	}
-	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
-		rc = ew_error_set(err, EW_EINVAL,
-				  "invalid endpoint URL '%s': no query allowed",
-				  url);
-		goto done;
-	}
-	curl_url_get(u, CURLUPART_PORT, &port, 0);
-	curl_url_get(u, CURLUPART_PATH, &path, 0);
-	if (port &&
-	    !((strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0) ||
-	      (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0)))
-		snprintf(out->host, sizeof(out->host), "%s:%s", host, port);
-	else
-		copy_str(out->host, sizeof(out->host), host);
-	copy_str(out->path, sizeof(out->path), path && *path ? path : "/");
-done:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_free(path);
-	curl_free(query);
-	curl_url_cleanup(u);
-	return rc;
+	return ew_uri_parse_endpoint(url, out->host, sizeof(out->host),
+				     out->path, sizeof(out->path), err);
 }
 
 int ew_aws_client_set_endpoint(struct ew_aws_client *c, enum ew_service svc,
@@ -242,18 +199,13 @@ static double next_jitter(struct ew_aws_client *c)
 	       9007199254740992.0;
 }
 
+/* The test build's EW_RETRY_SCALE (context.h); more than 1000 is
+ * ignored. */
 static double retry_scale(const struct ew_aws_client *c)
 {
-	const char *s = ew_context_getenv(c->ctx, "EW_RETRY_SCALE");
-	char *end;
-	double v;
+	double v = ew_context_retry_scale(c->ctx);
 
-	if (!s)
-		return 1;
-	v = strtod(s, &end);
-	if (end == s || *end || !(v >= 0) || v > 1000)
-		return 1;
-	return v;
+	return v > 1000 ? 1 : v;
 }
 
 /* IMF-fixdate ("Mon, 15 Jan 2024 12:00:00 GMT") to time_t; -1 if not. */

@@ -20,9 +20,9 @@
  *     change state and that AWS answered with success;
  *   - stop promptly with EW_ECANCEL when `cancel` is set;
  *   - log each exchange to ctx->trace when set (trace.h: secrets redacted).
- * The back-off delays are multiplied by the environment variable
- * EW_RETRY_SCALE (read through the context; a float, default 1), so tests
- * and the demo can make them short.  A transport failure that survives the
+ * The back-off delays are multiplied by the context's retry scale (the
+ * test build's EW_RETRY_SCALE, context.h; 1 in the shipped program), so
+ * tests can make them short.  A transport failure that survives the
  * retries is EW_ENET; a 2xx answer that cannot be parsed is EW_EPARSE.
  */
 #ifndef EW_AWS_CLIENT_H

@@ -1,6 +1,6 @@
 #include "iam.h"
+#include "iso_time.h"
 #include "buf.h"
-#include "sts.h"
 #include "uri.h"
 
 #include <stdarg.h>
@@ -205,7 +205,7 @@ static time_t take_time(const struct ew_xml_node *n, const char *path)
 	const char *t = ew_xml_text(n, path);
 	time_t v = 0;
 
-	if (t && ew_sts_parse_time(&v, t, NULL))
+	if (t && ew_time_parse_iso8601(&v, t, NULL))
 		v = 0;
 	return v;
 }

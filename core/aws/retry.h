@@ -52,7 +52,7 @@ bool ew_retry_is_clock_skew(const struct ew_error *err);
 /*
  * Back-off before retry number `retry` (1 for the first retry), in
  * milliseconds: rand01 * min(2^(retry-1), 20) s, times scale (the
- * EW_RETRY_SCALE knob that makes tests and the demo fast).  rand01 is in
+ * test build's EW_RETRY_SCALE knob that makes tests fast, context.h).  rand01 is in
  * [0, 1); out-of-range values are clamped.
  */
 long ew_retry_backoff_ms(int retry, double rand01, double scale);

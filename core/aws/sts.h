@@ -66,11 +66,4 @@ int ew_sts_parse_assume_role(struct ew_credentials *out,
  * root may be NULL. */
 void ew_sts_wipe_credentials(struct ew_xml_node *root);
 
-/*
- * Parse an ISO 8601 UTC timestamp as AWS writes it: "2024-01-15T12:00:00Z",
- * with optional fractional seconds, "Z" or a "+hh:mm"/"-hh:mm" offset.
- * 0 or EW_EPARSE (err may be NULL).  IAM uses it too.
- */
-int ew_sts_parse_time(time_t *out, const char *s, struct ew_error *err);
-
 #endif

@@ -49,4 +49,17 @@ int ew_uri_decode(struct ew_buf *out, const char *s, size_t len,
  */
 int ew_uri_form_add(struct ew_buf *body, const char *name, const char *value);
 
+/*
+ * The parts of an endpoint URL ("https://host[:port][/path]") the signer
+ * needs: the Host header as an HTTP client sends it (the port only when
+ * it is not the scheme's default) and the path ("/" when none), with "."
+ * and ".." segments resolved as RFC 3986 says.  The scheme is http or
+ * https (either case); a query, user information, a bad port or a
+ * control byte is EW_EINVAL naming the URL.  Parsed here rather than by
+ * libcurl so that a run that never sends a request (--demo) never loads
+ * it; tests/unit/test_lazy_libs.c checks that both agree.
+ */
+int ew_uri_parse_endpoint(const char *url, char *host, size_t host_size,
+			  char *path, size_t path_size, struct ew_error *err);
+
 #endif

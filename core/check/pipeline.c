@@ -3,6 +3,7 @@
 
 #include "documents.h"
 #include "oidc_subject.h"
+#include "glob.h"
 #include "partition.h"
 
 #include <stdlib.h>
@@ -310,7 +311,7 @@ static int explain(struct ctx *c, struct ew_pipeline_run *r,
 
 	ew_buf_init(&vals);
 	ew_buf_init(&auds);
-	rc = ew_doctor_trust_values(&vals, trust, c->provider_arn, ISSUER,
+	rc = ew_policy_trust_values(&vals, trust, c->provider_arn, ISSUER,
 				    false);
 	if (rc == EW_EPARSE) {
 		r->reason = ew_strdup("the trust policy is not JSON");
@@ -329,7 +330,7 @@ static int explain(struct ctx *c, struct ew_pipeline_run *r,
 	}
 	if (rc)
 		goto done;
-	if (ew_doctor_trust_values(&auds, trust, c->provider_arn, ISSUER,
+	if (ew_policy_trust_values(&auds, trust, c->provider_arn, ISSUER,
 				   true) == EW_ENOMEM) {
 		rc = EW_ENOMEM;
 		goto done;
@@ -342,7 +343,7 @@ static int explain(struct ctx *c, struct ew_pipeline_run *r,
 			rc = EW_ENOMEM;
 			goto done;
 		}
-		sub_ok = ew_doctor_glob_covers(v, failed, false);
+		sub_ok = ew_glob_covers(v, failed, false);
 		free(v);
 		p += n;
 		if (*p == '\n')
@@ -355,7 +356,7 @@ static int explain(struct ctx *c, struct ew_pipeline_run *r,
 		    r->subject_id);
 		r->fix = ew_strdup("ecr-wizard apply writes both forms when "
 				   "it knows the IDs");
-	} else if (ew_doctor_trust_admits(trust, c->provider_arn, ISSUER,
+	} else if (ew_policy_trust_admits(trust, c->provider_arn, ISSUER,
 					  failed, r->audience, true)) {
 		r->reason = ew_aprintf(
 		    "the trust spells the repository in another case than "
@@ -507,11 +508,11 @@ static int add_run(struct ctx *c, const struct ew_wf_aws_job *j,
 		p->nrefused++;
 		goto done;
 	}
-	name_ok = ew_doctor_trust_admits(trust, c->provider_arn, ISSUER,
+	name_ok = ew_policy_trust_admits(trust, c->provider_arn, ISSUER,
 					 r->subject, r->audience, false);
 	if (r->subject_id)
 		id_ok =
-		    ew_doctor_trust_admits(trust, c->provider_arn, ISSUER,
+		    ew_policy_trust_admits(trust, c->provider_arn, ISSUER,
 					   r->subject_id, r->audience, false);
 	r->admitted = name_ok && id_ok;
 	if (r->admitted) {
@@ -542,8 +543,8 @@ static int add_grant(struct ew_pipeline *p, const struct ew_env_target *env,
 	g->action = action;
 	g->target = env ? ew_strdup(env->name) : NULL;
 	g->resource = ew_strdup(resource);
-	g->grant = ew_doctor_policy_grants(t->policies, t->npolicies, action,
-					   resource);
+	g->grant =
+	    ew_policy_grants(t->policies, t->npolicies, action, resource);
 	if (g->grant != EW_GRANT_YES)
 		p->ndenied++;
 	return !g->resource || (env && !g->target) ? EW_ENOMEM : 0;

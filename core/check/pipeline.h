@@ -14,9 +14,9 @@
  *   sub  repo:OWNER/REPO:CONTEXT and, when the setup knows both numeric
  *        IDs, also repo:OWNER@ID/REPO@ID:CONTEXT (docs/pipeline-check.md);
  *
- * - is decided against the trust policy of the job's target with doctor's
- * IAM evaluator (ew_doctor_trust_admits), and the push actions against the
- * target's permissions policies (ew_doctor_policy_grants).  plan, apply,
+ * - is decided against the trust policy of the job's target with the
+ * IAM evaluator (ew_policy_trust_admits), and the push actions against the
+ * target's permissions policies (ew_policy_grants).  plan, apply,
  * the wizard's Preview and doctor all call it; none of them decides this
  * on its own.
  *
@@ -35,7 +35,7 @@
 #define EW_PIPELINE_H
 
 #include "buf.h"
-#include "doctor.h"
+#include "policy_eval.h"
 #include "error.h"
 #include "model.h"
 #include "workflow_scan.h"
@@ -86,7 +86,7 @@ struct ew_pipeline_grant {
 	char *target;	    /* environment name, or NULL for the main target */
 	const char *action; /* static */
 	char *resource;
-	enum ew_doctor_grant grant;
+	enum ew_policy_grant grant;
 };
 
 struct ew_pipeline {

@@ -40,6 +40,13 @@
 #define EW_DEMO_CALLER_ARN "arn:aws:iam::123456789012:user/demo-presenter"
 #define EW_DEMO_USER_ID	   "AIDADEMOPRESENTER0001"
 #define EW_DEMO_REGION	   "us-east-1"
+/* The sample repository the demo shows wherever it runs, with the
+ * numeric IDs it plays (the demo never asks the GitHub API). */
+#define EW_DEMO_SAMPLE	 "octo-org/octo-app"
+#define EW_DEMO_OWNER	 "octo-org"
+#define EW_DEMO_REPO	 "octo-app"
+#define EW_DEMO_OWNER_ID "9919"
+#define EW_DEMO_REPO_ID	 "583231"
 /* Fake keys: they only have to look like credentials to the signer. */
 #define EW_DEMO_ACCESS_KEY_ID	  "AKIDEXAMPLEDEMO00001"
 #define EW_DEMO_SECRET_ACCESS_KEY "demo/NOT-A-REAL-SECRET/ecr-wizard/000000"

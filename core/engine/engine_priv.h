@@ -95,7 +95,7 @@ void ew_engine_report_retry(struct ew_step_run *run, const char *service,
 			    int max_attempts, long delay_ms,
 			    const struct ew_error *why);
 /* Bounded back-off for eventual consistency: 1, 2, 4, ... s scaled by
- * EW_RETRY_SCALE, about 30 s in all.  0 to retry, EW_ECANCEL, or 1 when
+ * the context's retry scale (context.h), about 30 s in all.  0 to retry, EW_ECANCEL, or 1 when
  * the attempts are used up. */
 int ew_engine_backoff(struct ew_step_run *run, int attempt, const char *service,
 		      const char *operation, const struct ew_error *why);

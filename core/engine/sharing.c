@@ -1,10 +1,11 @@
 /* sharing.c - other repositories in a trust or permissions policy. */
 #include "sharing.h"
 
-#include "doctor.h"
+#include "policy_eval.h"
 #include "json_doc.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -423,7 +424,7 @@ static bool pair_more(const char *new_doc, const char *a, const char *r)
 {
 	const char *docs[1] = {new_doc};
 
-	return ew_doctor_policy_grants(docs, 1, a, r) != EW_GRANT_YES;
+	return ew_policy_grants(docs, 1, a, r) != EW_GRANT_YES;
 }
 
 static bool statement_more(const cJSON *st, const char *new_doc)

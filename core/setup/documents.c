@@ -1,6 +1,6 @@
 #include "documents.h"
 
-#include "doctor.h"
+#include "glob.h"
 #include "json_doc.h"
 #include "oidc_subject.h"
 #include "partition.h"
@@ -484,8 +484,7 @@ static bool may_move(const struct ew_setup *s, const char *glob)
 		return false;
 	case EW_TAG_IMMUTABLE_WITH_EXCLUSION:
 		for (size_t i = 0; i < s->ntag_exclusions; i++)
-			if (ew_doctor_glob_covers(s->tag_exclusions[i], glob,
-						  false))
+			if (ew_glob_covers(s->tag_exclusions[i], glob, false))
 				return true;
 		return false;
 	case EW_TAG_MUTABLE_WITH_EXCLUSION:

@@ -31,6 +31,11 @@ static const struct ew_lazy_sym syms[] = {
     {SYM(config_iterator_new)},
     {SYM(config_next)},
     {SYM(config_iterator_free)},
+    {SYM(patch_from_buffers)},
+    {SYM(patch_free)},
+    {SYM(patch_num_hunks)},
+    {SYM(patch_get_hunk)},
+    {SYM(patch_get_line_in_hunk)},
 };
 #undef SYM
 

@@ -57,12 +57,17 @@ struct ew_git_api {
 	__typeof__(&git_config_iterator_new) config_iterator_new;
 	__typeof__(&git_config_next) config_next;
 	__typeof__(&git_config_iterator_free) config_iterator_free;
+	__typeof__(&git_patch_from_buffers) patch_from_buffers;
+	__typeof__(&git_patch_free) patch_free;
+	__typeof__(&git_patch_num_hunks) patch_num_hunks;
+	__typeof__(&git_patch_get_hunk) patch_get_hunk;
+	__typeof__(&git_patch_get_line_in_hunk) patch_get_line_in_hunk;
 };
 
 /*
  * Open libgit2 and resolve the table, once per process (later calls only
  * report the first outcome).  Thread-safe.  Does not call
- * git_libgit2_init(): its owner (git_detect.c) does.
+ * git_libgit2_init(): its users (git_detect.c, diff.c) do.
  *
  * Returns 0, or EW_EIO with "cannot load libgit2.so.1.5: <why>" when the
  * library or one of its functions is missing.  Never exits.
@@ -98,5 +103,10 @@ const struct ew_git_api *ew_lazy_git_api(void);
 #define git_config_iterator_new	       EW_GIT_FN(config_iterator_new)
 #define git_config_next		       EW_GIT_FN(config_next)
 #define git_config_iterator_free       EW_GIT_FN(config_iterator_free)
+#define git_patch_from_buffers	       EW_GIT_FN(patch_from_buffers)
+#define git_patch_free		       EW_GIT_FN(patch_free)
+#define git_patch_num_hunks	       EW_GIT_FN(patch_num_hunks)
+#define git_patch_get_hunk	       EW_GIT_FN(patch_get_hunk)
+#define git_patch_get_line_in_hunk     EW_GIT_FN(patch_get_line_in_hunk)
 
 #endif

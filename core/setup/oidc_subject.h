@@ -85,7 +85,7 @@ int ew_oidc_subject_format(struct ew_buf *out, const char *const *keys,
 
 /*
  * The subject GitHub mints for one job of s's repository, in s's template
- * (for a pipeline check: decide it with ew_doctor_trust_admits()).
+ * (for a pipeline check: decide it with ew_policy_trust_admits()).
  * environment: the job's GitHub environment, NULL for none; event_name:
  * "push", "release", "pull_request", ...; ref: "refs/heads/main",
  * "refs/tags/v1.0.0", "refs/pull/7/merge".  Claims a job does not fix

@@ -21,7 +21,9 @@
  *                       trust admits it (IAM semantics: operators of one
  *                       statement AND-ed, StringEquals exact, StringLike
  *                       '*'/'?' globs; legacy repo:OWNER/REPO:... and
- *                       immutable repo:OWNER@ID/REPO@ID:... forms)
+ *                       immutable repo:OWNER@ID/REPO@ID:... forms, spelled
+ *                       in the repository's custom OIDC subject template
+ *                       when it has one, as pipeline.h spells them)
  *   pipeline-trigger    one fail per trigger of each workflow file whose
  *                       token (pipeline.h) the trust refuses, naming the
  *                       trigger ("release", "push to main") and its fix;
@@ -58,6 +60,10 @@
  *                       set in the repository, or per --env environment in
  *                       it or the repository; names only, GitHub never
  *                       returns values.  Skip without a token.
+ *
+ * The IAM semantics are policy_eval.h's; the checks live in doctor_aws.c
+ * (credentials to repository) and doctor_workflow.c (workflow files,
+ * GitHub secrets), one function per check id.
  *
  * A check that cannot run because an earlier one failed is "skip".
  * Warnings do not make the audit fail.
@@ -164,57 +170,5 @@ void ew_doctor_report_release(struct ew_doctor_report *r);
 
 /* "pass", "warn", "fail", "skip". */
 const char *ew_doctor_status_name(enum ew_doctor_status s);
-
-/* ---- the evaluators, exported for tests ------------------------------ */
-
-/*
- * Whether the IAM glob pattern ('*' any run, '?' one character) admits
- * every string subject admits, where subject may itself be a glob.  Exact
- * for plain subjects; for glob subjects it may say false for some
- * pattern pairs whose languages are equal but shaped differently ("*?" vs
- * "?*"), never true wrongly.
- */
-bool ew_doctor_glob_covers(const char *pattern, const char *subject,
-			   bool ignore_case);
-
-enum ew_doctor_grant {
-	EW_GRANT_NO,	      /* no Allow statement matches */
-	EW_GRANT_YES,	      /* an unconditional Allow matches, no Deny */
-	EW_GRANT_CONDITIONAL, /* only Allows with a Condition match */
-	EW_GRANT_DENIED,      /* an unconditional Deny matches */
-};
-
-/*
- * Evaluate identity policy documents (JSON texts) for one action on one
- * resource, the way IAM combines the statements of several policies:
- * any explicit Deny wins, else any Allow.  Action matching is
- * case-insensitive, resource matching case-sensitive; both take '*' and
- * '?'.  A document that does not parse grants nothing.
- */
-enum ew_doctor_grant ew_doctor_policy_grants(const char *const *docs,
-					     size_t ndocs, const char *action,
-					     const char *resource);
-
-/*
- * Whether a trust policy (JSON text) lets a web-identity token with this
- * subject and audience from provider_arn assume the role: some Allow
- * statement for sts:AssumeRoleWithWebIdentity whose Federated principal is
- * provider_arn and whose sub and aud conditions (keys under issuer, e.g.
- * token.actions.githubusercontent.com) all admit them.  subject may be a
- * glob (then StringEquals never admits it).
- */
-bool ew_doctor_trust_admits(const char *trust, const char *provider_arn,
-			    const char *issuer, const char *subject,
-			    const char *audience, bool ignore_case);
-
-/*
- * The values of the sub (aud false) or aud (aud true) conditions of the
- * web-identity Allow statements naming provider_arn, one per line,
- * appended to out, for explaining a refusal.  0, EW_EPARSE (not JSON),
- * EW_ENOTFOUND (no such statement names the provider) or EW_ENOMEM.
- */
-int ew_doctor_trust_values(struct ew_buf *out, const char *trust,
-			   const char *provider_arn, const char *issuer,
-			   bool aud);
 
 #endif

@@ -8,6 +8,9 @@
 # tests/tools/runtests.sh).
 set -u
 : "${EW_BIN:?}" "${EW_MOTO_URL:?}" "${EW_TEST_OUT:?}"
+# EW_RETRY_SCALE (retries that do not wait) is read by the test build
+# only: run it, the same program plus the test hooks.
+EW_BIN=${EW_TBIN:-$EW_BIN}
 out="$EW_TEST_OUT/doctor_moto"
 rm -rf "$out"
 mkdir -p "$out/home" "$out/repo"

@@ -44,6 +44,9 @@ if [ -z "${EW_BIN:-}" ] || [ ! -x "$EW_BIN" ]; then
 	not_ok "EW_BIN is not set or not executable: run through make check"
 	finish
 fi
+# EW_RETRY_SCALE (retries that do not wait) is read by the test build
+# only: run it, the same program plus the test hooks.
+EW_BIN=${EW_TBIN:-$EW_BIN}
 if [ -z "${EW_MOTO_URL:-}" ]; then
 	not_ok "EW_MOTO_URL is not set: run through make check"
 	finish

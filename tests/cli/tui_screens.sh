@@ -284,5 +284,28 @@ else
 	ok "the shipped binary has no test hooks"
 fi
 
+# The test knobs are the test build's alone: the shipped binary neither
+# names them nor reads them (an invalid EW_DEMO_LATENCY, refused by the
+# test build, changes nothing there; a retry scale cannot shorten its
+# back-off).
+if grep -q "EW_RETRY_SCALE\|EW_DEMO_LATENCY" "$bin"; then
+	notok "the shipped binary contains the test knobs"
+else
+	ok "the shipped binary has no test knobs"
+fi
+for b in "$bin" "$tbin"; do
+	EW_DEMO_LATENCY=bogus EW_RETRY_SCALE=0 "$b" plan --demo \
+		--github octo-org/octo-app --no-workflow </dev/null \
+		>"$out/knob.out" 2>&1
+	echo $? >"$out/knob.rc.${b##*/}"
+done
+if [ "$(cat "$out/knob.rc.${bin##*/}")" = 0 ] &&
+	[ "$(cat "$out/knob.rc.${tbin##*/}")" = 2 ] &&
+	grep -q "invalid EW_DEMO_LATENCY 'bogus'" "$out/knob.out"; then
+	ok "EW_DEMO_LATENCY: ignored by the shipped binary, read by the test build"
+else
+	notok "EW_DEMO_LATENCY: shipped exit $(cat "$out/knob.rc.${bin##*/}"), test build exit $(cat "$out/knob.rc.${tbin##*/}")"
+fi
+
 echo "1..$n"
 exit $status

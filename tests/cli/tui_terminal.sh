@@ -6,7 +6,8 @@
 # colour escape on the screen.  Prints TAP lines.
 set -u
 top=${EW_TOP:-$(pwd)}
-bin=${EW_BIN:-$top/build/release/ecr-wizard}
+# EW_DEMO_LATENCY is read by the test build only
+bin=${EW_TBIN:-$top/build/release/ecr-wizard-test}
 out=${EW_TEST_OUT:-$top/tests/.out}/tui-terminal
 n=0
 status=0

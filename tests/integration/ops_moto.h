@@ -69,8 +69,10 @@ static inline void ops_env_init_keys(struct ops_env *e, const char *url,
 	struct ew_error err;
 
 	memset(e, 0, sizeof(*e));
-	/* Retries back off for real; keep a failing test quick. */
-	setenv("EW_RETRY_SCALE", "0.05", 1);
+	/* Retries back off for real; keep a failing test quick (what the
+	 * test build's EW_RETRY_SCALE=0.05 does). */
+	ew_context_set_test_knobs(&(struct ew_test_knobs){.scale_retries = true,
+							  .retry_scale = 0.05});
 	ew_context_init_default(&e->ctx);
 	ew_http_options_init(&o);
 	ew_error_clear(&err);

@@ -65,11 +65,12 @@ static time_t fixed_now(void *payload)
 	return 1705320000; /* 2024-01-15T12:00:00Z */
 }
 
-/* The client reads its back-off scale through the context. */
+/* An empty environment. */
 static const char *test_getenv(const char *name, void *payload)
 {
+	(void)name;
 	(void)payload;
-	return strcmp(name, "EW_RETRY_SCALE") == 0 ? "0.001" : NULL;
+	return NULL;
 }
 
 static void count_retry(const struct ew_retry_event *ev, void *payload)
@@ -95,6 +96,9 @@ static void env_init_scale(struct env *e, const char *scenario, double scale)
 	e->ctx.transport = e->t;
 	e->ctx.now = fixed_now;
 	e->ctx.getenv = test_getenv;
+	/* The client reads its back-off scale through the context. */
+	e->ctx.scale_retries = true;
+	e->ctx.retry_scale = 0.001;
 	assert_int_equal(ew_demo_credentials(&cr, &e->err), 0);
 	assert_int_equal(
 	    ew_aws_client_init(&e->c, &e->ctx, &cr, "us-east-1", &e->err), 0);

@@ -331,6 +331,36 @@ static void test_wrong_sub(void **state)
 	case_release(&c);
 }
 
+/* A repository with a custom OIDC subject template: the trust apply
+ * writes for it admits the template's subjects, and doctor spells the
+ * job's subject in that template too (not GitHub's default form, which
+ * the trust does not admit). */
+static void test_custom_subject_template(void **state)
+{
+	static const char *const keys[] = {"repository_owner", "repo",
+					   "context"};
+	struct dcase c;
+	struct breakage b = {0};
+	struct ew_error err;
+
+	(void)state;
+	case_init(&c, "tmpl");
+	assert_ok(ew_setup_set_sub_claim_keys(&c.s, keys, 3, &err), err);
+	build(&c, &b);
+	run(&c);
+	expect(&c.rep, "trust-subject",
+	       "repository_owner:octo-org:repo:octo-org/app:ref:refs/heads/"
+	       "main",
+	       EW_DOCTOR_PASS, NULL);
+	expect(&c.rep, "trust-sub", NULL, EW_DOCTOR_PASS, NULL);
+	if (c.rep.nfail) {
+		dump(&c.rep);
+		fail_msg("a correct setup with a subject template: %zu failed",
+			 c.rep.nfail);
+	}
+	case_release(&c);
+}
+
 static void test_missing_aud(void **state)
 {
 	struct dcase c;
@@ -600,6 +630,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_correct_setup_passes),
 	    cmocka_unit_test(test_wrong_sub),
+	    cmocka_unit_test(test_custom_subject_template),
 	    cmocka_unit_test(test_missing_aud),
 	    cmocka_unit_test(test_for_all_values),
 	    cmocka_unit_test(test_provider_without_audience),

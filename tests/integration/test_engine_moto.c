@@ -740,7 +740,8 @@ static void demo_init(struct demo_env *d, const char *scenario)
 	struct ew_credentials cr;
 	struct ew_error err;
 
-	setenv("EW_RETRY_SCALE", "0.01", 1);
+	ew_context_set_test_knobs(&(struct ew_test_knobs){.scale_retries = true,
+							  .retry_scale = 0.01});
 	ew_context_init_default(&d->ctx);
 	ew_demo_options_init(&o);
 	o.scenario = scenario;

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "doctor.h"
+#include "policy_eval.h"
 #include "documents.h"
 #include "github_api.h"
 #include "http.h"
@@ -491,7 +491,7 @@ static void test_learn_custom_template(void **state)
 	ew_buf_clear(&trust);
 	if (ew_doc_trust_policy(&trust, &s, NULL, &err))
 		fail_msg("%s", err.message);
-	assert_true(ew_doctor_trust_admits(
+	assert_true(ew_policy_trust_admits(
 	    trust.ptr,
 	    "arn:aws:iam::123456789012:oidc-provider/"
 	    "token.actions.githubusercontent.com",
@@ -500,7 +500,7 @@ static void test_learn_custom_template(void **state)
 	    "octo-org/custom-repo/.github/workflows/ecr-push.yml@refs/heads/"
 	    "main",
 	    "sts.amazonaws.com", false));
-	assert_false(ew_doctor_trust_admits(
+	assert_false(ew_policy_trust_admits(
 	    trust.ptr,
 	    "arn:aws:iam::123456789012:oidc-provider/"
 	    "token.actions.githubusercontent.com",

@@ -475,10 +475,12 @@ static void test_tls_verification(void **state)
 
 /* ------------------------------------------------- the AWS client on top */
 
+/* An empty environment. */
 static const char *fake_env(const char *name, void *payload)
 {
+	(void)name;
 	(void)payload;
-	return strcmp(name, "EW_RETRY_SCALE") == 0 ? "0.01" : NULL;
+	return NULL;
 }
 
 static time_t an_hour_ago(void *payload)
@@ -527,6 +529,8 @@ static void client(struct ew_aws_client *c, struct ew_context *ctx,
 	ew_context_init_default(ctx);
 	ctx->transport = t;
 	ctx->getenv = fake_env;
+	ctx->scale_retries = true;
+	ctx->retry_scale = 0.01;
 	ew_credentials_init(&cr);
 	cr.access_key_id = "AKIDEXAMPLE";
 	cr.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -566,7 +570,7 @@ static void test_query_503_then_200(void **state)
 	assert_int_equal(r.attempts[0], 1);
 	assert_int_equal(r.statuses[0], 503);
 	assert_string_equal(r.codes[0], "ServiceUnavailable");
-	/* 0.5 * min(2^0, 20) s * EW_RETRY_SCALE 0.01 */
+	/* 0.5 * min(2^0, 20) s * retry scale 0.01 */
 	assert_int_equal(r.delays[0], 5);
 	assert_int_equal(c.requests, 2);
 	assert_int_equal(c.mutations, 0);
@@ -722,7 +726,7 @@ static void test_cancel_during_backoff(void **state)
 
 	(void)state;
 	client(&c, &ctx, t, "/fail/503/99/qcancel", &r);
-	ctx.getenv = NULL; /* full-length back-offs: 500 ms, then 1 s */
+	ctx.scale_retries = false; /* full-length back-offs: 500 ms, then 1 s */
 	ew_cancel_init(&cancel);
 	c.cancel = &cancel;
 	cl.cancel = &cancel;

@@ -56,6 +56,9 @@ if [ -z "${EW_BIN:-}" ] || [ ! -x "$EW_BIN" ]; then
 	echo "not ok 1 - EW_BIN is not set or not executable: run through make check"
 	exit 1
 fi
+# EW_RETRY_SCALE (retries that do not wait) is read by the test build
+# only: run it, the same program plus the test hooks.
+EW_BIN=${EW_TBIN:-$EW_BIN}
 if [ -z "${EW_TOP:-}" ]; then
 	EW_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 fi

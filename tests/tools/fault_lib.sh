@@ -16,6 +16,9 @@
 # Needs EW_BIN, EW_TOP and EW_TEST_OUT (set by tests/tools/runtests.sh).
 
 : "${EW_BIN:?}" "${EW_TOP:?}" "${EW_TEST_OUT:?}"
+# EW_RETRY_SCALE (retries that do not wait) is read by the test build
+# only: run it, the same program plus the test hooks.
+EW_BIN=${EW_TBIN:-$EW_BIN}
 n=0
 failed=0
 FL_PIDS=""

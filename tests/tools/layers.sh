@@ -5,7 +5,8 @@
 # Each folder has a rank; a file may include headers of its own folder and
 # of folders of a lower rank only.  core/demo sits beside the engine (it
 # speaks the AWS wire shapes, nothing above uses it but the front-ends);
-# tui/ may include anything in core/.  Prints every offending include and
+# core/app (the bootstrap) sits above both; tui/ may include anything in
+# core/.  Prints every offending include and
 # exits 1, or prints nothing and exits 0.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -20,6 +21,7 @@ rank() {
 	core/engine) echo 6 ;;
 	core/demo) echo 6 ;;
 	core/troubleshoot) echo 7 ;;
+	core/app) echo 8 ;;
 	tui) echo 9 ;;
 	tui/cli | tui/wizard) echo 10 ;;
 	*) echo 0 ;;

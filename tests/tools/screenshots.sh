@@ -4,7 +4,8 @@
 # tests/tools/ansi2png.py, into screenshots/NN-name.png (the README shows
 # them).
 #
-#   EW_BIN=path (default ./ecr-wizard)   SHOTS_SIZE=COLSxROWS (default 100x30)
+#   EW_BIN=path (default the test build: EW_DEMO_LATENCY slows its demo)
+#   SHOTS_SIZE=COLSxROWS (default 100x30)
 #   SHOTS_KEEP=DIR  also keep the raw captures (text with escapes) in DIR
 #
 # Each screen is reached with keys, as a person would type them, and
@@ -14,7 +15,7 @@
 # whose origin is github.com/octo-org/octo-app as the working directory.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${EW_BIN:-$top/ecr-wizard}
+bin=${EW_BIN:-$top/build/release/ecr-wizard-test}
 size=${SHOTS_SIZE:-100x30}
 cols=${size%x*}
 rows=${size#*x}

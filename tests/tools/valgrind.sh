@@ -2,7 +2,8 @@
 # valgrind.sh - a few real commands under valgrind's memcheck; fails on
 # any memory error or definite leak.
 #
-#   sh tests/tools/valgrind.sh [BIN]     (default: ./ecr-wizard)
+#   sh tests/tools/valgrind.sh [BIN]     (default: the test build, which
+#   reads EW_RETRY_SCALE)
 #
 # Run from the top of the tree, after `make` (a release build: valgrind
 # and AddressSanitizer do not mix).  The commands: explain on a fixture
@@ -16,7 +17,7 @@
 # Prints TAP lines and exits 1 when anything failed.
 set -u
 top=$(pwd)
-bin=${1:-$top/ecr-wizard}
+bin=${1:-$top/build/release/ecr-wizard-test}
 case $bin in /*) ;; *) bin=$top/$bin ;; esac
 out=$top/tests/.out/valgrind
 rm -rf "$out"

@@ -51,6 +51,10 @@ static void test_diff_known_outputs(void **state)
 	    {"1\n2\n3\n4\n5\n6\n7\n8\n", "X\n2\n3\n4\n5\n6\n7\nY\n",
 	     "--- a\n+++ b\n@@ -1,8 +1,8 @@\n-1\n+X\n 2\n 3\n 4\n 5\n 6\n 7\n"
 	     "-8\n+Y\n"},
+	    /* A line above the hunk that git would show as function
+	     * context after "@@": diff -u writes nothing there. */
+	    {"name: x\n1\n2\n3\n4\n5\nold\n", "name: x\n1\n2\n3\n4\n5\nnew\n",
+	     "--- a\n+++ b\n@@ -4,4 +4,4 @@\n 3\n 4\n 5\n-old\n+new\n"},
 	    {"a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nx\nd\ne\nf\ng\n",
 	     "--- a\n+++ b\n@@ -1,6 +1,7 @@\n a\n b\n c\n+x\n d\n e\n f\n"},
 	};

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "doctor.h"
+#include "glob.h"
+#include "policy_eval.h"
 #include "documents.h"
 #include "model.h"
 
@@ -67,19 +69,19 @@ static void test_glob_covers(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (ew_doctor_glob_covers(cases[i].pattern, cases[i].subject,
-					  cases[i].icase) != cases[i].want)
+		if (ew_glob_covers(cases[i].pattern, cases[i].subject,
+				   cases[i].icase) != cases[i].want)
 			fail_msg("'%s' covers '%s': expected %d",
 				 cases[i].pattern, cases[i].subject,
 				 cases[i].want);
 }
 
-static enum ew_doctor_grant grant1(const char *doc, const char *action,
+static enum ew_policy_grant grant1(const char *doc, const char *action,
 				   const char *res)
 {
 	const char *docs[] = {doc};
 
-	return ew_doctor_policy_grants(docs, 1, action, res);
+	return ew_policy_grants(docs, 1, action, res);
 }
 
 static void test_policy_grants(void **state)
@@ -148,7 +150,7 @@ static void test_policy_grants(void **state)
 		const char *docs[] = {least, deny};
 
 		assert_int_equal(
-		    ew_doctor_policy_grants(docs, 2, "ecr:PutImage", REPO),
+		    ew_policy_grants(docs, 2, "ecr:PutImage", REPO),
 		    EW_GRANT_DENIED);
 	}
 }
@@ -161,7 +163,7 @@ static void test_policy_grants(void **state)
 
 static bool admits(const char *trust, const char *sub, const char *aud)
 {
-	return ew_doctor_trust_admits(trust, PROVIDER, ISSUER, sub, aud, false);
+	return ew_policy_trust_admits(trust, PROVIDER, ISSUER, sub, aud, false);
 }
 
 static void test_trust_admits(void **state)
@@ -205,7 +207,7 @@ static void test_trust_admits(void **state)
 	assert_true(admits(if_exists, "repo:o/r:pull_request", AUD));
 	assert_false(admits(other_principal, "repo:o/r:pull_request", AUD));
 	assert_false(admits("[]", "repo:o/r:pull_request", AUD));
-	assert_true(ew_doctor_trust_admits(exact, PROVIDER, ISSUER,
+	assert_true(ew_policy_trust_admits(exact, PROVIDER, ISSUER,
 					   "repo:O/R:ref:refs/heads/main", AUD,
 					   true));
 }

@@ -20,7 +20,8 @@
 
 #include "buf.h"
 #include "diff.h"
-#include "doctor.h"
+#include "glob.h"
+#include "policy_eval.h"
 #include "documents.h"
 #include "error.h"
 #include "json_doc.h"
@@ -470,8 +471,7 @@ static int refused_runs(const struct ew_setup *s, const char *name,
 			snprintf(full, sizeof(full), "repo:%s/%s:%s", s->owner,
 				 s->repo, j->subjects[k].context);
 			for (size_t t = 0; t < tl.n && !ok; t++)
-				ok =
-				    ew_doctor_glob_covers(tl.v[t], full, false);
+				ok = ew_glob_covers(tl.v[t], full, false);
 			if (!ok) {
 				print_error("%s: job %s presents %s (%s), "
 					    "which the trust refuses\n",
@@ -895,7 +895,7 @@ static char *trust_of(const struct ew_setup *s)
 
 static bool admits(const char *trust, const char *sub)
 {
-	return ew_doctor_trust_admits(trust, T_PROVIDER, T_ISSUER, sub,
+	return ew_policy_trust_admits(trust, T_PROVIDER, T_ISSUER, sub,
 				      "sts.amazonaws.com", false);
 }
 

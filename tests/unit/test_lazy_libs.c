@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "lazy_curl.h"
 #include "lazy_git.h"
 #include "lazy_lib.h"
+#include "uri.h"
 
 /* The address in a function pointer, as dlsym() returns it (ISO C has no
  * cast between the two; POSIX makes their representations the same). */
@@ -260,6 +262,92 @@ static void program_path(struct ew_buf *out, const char *env, const char *name)
 	assert_int_equal(ew_buf_printf(out, "%s/%s", self, name), 0);
 }
 
+/* The old parse of an endpoint URL, by libcurl itself: the Host header
+ * it sends (the port only when not the scheme's default) and the path;
+ * -1 for what it refuses or what has a query. */
+static int curl_parts(const char *url, char *host, size_t hsize, char *path,
+		      size_t psize)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *h = NULL, *port = NULL, *pa = NULL, *q = NULL;
+	int rc = -1;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) ||
+	    curl_url_get(u, CURLUPART_QUERY, &q, 0) == CURLUE_OK)
+		goto done;
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	curl_url_get(u, CURLUPART_PATH, &pa, 0);
+	if (port &&
+	    !((strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0) ||
+	      (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0)))
+		snprintf(host, hsize, "%s:%s", h, port);
+	else
+		snprintf(host, hsize, "%s", h);
+	snprintf(path, psize, "%s", pa && *pa ? pa : "/");
+	rc = 0;
+done:
+	curl_free(scheme);
+	curl_free(h);
+	curl_free(port);
+	curl_free(pa);
+	curl_free(q);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* uri.c parses endpoint URLs without libcurl (so --demo never loads it):
+ * for every endpoint form, the same Host and path as libcurl's parser,
+ * and the same refusals. */
+static void test_endpoint_parse_like_curl(void **state)
+{
+	static const char *const ok[] = {
+	    "https://iam.amazonaws.com",
+	    "https://iam.amazonaws.com/",
+	    "http://127.0.0.1:5000",
+	    "http://127.0.0.1:5000/",
+	    "https://sts.us-east-1.amazonaws.com:443/",
+	    "http://localhost:80",
+	    "https://example.com:8443/base/path",
+	    "https://example.com/a/./b/../c",
+	    "https://example.com/a/..",
+	    "https://example.com/./",
+	    "http://[::1]:4566/",
+	    "https://host#frag",
+	    "HTTPS://Host.Example.COM/",
+	};
+	static const char *const bad[] = {
+	    "ftp://x",	     "not a url",     "https://",
+	    "https://h?x=1", "https://h/p?x", "https://h:99999/",
+	    "https://h:x/",  "https://a b/",  "https://u:p@h/",
+	    "http//h",	     "https://[::1/", "https://h/ p",
+	};
+	char h1[300], p1[512], h2[300], p2[512];
+	struct ew_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		print_message("%s\n", ok[i]);
+		assert_int_equal(
+		    curl_parts(ok[i], h1, sizeof(h1), p1, sizeof(p1)), 0);
+		assert_int_equal(ew_uri_parse_endpoint(ok[i], h2, sizeof(h2),
+						       p2, sizeof(p2), &err),
+				 0);
+		assert_string_equal(h2, h1);
+		assert_string_equal(p2, p1);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		print_message("%s\n", bad[i]);
+		ew_error_clear(&err);
+		assert_int_equal(ew_uri_parse_endpoint(bad[i], h2, sizeof(h2),
+						       p2, sizeof(p2), &err),
+				 EW_EINVAL);
+		assert_non_null(strstr(err.message, bad[i]));
+	}
+}
+
 /* The dynamic section lists neither library: the loader never maps them
  * (nor what they pull in) before main(). */
 static void check_not_linked(const char *env, const char *name)
@@ -298,6 +386,59 @@ static void test_programs_not_linked(void **state)
 	check_not_linked("EW_TBIN", "ecr-wizard-test");
 }
 
+/* A --demo run sends nothing over the network, so it never loads libcurl
+ * (nor what libcurl pulls in): the dynamic loader's own log
+ * (LD_DEBUG=libs) of the shipped program names no libcurl, while a run
+ * that does talk to AWS (an unreachable endpoint) does load it. */
+static bool loads_curl(const char *args)
+{
+	struct ew_buf bin, cmd, log;
+	char line[512];
+	bool curl = false, started = false;
+	FILE *p;
+
+	ew_buf_init(&bin);
+	ew_buf_init(&cmd);
+	ew_buf_init(&log);
+	program_path(&bin, "EW_BIN", "ecr-wizard");
+	if (access(bin.ptr, X_OK) != 0)
+		fail_msg("no program at '%s': build it first (make)", bin.ptr);
+	assert_int_equal(ew_buf_printf(&cmd,
+				       "cd / && env -i PATH=/usr/bin:/bin "
+				       "HOME=/nonexistent LD_DEBUG=libs '%s' "
+				       "%s </dev/null 2>&1 >/dev/null",
+				       bin.ptr, args),
+			 0);
+	p = popen(cmd.ptr, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		if (strstr(line, "libc.so.6"))
+			started = true;
+		if (strstr(line, "find library=libcurl"))
+			curl = true;
+	}
+	(void)pclose(p);
+	/* the loader's log was read at all */
+	assert_true(started);
+	ew_buf_release(&bin);
+	ew_buf_release(&cmd);
+	ew_buf_release(&log);
+	return curl;
+}
+
+static void test_demo_never_loads_curl(void **state)
+{
+	(void)state;
+	assert_false(loads_curl("plan --demo --github octo-org/octo-app "
+				"--no-workflow"));
+	assert_false(loads_curl("doctor --demo --github octo-org/octo-app "
+				"--no-workflow"));
+	/* the check can fail: a real plan loads it */
+	assert_true(loads_curl("plan --github octo-org/octo-app --no-workflow "
+			       "--no-github-api --account 123456789012 "
+			       "--region us-east-1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +450,8 @@ int main(void)
 	    cmocka_unit_test(test_missing_symbol),
 	    cmocka_unit_test(test_bad_offset),
 	    cmocka_unit_test(test_programs_not_linked),
+	    cmocka_unit_test(test_endpoint_parse_like_curl),
+	    cmocka_unit_test(test_demo_never_loads_curl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "iso_time.h"
 #include "aws_client.h"
 #include "context.h"
 #include "ecr.h"
@@ -145,21 +146,22 @@ static void test_parse_time(void **state)
 	time_t t = 0;
 
 	(void)state;
-	assert_int_equal(ew_sts_parse_time(&t, "2024-01-15T12:00:00Z", NULL),
-			 0);
+	assert_int_equal(
+	    ew_time_parse_iso8601(&t, "2024-01-15T12:00:00Z", NULL), 0);
 	assert_int_equal((long long)t, 1705320000LL);
 	assert_int_equal(
-	    ew_sts_parse_time(&t, "2013-06-07T20:43:32.821Z", NULL), 0);
+	    ew_time_parse_iso8601(&t, "2013-06-07T20:43:32.821Z", NULL), 0);
 	assert_int_equal((long long)t, 1370637812LL);
 	assert_int_equal(
-	    ew_sts_parse_time(&t, "2024-01-15T14:00:00+02:00", NULL), 0);
+	    ew_time_parse_iso8601(&t, "2024-01-15T14:00:00+02:00", NULL), 0);
 	assert_int_equal((long long)t, 1705320000LL);
-	assert_int_equal(ew_sts_parse_time(&t, "2024-01-15", NULL), EW_EPARSE);
-	assert_int_equal(ew_sts_parse_time(&t, "2024-13-15T12:00:00Z", NULL),
+	assert_int_equal(ew_time_parse_iso8601(&t, "2024-01-15", NULL),
 			 EW_EPARSE);
-	assert_int_equal(ew_sts_parse_time(&t, "2024-01-15T12:00:00", NULL),
+	assert_int_equal(
+	    ew_time_parse_iso8601(&t, "2024-13-15T12:00:00Z", NULL), EW_EPARSE);
+	assert_int_equal(ew_time_parse_iso8601(&t, "2024-01-15T12:00:00", NULL),
 			 EW_EPARSE);
-	assert_int_equal(ew_sts_parse_time(&t, NULL, NULL), EW_EPARSE);
+	assert_int_equal(ew_time_parse_iso8601(&t, NULL, NULL), EW_EPARSE);
 }
 
 /* The docs/aws-wire.md 4.2 CreateRole answer, with an encoded document. */

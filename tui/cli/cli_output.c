@@ -413,7 +413,7 @@ static cJSON *str_or_null(const char *s)
 	return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-static const char *grant_name(enum ew_doctor_grant g)
+static const char *grant_name(enum ew_policy_grant g)
 {
 	switch (g) {
 	case EW_GRANT_YES:

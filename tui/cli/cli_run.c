@@ -3,15 +3,11 @@
 #include "cli_secrets.h"
 #include "commands.h"
 
-#include "demo_account.h"
 #include "diff.h"
 #include "documents.h"
 #include "fsutil.h"
 #include "git_detect.h"
 #include "lazy_curl.h"
-#include "github_api.h"
-#include "http.h"
-#include "oidc_subject.h"
 #include "pipeline.h"
 
 #include <errno.h>
@@ -195,58 +191,20 @@ static int usage_error(const char *command, const struct ew_error *err)
 	return EXIT_USAGE;
 }
 
-int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err)
-{
-	struct stat st;
-	int fd;
-
-	*out = NULL;
-	fd =
-	    open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		 0600);
-	if (fd < 0)
-		return ew_error_set(err, EW_EIO,
-				    errno == ELOOP
-					? "trace file '%s' is a symbolic "
-					  "link; not following it (name the "
-					  "file itself)"
-					: "cannot open trace file '%s': %s",
-				    path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ew_error_set(
-		    err, EW_EIO, "trace file '%s' is not a regular file", path);
-	}
-	if (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0 ||
-	    !(*out = fdopen(fd, "w"))) {
-		int e = errno;
-
-		close(fd);
-		return ew_error_set(err, EW_EIO,
-				    "cannot open trace file '%s': %s", path,
-				    strerror(e));
-	}
-	return 0;
-}
-
-/* --trace[=FILE], else EW_TRACE=FILE.  Created 0600, and an existing
- * file is made 0600 too: it shows account ids and resource names, never a
- * secret.  A symbolic link is not followed (it could point the
- * truncation at any file the user can write), nor is anything but a
- * regular file truncated (a FIFO would block the open). */
+/* --trace[=FILE], else EW_TRACE=FILE (opened as bootstrap.h says). */
 static int open_trace(struct ew_cli_run *r, struct ew_error *err)
 {
 	const char *path = r->opt.trace_file;
 
 	if (!path && !r->opt.trace)
-		path = ew_context_getenv(&r->ctx, "EW_TRACE");
+		path = r->boot.env.trace_file;
 	if (!path && !r->opt.trace)
 		return 0;
 	if (!path) {
 		r->trace = stderr;
 		return 0;
 	}
-	if (ew_cli_trace_open(&r->trace, path, err))
+	if (ew_bootstrap_trace_open(&r->trace, path, err))
 		return err->code;
 	r->trace_owned = true;
 	return 0;
@@ -343,43 +301,17 @@ static int detect_github(struct ew_cli_run *r, struct ew_error *err)
 static int github_ids(struct ew_cli_run *r, struct ew_error *err)
 {
 	struct ew_setup *s = &r->opt.setup;
-	const char *off = ew_context_getenv(&r->ctx, "EW_NO_GITHUB_API");
 	struct ew_buf notes;
-	int rc = 0;
+	int rc;
 
 	ew_buf_init(&notes);
-	if (r->opt.demo || r->opt.no_github_api || (off && strcmp(off, "0"))) {
-		if (!r->opt.has_github_ids)
-			ew_cli_run_note(r, "GitHub API not asked: the trust "
-					   "policy uses the OWNER/REPO subject "
-					   "form only; give --github-ids "
-					   "OWNER_ID/REPO_ID to add the "
-					   "immutable form");
-	} else {
-		rc = ew_oidc_subject_learn(s, &r->ctx, r->opt.has_github_ids,
-					   &notes, err);
-	}
-	if (!rc)
-		rc = ew_oidc_subject_notes(&notes, s);
-	for (char *p = notes.ptr, *nl; !rc && p && *p; p = nl + 1) {
+	rc = ew_bootstrap_github(&r->boot, s, r->opt.has_github_ids,
+				 r->opt.no_github_api, &notes, err);
+	for (char *p = notes.ptr, *nl; p && *p; p = nl + 1) {
 		if (!(nl = strchr(p, '\n')))
 			break;
 		*nl = '\0';
 		ew_cli_run_note(r, "%s", p);
-	}
-	/* A template the trust policy cannot follow: say so now. */
-	if (!rc) {
-		struct ew_setup tmp = *s;
-		char account[] = "000000000000";
-		struct ew_buf doc;
-
-		ew_buf_init(&doc);
-		if (!tmp.account)
-			tmp.account = account;
-		for (size_t i = 0; i < ew_setup_target_count(s) && !rc; i++)
-			rc = ew_doc_trust_policy(
-			    &doc, &tmp, ew_setup_target_env(s, i), err);
-		ew_buf_release(&doc);
 	}
 	/* doctor and teardown look at what exists: a template the wizard
 	 * cannot write a policy for is a finding there, not a stop. */
@@ -396,35 +328,10 @@ static int github_ids(struct ew_cli_run *r, struct ew_error *err)
 
 static int make_transport(struct ew_cli_run *r, struct ew_error *err)
 {
-	if (r->opt.demo) {
-		struct ew_demo_options d;
+	struct ew_bootstrap_options o = {.demo = r->opt.demo,
+					 .demo_scenario = r->opt.demo_scenario};
 
-		ew_demo_options_init(&d);
-		d.scenario = r->opt.demo_scenario;
-		r->transport = ew_demo_transport_new(&d, err);
-	} else {
-		struct ew_http_options h;
-
-		const char *t =
-		    ew_context_getenv(&r->ctx, "EW_HTTP_TIMEOUT_MS");
-
-		ew_http_options_init(&h);
-		h.ca_bundle = ew_context_getenv(&r->ctx, "AWS_CA_BUNDLE");
-		/* The whole-exchange time-out (default 30 s): a knob for
-		 * slow links, and for tests of an answer that never comes. */
-		if (t) {
-			char *end;
-			long ms = strtol(t, &end, 10);
-
-			if (end != t && !*end && ms >= 100 && ms <= 600000)
-				h.timeout_ms = ms;
-		}
-		r->transport = ew_http_transport_new(&h, err);
-	}
-	if (!r->transport)
-		return err->code ? err->code : EW_ERROR;
-	r->ctx.transport = r->transport;
-	return 0;
+	return ew_bootstrap_open(&r->boot, &o, err);
 }
 
 /* The cross-field rules (ew_setup_check) before any request.  The
@@ -445,38 +352,31 @@ static int credentials(struct ew_cli_run *r, unsigned flags,
 		       struct ew_error *err)
 {
 	struct ew_setup *s = &r->opt.setup;
-	struct ew_aws_options ao;
+	const struct ew_session *se = &r->boot.session;
 	int rc;
 
+	rc =
+	    ew_bootstrap_credentials(&r->boot, r->opt.profile,
+				     r->opt.has_region ? s->region : NULL, err);
 	if (r->opt.demo) {
-		struct ew_credentials c;
-
-		rc = ew_demo_credentials(&c, err);
 		if (!rc) {
-			rc = ew_aws_client_init(&r->client, &r->ctx, &c,
-						s->region, err);
+			rc = ew_bootstrap_client(&r->boot, s->region,
+						 &r->client, err);
 			r->has_client = rc == 0;
 		}
-		ew_credentials_release(&c);
 		if (!rc)
 			ew_cli_run_note(r, "demo: a simulated account, "
 					   "nothing is sent over the network");
 		return rc;
 	}
-	memset(&ao, 0, sizeof(ao));
-	ao.profile = r->opt.profile;
-	ao.region = r->opt.has_region ? s->region : NULL;
-	rc = ew_session_resolve(&r->session, &r->ctx, &ao, err);
-	r->has_session = true;
-	if (!r->opt.has_region && r->session.region) {
+	if (!r->opt.has_region && se->region) {
 		struct ew_error rerr;
 
-		if (ew_setup_set_region(s, r->session.region, &rerr) != 0) {
+		if (ew_setup_set_region(s, se->region, &rerr) != 0) {
 			*err = rerr;
 			ew_error_prefix(err, "region from %s",
-					r->session.region_origin
-					    ? r->session.region_origin
-					    : "the profile");
+					se->region_origin ? se->region_origin
+							  : "the profile");
 			return EW_EINVAL;
 		}
 	}
@@ -502,7 +402,7 @@ static int credentials(struct ew_cli_run *r, unsigned flags,
 	}
 	if (rc)
 		return rc;
-	rc = ew_session_client(&r->client, &r->session, s->region, err);
+	rc = ew_bootstrap_client(&r->boot, s->region, &r->client, err);
 	r->has_client = rc == 0;
 	return rc;
 }
@@ -534,7 +434,7 @@ int ew_cli_run_start(struct ew_cli_run *r, const char *command, int argc,
 	r->command = command;
 	ew_error_clear(&err);
 	signals_start();
-	ew_context_init_default(&r->ctx);
+	ew_bootstrap_init(&r->boot, &r->ctx);
 	if (ew_options_init(&r->opt) != 0) {
 		fputs("ecr-wizard: out of memory\n", stderr);
 		return EXIT_FAILED;
@@ -624,9 +524,7 @@ void ew_cli_run_finish(struct ew_cli_run *r)
 	ew_cli_run_engine(NULL);
 	if (r->has_client)
 		ew_aws_client_release(&r->client);
-	if (r->has_session)
-		ew_session_release(&r->session);
-	ew_transport_free(r->transport);
+	ew_bootstrap_close(&r->boot);
 	if (r->trace_owned && r->trace)
 		fclose(r->trace);
 	free(r->workdir);

@@ -16,12 +16,12 @@
 #define EW_CLI_RUN_H
 
 #include "aws_client.h"
+#include "bootstrap.h"
 #include "context.h"
 #include "engine.h"
 #include "github_token.h"
 #include "options.h"
 #include "pipeline.h"
-#include "session.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,9 +32,8 @@ struct ew_cli_run {
 	const char *command; /* "plan", "apply", "teardown" */
 	struct ew_options opt;
 	struct ew_context ctx;
-	struct ew_transport *transport;
-	struct ew_session session;
-	bool has_session;
+	/* transport, session and credentials (bootstrap.h) */
+	struct ew_bootstrap boot;
 	struct ew_aws_client client;
 	bool has_client;
 	bool offline; /* no credentials, account typed: plan only */
@@ -80,11 +79,6 @@ void ew_cli_run_engine(struct ew_engine *e);
 void ew_cli_run_protect(bool on);
 /* Whether SIGINT or SIGTERM arrived. */
 bool ew_cli_run_interrupted(void);
-
-/* Open (create or truncate) a trace file: mode 0600 also when it exists,
- * never through a symbolic link, only a regular file.  0 or EW_EIO with
- * the reason. */
-int ew_cli_trace_open(FILE **out, const char *path, struct ew_error *err);
 
 /* Ask question on the terminal; true for y/yes.  SIGINT/SIGTERM/SIGHUP
  * while it waits end the command at once (exit 130). */

@@ -11,10 +11,8 @@
 /* Whether the user let the run ask GitHub (doctor's quiet look-up). */
 static bool github_api_allowed(const struct ew_cli_run *r)
 {
-	const char *off = ew_context_getenv(&r->ctx, "EW_NO_GITHUB_API");
-
 	return !r->opt.demo && !r->opt.no_github_api &&
-	       !(off && strcmp(off, "0"));
+	       !r->boot.env.no_github_api;
 }
 
 int ew_cli_secrets_prepare(struct ew_cli_run *r)

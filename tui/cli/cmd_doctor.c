@@ -48,10 +48,7 @@ static int make_client(struct ew_aws_client *out, const char *region,
 {
 	struct ew_cli_run *r = payload;
 
-	if (r->has_session)
-		return ew_session_client(out, &r->session, region, err);
-	/* --demo: the simulated account's credentials, no session. */
-	return ew_aws_client_init(out, &r->ctx, &r->client.creds, region, err);
+	return ew_bootstrap_client(&r->boot, region, out, err);
 }
 
 static const char *status_word(enum ew_doctor_status s, bool color,

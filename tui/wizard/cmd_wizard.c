@@ -8,7 +8,7 @@
  * the gh lines so they stay in the scroll-back.
  */
 #include "commands.h"
-#include "cli_run.h"
+#include "bootstrap.h"
 #include "demo_account.h"
 #include "options.h"
 #include "outputs.h"
@@ -106,12 +106,13 @@ static const char *script_only_flag(const struct ew_options *o, int argc,
 static int wizard_trace(FILE **out, const struct ew_options *o)
 {
 	const char *path = o->trace_file;
-	const char *env = getenv("EW_TRACE");
+	struct ew_bootstrap_env env;
 	struct ew_error err;
 
 	*out = NULL;
-	if (!path && !o->trace && env && *env)
-		path = env;
+	ew_bootstrap_read_env(&env, NULL);
+	if (!path && !o->trace && env.trace_file)
+		path = env.trace_file;
 	if (!path && o->trace) {
 		fputs("ecr-wizard: --trace without a file would write over the "
 		      "wizard's screen: give --trace=FILE\n",
@@ -121,7 +122,7 @@ static int wizard_trace(FILE **out, const struct ew_options *o)
 	if (!path)
 		return 0;
 	ew_error_clear(&err);
-	if (ew_cli_trace_open(out, path, &err) != 0) {
+	if (ew_bootstrap_trace_open(out, path, &err) != 0) {
 		fprintf(stderr, "ecr-wizard: %s\n", err.message);
 		return EXIT_USAGE;
 	}

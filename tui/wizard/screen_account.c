@@ -27,7 +27,7 @@ static void enter(struct ew_wizard *w)
 
 static bool no_creds(const struct ew_wizard *w)
 {
-	return w->account == EW_PROBE_FAILED && !w->has_creds;
+	return w->account == EW_PROBE_FAILED && !w->boot.has_creds;
 }
 
 /* The cause, the first fix (the screen has room for one), the check and
@@ -84,20 +84,23 @@ static void draw(struct ew_wizard *w, int top, int rows)
 		return;
 	}
 	ew_draw_field(y++, 4, lw, "Credentials",
-		      w->has_creds ? EW_ROLE_VALUE : EW_ROLE_ERROR,
-		      w->has_creds ? w->creds.source : "none found");
-	if (w->has_session && !w->demo) {
+		      w->boot.has_creds ? EW_ROLE_VALUE : EW_ROLE_ERROR,
+		      w->boot.has_creds ? w->boot.creds.source : "none found");
+	if (w->boot.has_session && !w->demo) {
 		snprintf(line, sizeof(line), "%s (from %s)",
-			 w->session.profile ? w->session.profile : "default",
-			 w->session.profile_origin ? w->session.profile_origin
-						   : "default");
+			 w->boot.session.profile ? w->boot.session.profile
+						 : "default",
+			 w->boot.session.profile_origin
+			     ? w->boot.session.profile_origin
+			     : "default");
 		ew_draw_field(y++, 4, lw, "Profile", EW_ROLE_NORMAL, line);
 	}
-	if (w->has_session && w->session.region && !w->demo)
+	if (w->boot.has_session && w->boot.session.region && !w->demo)
 		snprintf(line, sizeof(line), "%s (from %s)", w->setup.region,
-			 w->region_given	    ? "--region"
-			 : w->session.region_origin ? w->session.region_origin
-						    : "profile");
+			 w->region_given ? "--region"
+			 : w->boot.session.region_origin
+			     ? w->boot.session.region_origin
+			     : "profile");
 	else
 		snprintf(line, sizeof(line), "%s%s", w->setup.region,
 			 w->region_given ? " (from --region)" : " (default)");

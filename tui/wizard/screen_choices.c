@@ -237,8 +237,8 @@ static const char *blank_default(const struct ew_wizard *w, int f,
 	if (fd->kind == EW_KIND_REGION) {
 		if (w->demo)
 			return EW_DEMO_REGION;
-		if (w->has_session && w->session.region)
-			return w->session.region;
+		if (w->boot.has_session && w->boot.session.region)
+			return w->boot.session.region;
 		return EW_DEFAULT_REGION;
 	}
 	if (f == EW_FIELD_REPO_NAME) {

@@ -7,9 +7,6 @@
 #include "commands.h"
 #include "demo_account.h"
 #include "draw.h"
-#include "github_api.h"
-#include "http.h"
-#include "oidc_subject.h"
 #include "options.h"
 #include "test_hooks.h"
 
@@ -24,14 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Fixed IDs for the demo: it never asks the GitHub API. */
-#define DEMO_OWNER_ID "9919"
-#define DEMO_REPO_ID  "583231"
-#define DEMO_SAMPLE   "octo-org/octo-app"
-
+#ifdef EW_TEST_HOOKS
 /* How long the engine must stay quiet, with a failure waiting, before a
  * test's :wait counts it as idle (other branches may still be running). */
 #define SETTLE_SECONDS 0.3
+#endif
 
 enum ev_kind {
 	EV_DETECTED, /* w->git is filled */
@@ -328,91 +322,45 @@ static void drop_engine_events(struct ew_wizard *w)
 static int account_probe(struct ew_wizard *w, struct ew_error *err)
 {
 	struct ew_aws_client c;
-	bool has_client = false;
-	const char *region;
+	const char *region = jobin.region;
 	int rc;
 
-	if (w->demo) {
-		rc = ew_demo_credentials(&w->creds, err);
-		if (rc)
-			return rc;
-		w->has_creds = true;
-		region = jobin.region;
-		rc = ew_aws_client_init(&c, &w->ctx, &w->creds, region, err);
-	} else {
-		struct ew_aws_options o;
-
-		memset(&o, 0, sizeof(o));
-		o.profile = w->profile;
-		o.region = w->region_given ? jobin.region : NULL;
-		rc = ew_session_resolve(&w->session, &w->ctx, &o, err);
-		w->has_session = true;
-		if (ew_credentials_is_set(&w->session.creds)) {
-			int crc =
-			    ew_credentials_copy(&w->creds, &w->session.creds);
-
-			if (crc)
-				return ew_error_set(err, crc, "out of memory");
-			w->has_creds = true;
-		}
-		if (rc)
-			return rc;
-		region = w->session.region ? w->session.region : jobin.region;
-		rc = ew_session_client(&c, &w->session, region, err);
-	}
+	rc = ew_bootstrap_credentials(
+	    &w->boot, w->profile, w->region_given ? jobin.region : NULL, err);
 	if (rc)
 		return rc;
-	has_client = true;
+	if (!w->demo && w->boot.session.region)
+		region = w->boot.session.region;
+	rc = ew_bootstrap_client(&w->boot, region, &c, err);
+	if (rc)
+		return rc;
 	rc = ew_sts_get_caller_identity(&w->ident, &c, err);
-	if (has_client)
-		ew_aws_client_release(&c);
+	ew_aws_client_release(&c);
 	return rc;
 }
 
 static int start_job(struct ew_wizard *w, struct ew_error *err)
 {
+	struct ew_bootstrap_options o = {
+	    .demo = w->demo,
+	    .demo_scenario = w->scenario[0] ? w->scenario : NULL};
 	struct ew_wizard_event *ev;
-
-	if (w->demo) {
-		struct ew_demo_options o;
-
-		ew_demo_options_init(&o);
-		o.scenario = w->scenario[0] ? w->scenario : NULL;
-		o.latency_scale = w->demo_latency;
-		w->transport = ew_demo_transport_new(&o, err);
-	} else {
-		struct ew_http_options o;
-
-		ew_http_options_init(&o);
-		o.ca_bundle = ew_context_getenv(&w->ctx, "AWS_CA_BUNDLE");
-		w->transport = ew_http_transport_new(&o, err);
-	}
-	w->ctx.transport = w->transport;
+	int rc = ew_bootstrap_open(&w->boot, &o, err);
 
 	w->git_rc = ew_git_detect(&w->git, NULL, jobin.host, &w->git_err);
 	ev = new_event(EV_DETECTED);
 	post(w, ev);
 
-	if (!w->transport)
-		return err->code ? err->code : EW_ERROR;
+	if (rc)
+		return rc;
 	return account_probe(w, err);
 }
 
 static int github_job(struct ew_wizard *w, struct ew_error *err)
 {
-	int rc = ew_github_repo_ids(&jobin.ids, &w->ctx, jobin.owner,
-				    jobin.repo, err);
-
-	ew_github_sub_template_release(&jobin.tmpl);
-	ew_buf_clear(&jobin.tmpl_notes);
-	ew_error_clear(&jobin.tmpl_err);
-	jobin.tmpl.use_default = true;
-	jobin.tmpl_rc = 0;
-	if (rc == 0)
-		jobin.tmpl_rc = ew_oidc_subject_template(
-		    &jobin.tmpl, &w->ctx, jobin.ids.owner_login,
-		    jobin.ids.repo_name, &jobin.tmpl_notes, &jobin.tmpl_err);
-	return rc;
+	return ew_bootstrap_github_lookup(
+	    &w->boot, jobin.owner, jobin.repo, &jobin.ids, &jobin.tmpl,
+	    &jobin.tmpl_rc, &jobin.tmpl_notes, &jobin.tmpl_err, err);
 }
 
 static void *job_main(void *arg)
@@ -664,12 +612,8 @@ int ew_wizard_start_plan(struct ew_wizard *w, struct ew_error *err)
 				    "no AWS account: type one on the account "
 				    "screen");
 	if (!w->offline) {
-		if (w->demo)
-			rc = ew_aws_client_init(&w->client, &w->ctx, &w->creds,
-						w->setup.region, err);
-		else
-			rc = ew_session_client(&w->client, &w->session,
-					       w->setup.region, err);
+		rc = ew_bootstrap_client(&w->boot, w->setup.region, &w->client,
+					 err);
 		if (rc)
 			return rc;
 		w->has_client = true;
@@ -787,13 +731,7 @@ int ew_wizard_build_outputs(struct ew_wizard *w, struct ew_error *err)
 
 static void start_account(struct ew_wizard *w, enum ew_job job)
 {
-	if (w->has_session) {
-		ew_session_release(&w->session);
-		w->has_session = false;
-	}
-	ew_credentials_release(&w->creds);
-	ew_credentials_init(&w->creds);
-	w->has_creds = false;
+	ew_bootstrap_forget_credentials(&w->boot);
 	memset(&w->ident, 0, sizeof(w->ident));
 	ew_error_clear(&w->account_err);
 	w->account = EW_PROBE_RUNNING;
@@ -810,7 +748,7 @@ static void start_account(struct ew_wizard *w, enum ew_job job)
 
 void ew_wizard_retry_account(struct ew_wizard *w)
 {
-	if (w->account == EW_PROBE_RUNNING || !w->transport)
+	if (w->account == EW_PROBE_RUNNING || !w->boot.transport)
 		return;
 	w->offline = false;
 	start_account(w, EW_JOB_ACCOUNT);
@@ -818,6 +756,7 @@ void ew_wizard_retry_account(struct ew_wizard *w)
 
 void ew_wizard_github_changed(struct ew_wizard *w)
 {
+	const char *owner_id, *repo_id;
 	struct ew_error err;
 
 	if (!w->ids_given) {
@@ -827,15 +766,15 @@ void ew_wizard_github_changed(struct ew_wizard *w)
 	ew_setup_set_sub_claim_keys(&w->setup, NULL, 0, &err);
 	if (!w->setup.owner || !w->setup.repo)
 		return;
-	if (w->demo && strcmp(w->setup.owner, "octo-org") == 0 &&
-	    strcmp(w->setup.repo, "octo-app") == 0) {
-		ew_setup_set_owner_id(&w->setup, DEMO_OWNER_ID, &err);
-		ew_setup_set_repo_id(&w->setup, DEMO_REPO_ID, &err);
+	if (w->demo && ew_bootstrap_demo_ids(w->setup.owner, w->setup.repo,
+					     &owner_id, &repo_id)) {
+		ew_setup_set_owner_id(&w->setup, owner_id, &err);
+		ew_setup_set_repo_id(&w->setup, repo_id, &err);
 		w->ids = EW_PROBE_OK;
 		snprintf(w->ids_note, sizeof(w->ids_note),
 			 "owner ID %s, repository ID %s (demo sample: no "
 			 "GitHub API call)",
-			 DEMO_OWNER_ID, DEMO_REPO_ID);
+			 owner_id, repo_id);
 		return;
 	}
 	if (w->demo) {
@@ -880,7 +819,7 @@ int ew_wizard_use_typed_account(struct ew_wizard *w, const char *account,
 		return rc;
 	/* With credentials that failed the check, the engine still runs
 	 * live (and shows why it fails); without any, only a preview. */
-	w->offline = !w->has_creds;
+	w->offline = !w->boot.has_creds;
 	return 0;
 }
 
@@ -912,7 +851,7 @@ static void on_detected(struct ew_wizard *w)
 				changed = true;
 			}
 		} else if (w->demo) {
-			ew_setup_set_github(&w->setup, DEMO_SAMPLE, &err);
+			ew_setup_set_github(&w->setup, EW_DEMO_SAMPLE, &err);
 			snprintf(w->github_origin, sizeof(w->github_origin),
 				 "demo sample");
 			changed = true;
@@ -937,8 +876,9 @@ static void on_account_done(struct ew_wizard *w, int rc,
 	w->account_rc = rc;
 	w->account_err = *err;
 	w->account = rc == 0 ? EW_PROBE_OK : EW_PROBE_FAILED;
-	if (w->has_session && w->session.region && !w->region_given && !w->demo)
-		ew_setup_set_region(&w->setup, w->session.region, &e2);
+	if (w->boot.has_session && w->boot.session.region && !w->region_given &&
+	    !w->demo)
+		ew_setup_set_region(&w->setup, w->boot.session.region, &e2);
 	if (rc != 0)
 		return;
 	w->offline = false;
@@ -1171,6 +1111,7 @@ static void drain_events(struct ew_wizard *w)
 	}
 }
 
+#ifdef EW_TEST_HOOKS
 /* For a test's :wait: nothing queued and no job working. */
 static bool is_idle(void *payload)
 {
@@ -1190,6 +1131,10 @@ static bool is_idle(void *payload)
 				return false;
 	return idle;
 }
+#else
+/* The shipped program reads no key script: :wait never asks. */
+#define is_idle NULL
+#endif
 
 /* ------------------------------------------------------------ drawing */
 
@@ -1681,8 +1626,7 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 	memset(w, 0, sizeof(*w));
 	memset(&jobin, 0, sizeof(jobin));
 	ew_buf_init(&jobin.tmpl_notes);
-	ew_context_init_default(&w->ctx);
-	ew_credentials_init(&w->creds);
+	ew_bootstrap_init(&w->boot, &w->ctx);
 	ew_buf_init(&w->log);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
@@ -1705,9 +1649,7 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 					    "default or high-contrast",
 					    v);
 	}
-	w->no_github_api =
-	    o->no_github_api ||
-	    ((v = getenv("EW_NO_GITHUB_API")) && *v && strcmp(v, "0") != 0);
+	w->no_github_api = o->no_github_api || w->boot.env.no_github_api;
 	w->profile = o->profile ? ew_strdup(o->profile) : NULL;
 	w->region_given = o->has_region;
 	w->github_given = o->has_github;
@@ -1725,18 +1667,6 @@ int ew_wizard_init(struct ew_wizard *w, struct ew_options *o,
 		snprintf(w->workflow_root, sizeof(w->workflow_root), ".");
 	if (w->demo)
 		make_demo_root(w);
-	w->demo_latency = 1.0;
-	if ((v = getenv("EW_DEMO_LATENCY")) && *v) {
-		char *end;
-		double d = strtod(v, &end);
-
-		if (*end || !(d >= 0) || d > 100)
-			return ew_error_set(err, EW_EINVAL,
-					    "invalid EW_DEMO_LATENCY '%s': a "
-					    "number from 0 to 100",
-					    v);
-		w->demo_latency = d;
-	}
 	return 0;
 }
 
@@ -1755,11 +1685,8 @@ void ew_wizard_release(struct ew_wizard *w)
 			free(ev);
 	if (w->has_outputs)
 		ew_outputs_release(&w->outputs);
-	if (w->has_session)
-		ew_session_release(&w->session);
-	ew_credentials_release(&w->creds);
 	ew_git_info_release(&w->git);
-	ew_transport_free(w->transport);
+	ew_bootstrap_close(&w->boot);
 	ew_setup_release(&w->setup);
 	ew_buf_release(&w->log);
 	ew_github_sub_template_release(&jobin.tmpl);

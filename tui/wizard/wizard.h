@@ -28,6 +28,7 @@
 #ifndef EW_WIZARD_H
 #define EW_WIZARD_H
 
+#include "bootstrap.h"
 #include "buf.h"
 #include "context.h"
 #include "credentials.h"
@@ -37,7 +38,6 @@
 #include "keys.h"
 #include "model.h"
 #include "outputs.h"
-#include "session.h"
 #include "sts.h"
 #include "ui.h"
 
@@ -144,7 +144,6 @@ struct ew_wizard {
 	struct ew_setup setup;
 	bool demo;
 	char scenario[64];
-	double demo_latency;
 	bool no_color;
 	bool high_contrast; /* --theme high-contrast or EW_THEME */
 	bool no_github_api;
@@ -157,7 +156,8 @@ struct ew_wizard {
 	bool ids_given;
 
 	struct ew_context ctx;
-	struct ew_transport *transport;
+	/* transport, session and credentials (bootstrap.h) */
+	struct ew_bootstrap boot;
 
 	/* Detection (filled by EW_JOB_START). */
 	enum ew_probe detect;
@@ -172,10 +172,6 @@ struct ew_wizard {
 
 	/* Account (EW_JOB_START / EW_JOB_ACCOUNT). */
 	enum ew_probe account;
-	bool has_session;
-	struct ew_session session;
-	struct ew_credentials creds; /* what the client uses */
-	bool has_creds;
 	struct ew_caller_identity ident;
 	int account_rc;
 	struct ew_error account_err;

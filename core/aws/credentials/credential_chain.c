@@ -1,10 +1,11 @@
 #include "credential_chain.h"
+#include "iso_time.h"
+#include "aws_client.h"
 #include "aws_error.h"
 #include "buf.h"
 #include "credential_process.h"
 #include "fsutil.h"
 #include "partition.h"
-#include "session.h"
 #include "sso.h"
 #include "sts.h"
 #include "trace.h"
@@ -273,7 +274,7 @@ static int web_identity(struct chain *ch, struct ew_credentials *out,
 	if ((s = ew_xml_text(c, "SessionToken")) && *s)
 		out->session_token = strdup(s);
 	if ((s = ew_xml_text(c, "Expiration")) && *s)
-		ew_sts_parse_time(&out->expiration, s, NULL);
+		ew_time_parse_iso8601(&out->expiration, s, NULL);
 	if (!out->access_key_id || !out->secret_access_key) {
 		rc = ew_error_oom(err);
 		goto done;
@@ -453,16 +454,16 @@ static int assume_role(struct chain *ch, struct ew_credentials *out,
 		default_session_name(session, sizeof(session), ch->ctx);
 		sname = session;
 	}
-	{
-		char *eps[EW_SVC_COUNT] = {NULL};
-		eps[EW_SVC_STS] = (char *)ch->o->sts_endpoint;
-		rc = ew_session_make_client(
-		    &client, ch->ctx, &source,
-		    ch->o->region ? ch->o->region : "us-east-1", eps, err);
-	}
+	rc = ew_aws_client_init(&client, ch->ctx, &source,
+				ch->o->region ? ch->o->region : "us-east-1",
+				err);
 	if (rc)
 		goto done;
 	have_client = true;
+	if (ch->o->sts_endpoint &&
+	    (rc = ew_aws_client_set_endpoint(&client, EW_SVC_STS,
+					     ch->o->sts_endpoint, err)))
+		goto done;
 	client.cancel = ch->o->cancel;
 	rc = ew_sts_assume_role(out, &client, role_arn, sname, duration,
 				ext && *ext ? ext : NULL, err);

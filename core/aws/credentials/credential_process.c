@@ -1,7 +1,7 @@
 #include "credential_process.h"
+#include "iso_time.h"
 #include "buf.h"
 #include "json_doc.h"
-#include "sts.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -205,7 +205,7 @@ int ew_credential_process_parse(struct ew_credentials *out, const char *json,
 		memcpy(out->account_id, s, strlen(s) + 1);
 	s = string_member(doc, "Expiration");
 	if (s && *s) {
-		if (ew_sts_parse_time(&out->expiration, s, NULL)) {
+		if (ew_time_parse_iso8601(&out->expiration, s, NULL)) {
 			rc = ew_error_set(err, EW_EPARSE,
 					  "credential_process output has an "
 					  "Expiration that is not an ISO 8601 "

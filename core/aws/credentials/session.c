@@ -109,11 +109,10 @@ int ew_session_resolve(struct ew_session *out, struct ew_context *ctx,
 					   err);
 }
 
-int ew_session_make_client(struct ew_aws_client *out, struct ew_context *ctx,
-			   const struct ew_credentials *creds,
-			   const char *region,
-			   char *const endpoint[EW_SVC_COUNT],
-			   struct ew_error *err)
+/* A client with the endpoint overrides applied. */
+static int make_client(struct ew_aws_client *out, struct ew_context *ctx,
+		       const struct ew_credentials *creds, const char *region,
+		       char *const endpoint[EW_SVC_COUNT], struct ew_error *err)
 {
 	int rc;
 
@@ -135,7 +134,6 @@ int ew_session_make_client(struct ew_aws_client *out, struct ew_context *ctx,
 int ew_session_client(struct ew_aws_client *out, const struct ew_session *s,
 		      const char *region, struct ew_error *err)
 {
-	return ew_session_make_client(out, s->ctx, &s->creds,
-				      region ? region : s->region, s->endpoint,
-				      err);
+	return make_client(out, s->ctx, &s->creds, region ? region : s->region,
+			   s->endpoint, err);
 }

@@ -77,13 +77,6 @@ int ew_session_resolve(struct ew_session *out, struct ew_context *ctx,
 int ew_session_client(struct ew_aws_client *out, const struct ew_session *s,
 		      const char *region, struct ew_error *err);
 
-/* The same from parts: used for the STS client of AssumeRole. */
-int ew_session_make_client(struct ew_aws_client *out, struct ew_context *ctx,
-			   const struct ew_credentials *creds,
-			   const char *region,
-			   char *const endpoint[EW_SVC_COUNT],
-			   struct ew_error *err);
-
 void ew_session_release(struct ew_session *s);
 
 #endif

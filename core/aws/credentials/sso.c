@@ -1,10 +1,10 @@
 #include "sso.h"
+#include "iso_time.h"
 #include "aws_error.h"
 #include "buf.h"
 #include "fsutil.h"
 #include "json_doc.h"
 #include "partition.h"
-#include "sts.h"
 #include "trace.h"
 #include "transport.h"
 #include "uri.h"
@@ -138,9 +138,9 @@ int ew_sso_parse_time(time_t *out, const char *s, struct ew_error *err)
 		memcpy(tmp, s, n - 3);
 		tmp[n - 3] = 'Z';
 		tmp[n - 2] = 0;
-		return ew_sts_parse_time(out, tmp, err);
+		return ew_time_parse_iso8601(out, tmp, err);
 	}
-	return ew_sts_parse_time(out, s, err);
+	return ew_time_parse_iso8601(out, s, err);
 }
 
 void ew_sso_token_release(struct ew_sso_token *t)

@@ -6,10 +6,12 @@
  * "@@ -a,b +c,d @@" hunks with 3 lines of context, lines prefixed ' ', '-'
  * or '+', and "\ No newline at end of file" where a text does not end in
  * one.  Identical texts produce no output at all.  The edit script is a
- * shortest one (Myers' O(ND) algorithm after trimming the common prefix and
- * suffix).  Texts whose difference is too large to compute cheaply (more
- * than EW_DIFF_MAX_EDITS line edits) are shown as one hunk that replaces
- * everything between the common prefix and suffix - still a correct diff.
+ * shortest one: libgit2 computes it (git_patch_from_buffers with
+ * GIT_DIFF_MINIMAL, the xdiff Myers implementation git itself uses) and
+ * this module writes its hunks in diff -u's form (no function-context
+ * text after "@@").  libgit2 is opened on the first diff of two texts
+ * that differ (lazy_git.h), never for equal ones, so a front-end that
+ * shows no diff never loads it.
  *
  * Memory: appends to the caller's buffer; nothing else escapes.
  */
@@ -21,11 +23,12 @@
 
 #include <stdbool.h>
 
-#define EW_DIFF_CONTEXT	  3
-#define EW_DIFF_MAX_EDITS 4000
+#define EW_DIFF_CONTEXT 3
 
-/* Append the diff of a against b (NULL means empty).  0 or EW_ENOMEM;
- * *changed (may be NULL) tells whether the texts differ. */
+/* Append the diff of a against b (NULL means empty).  0, EW_ENOMEM, or
+ * EW_EIO when libgit2 cannot be loaded (the message says why); on failure
+ * nothing is appended.  *changed (may be NULL) tells whether the texts
+ * differ, also when the diff itself fails. */
 int ew_diff_unified(struct ew_buf *out, const char *a, const char *b,
 		    const char *label_a, const char *label_b, bool *changed,
 		    struct ew_error *err);
