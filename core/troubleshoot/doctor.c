@@ -4,6 +4,7 @@
 #include "doctor_priv.h"
 
 #include "buf.h"
+#include "hint.h"
 #include "knowledge.h"
 #include "partition.h"
 
@@ -73,14 +74,15 @@ void ew_doctor_add(struct ew_doctor_run *r, const char *id,
 	if (r->target)
 		c->target = ew_strdup(r->target);
 	if (e && (st == EW_DOCTOR_FAIL || st == EW_DOCTOR_WARN)) {
-		struct ew_buf b;
+		struct ew_hint h;
 
 		c->knowledge_id = e->id;
-		ew_buf_init(&b);
-		if (e->check_command &&
-		    ew_knowledge_render(&b, e->check_command, &r->kv) == 0)
-			c->check_command = ew_buf_detach(&b);
-		ew_buf_release(&b);
+		/* The check command in the words every front-end uses. */
+		if (ew_hint_for_entry(&h, e, &r->kv, NULL) == 0) {
+			c->check_command = h.check;
+			h.check = NULL;
+		}
+		ew_hint_release(&h);
 	}
 	if (!c->detail || (r->target && !c->target))
 		r->oom = 1;
@@ -106,12 +108,15 @@ void ew_doctor_add_aws_failure(struct ew_doctor_run *r, const char *id,
 			       const char *fallback_kn)
 {
 	const struct ew_knowledge_entry *k = ew_knowledge_match_error(e);
+	struct ew_hint h;
+	char *fix = NULL;
 
+	/* The first fix with its placeholders filled, as `apply` shows it. */
+	if (ew_hint_for_entry(&h, k, &r->kv, NULL) == 0 && h.nfixes)
+		fix = ew_strdup(h.fixes[0]);
+	ew_hint_release(&h);
 	ew_doctor_add(r, id, EW_DOCTOR_FAIL, k ? k->id : fallback_kn, title,
-		      ew_aprintf("%s", e->message),
-		      k && k->fix_steps && k->fix_steps[0]
-			  ? ew_aprintf("%s", k->fix_steps[0])
-			  : NULL);
+		      ew_aprintf("%s", e->message), fix);
 }
 
 const struct ew_env_target *ew_doctor_job_target(const struct ew_setup *s,

@@ -2,7 +2,8 @@
  * Unit tests: the one hint renderer (hint.h).  The same error with the
  * same facts gives the same words whichever front-end asks; what the run
  * knows fills the placeholders; what it does not know becomes a
- * "values to find" line that says how to find it.
+ * "values to find" line that says how to find it; doctor's fixes come
+ * through it too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doctor_priv.h"
 #include "error.h"
 #include "hint.h"
 #include "model.h"
@@ -145,6 +147,33 @@ static void test_no_match(void **state)
 	ew_hint_release(&h); /* released twice: still safe */
 }
 
+/* doctor's fix for a failed AWS call comes through the same renderer: the
+ * placeholders are filled, never shown as "{principal_arn}". */
+static void test_doctor_fix_filled(void **state)
+{
+	struct ew_doctor_report rep;
+	struct ew_doctor_run r;
+	struct ew_error e;
+
+	(void)state;
+	memset(&rep, 0, sizeof(rep));
+	memset(&r, 0, sizeof(r));
+	r.rep = &rep;
+	r.kv.account = "123456789012";
+	r.kv.principal_arn = CALLER;
+	ew_error_clear(&e);
+	create_role_denied(&e);
+	ew_doctor_add_aws_failure(&r, "role", ew_strdup("the role exists"), &e,
+				  NULL);
+	assert_int_equal(rep.nchecks, 1);
+	assert_non_null(rep.checks[0].fix);
+	assert_null(strchr(rep.checks[0].fix, '{'));
+	assert_non_null(strstr(rep.checks[0].fix, CALLER));
+	assert_non_null(rep.checks[0].check_command);
+	assert_non_null(strstr(rep.checks[0].check_command, CALLER));
+	ew_doctor_report_release(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +181,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_value_says_how),
 	    cmocka_unit_test(test_same_text_twice),
 	    cmocka_unit_test(test_no_match),
+	    cmocka_unit_test(test_doctor_fix_filled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
