@@ -121,7 +121,7 @@ int ew_hint_for_entry(struct ew_hint *out, const struct ew_knowledge_entry *k,
 	memset(out, 0, sizeof(*out));
 	out->entry = k;
 	if (!k)
-		return 0;
+		goto done;
 	while (k->fix_steps && k->fix_steps[n])
 		n++;
 	out->cause = render(k->cause, v);
@@ -157,21 +157,20 @@ int ew_hint_for_error(struct ew_hint *out, const struct ew_error *error,
 {
 	const struct ew_knowledge_entry *k = ew_knowledge_match_error(error);
 	struct run_values r;
-	char *text;
 	int rc;
 
 	run_values_init(&r, facts);
 	rc = ew_hint_for_entry(out, k, &r.v, err);
 	run_values_release(&r);
 	if (rc || !error || !error->code)
-		return rc;
-	text = error->aws_code[0]
-		   ? ew_aprintf("%s: %s", error->aws_code, error->message)
-		   : ew_strdup(error->message);
-	if (!text)
-		return ew_error_oom(err);
-	out->error = text;
-	return 0;
+		goto done;
+	out->error = error->aws_code[0]
+			 ? ew_aprintf("%s: %s", error->aws_code, error->message)
+			 : ew_strdup(error->message);
+	if (!out->error)
+		rc = ew_error_oom(err);
+done:
+	return rc;
 }
 
 void ew_hint_release(struct ew_hint *h)
