@@ -40,7 +40,7 @@ CFLAGS  ?= $(OPT)
 # checks that no layer includes a header of a layer above it.  core/demo
 # is its own archive, linked only by the programs and the tests.
 CORE_DIRS = core/base core/aws core/aws/credentials core/setup core/check \
-	    core/engine core/troubleshoot
+	    core/engine core/engine/steps core/troubleshoot
 DEMO_DIR  = core/demo
 TUI_DIRS  = tui tui/cli tui/wizard
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

@@ -209,6 +209,11 @@ void ew_engine_cancel(struct ew_engine *e);
 const struct ew_step *ew_engine_conflict(const struct ew_engine *e,
 					 enum ew_conflict kind);
 
+/* The identity step (sts:GetCallerIdentity), NULL before init; and
+ * whether it failed, which stops a plan before any other read. */
+const struct ew_step *ew_engine_identity_step(const struct ew_engine *e);
+bool ew_engine_identity_failed(const struct ew_engine *e);
+
 const char *ew_step_state_name(enum ew_step_state s);	/* "done", ... */
 const char *ew_step_action_name(enum ew_step_action a); /* "create", ... */
 

@@ -179,8 +179,8 @@ int ew_cli_run_exit(int rc, const struct ew_engine *e)
 		return 0;
 	if (rc == EW_ECANCEL && ew_cli_run_interrupted())
 		return 130;
-	if (e && e->nsteps && e->steps[0].state == EW_STATE_FAILED &&
-	    is_credentials_error(&e->steps[0].error))
+	if (ew_engine_identity_failed(e) &&
+	    is_credentials_error(&ew_engine_identity_step(e)->error))
 		return 3;
 	if (rc == EW_ENOCREDS)
 		return 3;
