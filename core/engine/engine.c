@@ -1007,6 +1007,44 @@ static void *apply_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * After every write of the run: re-read what was updated and fail the
+ * step when it is no longer what this run wrote (two applies at once on
+ * shared names: the later write would silently win).  After all the
+ * writes rather than each, so that a change made while the others ran is
+ * seen too.
+ */
+static void verify_writes(struct ew_engine *e)
+{
+	struct ew_engine_priv *p = e->priv;
+
+	for (size_t i = 0; i < e->nsteps && !p->abort; i++) {
+		const struct ew_step_ops *ops =
+		    ew_step_ops_of(e->steps[i].kind);
+		struct ew_step *s = &e->steps[i];
+		struct ew_step_run run = {.e = e, .idx = i};
+		struct ew_error err;
+		double t0 = ew_engine_now();
+		int rc;
+
+		if (!ops->verify || s->state != EW_STATE_UPDATED)
+			continue;
+		ew_error_clear(&err);
+		rc = ew_engine_client(&run, &err);
+		if (!rc)
+			rc = ops->verify(&run, &err);
+		ew_engine_count(&run, true);
+		ew_engine_client_release(&run);
+		s->elapsed += ew_engine_now() - t0;
+		if (!rc)
+			continue;
+		s->error = err;
+		ew_engine_set_detail(s, "changed by someone else meanwhile");
+		set_state(e, s, EW_STATE_FAILED);
+		emit(e, s, EW_EVENT_FINISHED);
+	}
+}
+
 static int finish(struct ew_engine *e, struct ew_error *err)
 {
 	struct ew_engine_priv *p = e->priv;
@@ -1079,6 +1117,7 @@ int ew_engine_apply(struct ew_engine *e, struct ew_error *err)
 		if (jobs[i].started)
 			pthread_join(jobs[i].tid, NULL);
 	free(jobs);
+	verify_writes(e);
 	p->phase = EW_PHASE_APPLIED;
 	return finish(e, err);
 }

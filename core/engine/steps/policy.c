@@ -289,6 +289,55 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 	return 0;
 }
 
+/* The default version is what apply_policy wrote, or the run fails
+ * naming the change. */
+static int verify_policy(struct ew_step_run *run, struct ew_error *err)
+{
+	struct ew_step_priv *sp = ew_step_run_priv(run);
+	struct ew_iam_policy pol;
+	struct ew_iam_policy_version v;
+	struct ew_error lag;
+	int rc, attempt = 1;
+
+	for (;;) {
+		bool same;
+
+		memset(&pol, 0, sizeof(pol));
+		memset(&v, 0, sizeof(v));
+		rc = ew_iam_get_policy(&pol, &run->c, sp->policy_arn, err);
+		if (!rc)
+			rc = ew_iam_get_policy_version(
+			    &v, &run->c, sp->policy_arn,
+			    pol.default_version_id ? pol.default_version_id
+						   : "v1",
+			    err);
+		same = !rc && v.document &&
+		       ew_json_doc_equal(v.document, sp->wire_doc);
+		if (!rc && !same)
+			rc = ew_step_changed_meanwhile(run, v.document, false,
+						       err);
+		ew_iam_policy_version_release(&v);
+		ew_iam_policy_release(&pol);
+		if (rc || same)
+			return rc;
+		/* Still the version from before the write: IAM's reads
+		 * lag. */
+		ew_error_clear(&lag);
+		ew_error_set(&lag, EW_ERROR, "the write is not visible yet");
+		rc =
+		    ew_engine_backoff(run, attempt++, "iam", "GetPolicy", &lag);
+		if (rc == EW_ECANCEL)
+			return ew_error_set(err, EW_ECANCEL, "cancelled");
+		if (rc)
+			return ew_error_set(
+			    err, EW_ERROR,
+			    "'%s': IAM still returns the default version "
+			    "from before this apply's write: "
+			    "run apply again",
+			    run->e->steps[run->idx].title);
+	}
+}
+
 static void teardown_check(struct ew_engine *e, size_t i)
 {
 	ew_step_decide_owned(e, i, " with all its versions", "repository ARN");
@@ -389,6 +438,7 @@ const struct ew_step_ops ew_step_policy = {
     .prepare = prepare,
     .check = check_policy,
     .apply = apply_policy,
+    .verify = verify_policy,
     .teardown_check = teardown_check,
     .teardown_apply = teardown_apply,
     .teardown_rank = 2,

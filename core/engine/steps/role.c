@@ -197,6 +197,45 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 	return 0;
 }
 
+/* The trust policy is what apply_role wrote, or the run fails naming
+ * the change. */
+static int verify_role(struct ew_step_run *run, struct ew_error *err)
+{
+	struct ew_step_priv *sp = ew_step_run_priv(run);
+	struct ew_iam_role r;
+	struct ew_error lag;
+	int rc, attempt = 1;
+
+	for (;;) {
+		memset(&r, 0, sizeof(r));
+		rc = ew_iam_get_role(&r, &run->c, sp->role_name, err);
+		if (!rc && !(r.trust_document &&
+			     ew_json_doc_equal(r.trust_document, sp->wire_doc)))
+			rc = ew_step_changed_meanwhile(run, r.trust_document,
+						       true, err);
+		else if (!rc)
+			break;
+		ew_iam_role_release(&r);
+		if (rc)
+			return rc;
+		/* Still the trust from before the write: IAM's reads lag. */
+		ew_error_clear(&lag);
+		ew_error_set(&lag, EW_ERROR, "the write is not visible yet");
+		rc = ew_engine_backoff(run, attempt++, "iam", "GetRole", &lag);
+		if (rc == EW_ECANCEL)
+			return ew_error_set(err, EW_ECANCEL, "cancelled");
+		if (rc)
+			return ew_error_set(
+			    err, EW_ERROR,
+			    "'%s': IAM still returns the trust policy "
+			    "from before this apply's write: "
+			    "run apply again",
+			    run->e->steps[run->idx].title);
+	}
+	ew_iam_role_release(&r);
+	return 0;
+}
+
 static void teardown_check(struct ew_engine *e, size_t i)
 {
 	ew_step_decide_owned(e, i, "", "subjects");
@@ -251,6 +290,7 @@ const struct ew_step_ops ew_step_role = {
     .prepare = prepare,
     .check = check_role,
     .apply = apply_role,
+    .verify = verify_role,
     .teardown_check = teardown_check,
     .teardown_apply = teardown_apply,
     .teardown_rank = 3,

@@ -58,6 +58,11 @@ struct ew_step_ops {
 	/* Act on the action the check decided; idempotent.  Sets the final
 	 * state on success. */
 	int (*apply)(struct ew_step_run *run, struct ew_error *err);
+	/* After every apply of the run: re-read what apply changed (state
+	 * UPDATED) and fail, naming it, when what is there is not what was
+	 * written (another run changed it meanwhile).  NULL: nothing to
+	 * re-read. */
+	int (*verify)(struct ew_step_run *run, struct ew_error *err);
 	/* Teardown: decide DELETE or SKIP (with the detail) from what the
 	 * check read.  Pass 1 runs after pass 0, for steps whose decision
 	 * depends on another's (the provider on the roles). */
@@ -155,6 +160,14 @@ int ew_step_shared_conflict(struct ew_step_run *run,
 void ew_step_shared_detail(struct ew_engine *e, struct ew_step *s, bool trust);
 int ew_step_refuse_shared(const struct ew_engine *e, const struct ew_step *s,
 			  struct ew_error *err);
+
+/* A re-read after the writes (verify) found doc, not what was written:
+ * 0 when it is still the document from before the write (IAM's reads lag
+ * its writes: the caller waits and reads again), else the error naming
+ * what is there now (trust: the GitHub repositories of its subjects;
+ * else the ECR repositories it grants). */
+int ew_step_changed_meanwhile(struct ew_step_run *run, const char *doc,
+			      bool trust, struct ew_error *err);
 
 /* Teardown decisions. */
 void ew_step_keep(struct ew_step *s, const char *why);

@@ -365,3 +365,39 @@ void ew_step_decide_owned(struct ew_engine *e, size_t i, const char *what,
 		ew_engine_set_detail(s, "will be deleted%s", what);
 	}
 }
+
+int ew_step_changed_meanwhile(struct ew_step_run *run, const char *doc,
+			      bool trust, struct ew_error *err)
+{
+	struct ew_engine *e = run->e;
+	struct ew_step *s = &e->steps[run->idx];
+	struct ew_step_priv *sp = ew_step_run_priv(run);
+	struct ew_sharing sh;
+	struct ew_buf names;
+	int rc;
+
+	if (doc && s->current_doc && ew_json_doc_equal(doc, s->current_doc))
+		return 0;
+	ew_sharing_init(&sh);
+	ew_buf_init(&names);
+	/* Name what is there besides this repository: scanned against no
+	 * repository of ours, every repository it serves is "other". */
+	rc = trust ? ew_sharing_scan_trust(&sh, doc, sp->provider_arn, "", "")
+		   : ew_sharing_scan_policy(&sh, doc, "");
+	if (rc || ew_sharing_names(&names, &sh)) {
+		rc = ew_step_nomem(err);
+		goto done;
+	}
+	rc = ew_error_set(
+	    err, EW_ERROR,
+	    "'%s' changed while this apply ran: it is not what was written "
+	    "(it now %s %s; another apply at the same time?): run apply "
+	    "again to see the difference, and share the names on purpose "
+	    "(--share-role) or use new ones",
+	    s->title, trust ? "trusts" : "grants push to",
+	    names.len ? names.ptr : "no repository");
+done:
+	ew_buf_release(&names);
+	ew_sharing_release(&sh);
+	return rc;
+}
