@@ -79,6 +79,13 @@ const char *ew_step_action_name(enum ew_step_action a)
 	return "unknown";
 }
 
+const char *ew_step_kind_name(enum ew_step_kind k)
+{
+	const struct ew_step_ops *ops = ew_step_ops_of(k);
+
+	return ops ? ops->name : "step";
+}
+
 const struct ew_step *ew_engine_conflict(const struct ew_engine *e,
 					 enum ew_conflict kind)
 {

@@ -216,5 +216,7 @@ bool ew_engine_identity_failed(const struct ew_engine *e);
 
 const char *ew_step_state_name(enum ew_step_state s);	/* "done", ... */
 const char *ew_step_action_name(enum ew_step_action a); /* "create", ... */
+/* The step table's name of a kind: "repository", ...; "step" if unknown. */
+const char *ew_step_kind_name(enum ew_step_kind k);
 
 #endif
