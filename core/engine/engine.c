@@ -1195,7 +1195,8 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 		struct ew_step_run run = {.e = e, .idx = i};
 
 		if (p->abort) {
-			if (s->action == EW_ACTION_DELETE) {
+			if (s->action == EW_ACTION_DELETE ||
+			    s->action == EW_ACTION_UPDATE) {
 				ew_engine_set_detail(
 				    s, "not run: %s",
 				    ew_cancel_is_set(&e->cancel)
@@ -1208,6 +1209,7 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 			continue;
 		}
 		if (s->action != EW_ACTION_DELETE &&
+		    s->action != EW_ACTION_UPDATE &&
 		    s->state != EW_STATE_FAILED) {
 			set_state(e, s, EW_STATE_SKIPPED);
 			emit(e, s, EW_EVENT_FINISHED);

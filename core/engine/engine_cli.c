@@ -66,7 +66,8 @@ int ew_engine_cli(struct ew_engine *e, size_t i, bool teardown)
 	if (!teardown && ops->cli)
 		ops->cli(e, i, b);
 	else if (teardown && ops->teardown_cli &&
-		 (s->action == EW_ACTION_DELETE || !ops->teardown_rank))
+		 (s->action == EW_ACTION_DELETE ||
+		  s->action == EW_ACTION_UPDATE || !ops->teardown_rank))
 		ops->teardown_cli(e, i, b);
 	return 0;
 }

@@ -39,7 +39,9 @@ int ew_engine_teardown_step(struct ew_step_run *run, struct ew_error *err)
 	const struct ew_step_ops *ops = ew_step_ops_of(s->kind);
 	int rc = 0;
 
-	if (s->action != EW_ACTION_DELETE || !ops->teardown_apply) {
+	/* UPDATE: a shared role or policy loses this repository only. */
+	if ((s->action != EW_ACTION_DELETE && s->action != EW_ACTION_UPDATE) ||
+	    !ops->teardown_apply) {
 		ew_step_finish(e, s, EW_STATE_SKIPPED);
 		return 0;
 	}
@@ -50,6 +52,13 @@ int ew_engine_teardown_step(struct ew_step_run *run, struct ew_error *err)
 	if (rc)
 		return rc;
 	ew_error_clear(err);
+	if (s->action == EW_ACTION_UPDATE) {
+		ew_engine_set_detail(s, "updated: %s/%s removed, kept for %s",
+				     e->setup->owner, e->setup->repo,
+				     s->others);
+		ew_step_finish(e, s, EW_STATE_UPDATED);
+		return 0;
+	}
 	ew_engine_set_detail(s, "%s", ops->removed ? ops->removed : "deleted");
 	ew_step_finish(e, s, EW_STATE_DONE);
 	return 0;

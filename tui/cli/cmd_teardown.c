@@ -19,7 +19,8 @@
 static bool deletes_any(const struct ew_engine *e)
 {
 	for (size_t i = 0; i < e->nsteps; i++)
-		if (e->steps[i].action == EW_ACTION_DELETE)
+		if (e->steps[i].action == EW_ACTION_DELETE ||
+		    e->steps[i].action == EW_ACTION_UPDATE)
 			return true;
 	return false;
 }

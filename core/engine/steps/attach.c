@@ -119,6 +119,10 @@ static void teardown_check(struct ew_engine *e, size_t i)
 		   (b && b->action == EW_ACTION_DELETE)) {
 		s->action = EW_ACTION_DELETE;
 		ew_engine_set_detail(s, "will be detached");
+	} else if ((a && a->action == EW_ACTION_UPDATE) ||
+		   (b && b->action == EW_ACTION_UPDATE)) {
+		ew_step_keep(s, "the role and the policy still serve other "
+				"repositories");
 	} else {
 		ew_step_keep(s, "neither the role nor the policy is "
 				"ecr-wizard's");

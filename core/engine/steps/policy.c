@@ -90,6 +90,9 @@ static int check_policy(struct ew_step_run *run, bool teardown,
 	if (!rc)
 		rc = ew_step_shared_conflict(run, &sh, false, err);
 	if (!rc && teardown) {
+		/* A shared one loses only this repository (teardown_check). */
+		rc =
+		    ew_engine_set_current(s, v.document ? v.document : "", err);
 		s->action = EW_ACTION_UNCHANGED;
 		goto done;
 	}
@@ -198,12 +201,42 @@ int ew_engine_policy_description(struct ew_buf *b, const struct ew_engine *e,
 			     e->setup->owner, e->setup->repo, sp->repo_name);
 }
 
+/* wire_doc as the new default version, after making room under IAM's
+ * limit of five by deleting the oldest non-default (its id into
+ * deleted).  nv: the new version, for the caller to release. */
+static int new_default(struct ew_step_run *run,
+		       struct ew_iam_policy_version *nv, char *deleted,
+		       size_t size, struct ew_error *err)
+{
+	struct ew_step_priv *sp = ew_step_run_priv(run);
+	struct ew_iam_policy_versions l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	memset(nv, 0, sizeof(*nv));
+	rc = ew_iam_list_policy_versions(&l, &run->c, sp->policy_arn, err);
+	if (!rc && l.n >= 5) {
+		const struct ew_iam_policy_version *old =
+		    oldest_non_default(&l);
+
+		if (old) {
+			snprintf(deleted, size, "%s", old->version_id);
+			rc = ew_iam_delete_policy_version(
+			    &run->c, sp->policy_arn, old->version_id, err);
+		}
+	}
+	ew_iam_policy_versions_release(&l);
+	if (!rc)
+		rc = ew_iam_create_policy_version(nv, &run->c, sp->policy_arn,
+						  sp->wire_doc, true, err);
+	return rc;
+}
+
 static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 {
 	struct ew_engine *e = run->e;
 	struct ew_step *s = &e->steps[run->idx];
 	struct ew_step_priv *sp = ew_step_run_priv(run);
-	struct ew_iam_policy_versions l;
 	struct ew_iam_policy_version nv;
 	struct ew_iam_policy pol;
 	struct ew_tags tags;
@@ -217,27 +250,7 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 	if (s->action == EW_ACTION_UPDATE) {
 		struct ew_buf pruned, kept;
 
-		memset(&l, 0, sizeof(l));
-		memset(&nv, 0, sizeof(nv));
-		rc = ew_iam_list_policy_versions(&l, &run->c, sp->policy_arn,
-						 err);
-		if (!rc && l.n >= 5) {
-			const struct ew_iam_policy_version *old =
-			    oldest_non_default(&l);
-
-			if (old) {
-				snprintf(deleted, sizeof(deleted), "%s",
-					 old->version_id);
-				rc = ew_iam_delete_policy_version(
-				    &run->c, sp->policy_arn, old->version_id,
-				    err);
-			}
-		}
-		ew_iam_policy_versions_release(&l);
-		if (!rc)
-			rc = ew_iam_create_policy_version(
-			    &nv, &run->c, sp->policy_arn, sp->wire_doc, true,
-			    err);
+		rc = new_default(run, &nv, deleted, sizeof(deleted), err);
 		if (rc)
 			return rc;
 		ew_buf_init(&pruned);
@@ -363,7 +376,25 @@ static int delete_policy(struct ew_step_run *run, const char *arn,
 
 static int teardown_apply(struct ew_step_run *run, struct ew_error *err)
 {
-	return delete_policy(run, ew_step_run_priv(run)->policy_arn, err);
+	struct ew_iam_policy_version nv;
+	struct ew_buf pruned, kept;
+	char deleted[32] = "";
+	int rc;
+
+	if (run->e->steps[run->idx].action != EW_ACTION_UPDATE)
+		return delete_policy(run, ew_step_run_priv(run)->policy_arn,
+				     err);
+	/* Shared: a new default without this repository, and the older
+	 * versions that still grant it go (ours: ecr-wizard created it). */
+	rc = new_default(run, &nv, deleted, sizeof(deleted), err);
+	ew_buf_init(&pruned);
+	ew_buf_init(&kept);
+	if (!rc)
+		rc = prune_versions(run, nv.version_id, &pruned, &kept, err);
+	ew_buf_release(&pruned);
+	ew_buf_release(&kept);
+	ew_iam_policy_version_release(&nv);
+	return rc;
 }
 
 static void cli(struct ew_engine *e, size_t i, struct ew_buf *b)
@@ -414,6 +445,11 @@ static void cli(struct ew_engine *e, size_t i, struct ew_buf *b)
 static void teardown_cli(struct ew_engine *e, size_t i, struct ew_buf *b)
 {
 	const char *arn = ew_step_priv_of(e, i)->policy_arn;
+
+	if (e->steps[i].action == EW_ACTION_UPDATE) {
+		cli(e, i, b);
+		return;
+	}
 
 	ew_buf_puts(b, "for v in $(");
 	ew_step_cli_iam(b, e, "list-policy-versions");

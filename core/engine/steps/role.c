@@ -243,8 +243,13 @@ static void teardown_check(struct ew_engine *e, size_t i)
 
 static int teardown_apply(struct ew_step_run *run, struct ew_error *err)
 {
-	return ew_iam_delete_role(&run->c, ew_step_run_priv(run)->role_name,
-				  err);
+	struct ew_step_priv *sp = ew_step_run_priv(run);
+
+	/* Shared: only this repository's subjects go. */
+	if (run->e->steps[run->idx].action == EW_ACTION_UPDATE)
+		return ew_iam_update_assume_role_policy(&run->c, sp->role_name,
+							sp->wire_doc, err);
+	return ew_iam_delete_role(&run->c, sp->role_name, err);
 }
 
 static void cli(struct ew_engine *e, size_t i, struct ew_buf *b)
@@ -275,6 +280,10 @@ static void cli(struct ew_engine *e, size_t i, struct ew_buf *b)
 
 static void teardown_cli(struct ew_engine *e, size_t i, struct ew_buf *b)
 {
+	if (e->steps[i].action == EW_ACTION_UPDATE) {
+		cli(e, i, b);
+		return;
+	}
 	ew_step_cli_iam(b, e, "delete-role");
 	ew_buf_puts(b, " --role-name ");
 	ew_step_cli_quote(b, ew_step_priv_of(e, i)->role_name);

@@ -170,6 +170,10 @@ int ew_step_changed_meanwhile(struct ew_step_run *run, const char *doc,
 			      bool trust, struct ew_error *err);
 
 /* Teardown decisions. */
+/* A role (trust) or policy ecr-wizard created that also serves other
+ * repositories: UPDATE to the current document without this repository
+ * (desired_doc), or SKIP saying why (nothing of this one there). */
+void ew_step_teardown_shared(struct ew_engine *e, size_t i, bool trust);
 void ew_step_keep(struct ew_step *s, const char *why);
 /* DELETE when found and ours and serving no one else; what is appended to
  * "will be deleted", ours_part names what this repository has in a shared

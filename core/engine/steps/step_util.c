@@ -353,13 +353,9 @@ void ew_step_decide_owned(struct ew_engine *e, size_t i, const char *what,
 				"managed-by=ecr-wizard tag)");
 	} else if (s->conflict == EW_CONFLICT_SHARED) {
 		/* Teardown removes only what serves the repository it is
-		 * asked about. */
-		s->action = EW_ACTION_SKIP;
-		ew_engine_set_detail(s,
-				     "kept: it also serves %s (remove this "
-				     "repository's %s by hand, or tear down "
-				     "the last repository that uses it)",
-				     s->others, ours_part);
+		 * asked about: the others keep theirs. */
+		(void)ours_part;
+		ew_step_teardown_shared(e, i, s->kind == EW_STEP_ROLE);
 	} else {
 		s->action = EW_ACTION_DELETE;
 		ew_engine_set_detail(s, "will be deleted%s", what);
@@ -400,4 +396,56 @@ done:
 	ew_buf_release(&names);
 	ew_sharing_release(&sh);
 	return rc;
+}
+
+void ew_step_teardown_shared(struct ew_engine *e, size_t i, bool trust)
+{
+	struct ew_step *s = &e->steps[i];
+	struct ew_step_priv *sp = ew_step_priv_of(e, i);
+	struct ew_buf b;
+	struct ew_error err;
+	char *cur = NULL;
+	size_t removed = 0;
+	int rc;
+
+	ew_buf_init(&b);
+	ew_error_clear(&err);
+	rc = trust ? ew_sharing_trust_without(&b, &removed, s->current_doc,
+					      sp->provider_arn, e->setup->owner,
+					      e->setup->repo, &err)
+		   : ew_sharing_policy_without(&b, &removed, s->current_doc,
+					       sp->repo_arn, &err);
+	if (!rc && !removed) {
+		ew_step_keep(s, "it serves other repositories, not this one");
+		ew_engine_set_detail(s, "kept: it serves %s, not %s/%s",
+				     s->others, e->setup->owner,
+				     e->setup->repo);
+		goto done;
+	}
+	cur = rc ? NULL : ew_strdup(s->current_doc);
+	if (!rc && !cur)
+		rc = ew_step_nomem(&err);
+	if (!rc)
+		rc = ew_step_set_desired(s, sp, &b, &err);
+	/* The diff shows what this repository loses. */
+	if (!rc)
+		rc = ew_engine_set_current(s, cur, &err);
+	if (rc) {
+		ew_engine_set_detail(s,
+				     "kept: it also serves %s, and this "
+				     "repository's part could not be taken "
+				     "out (%s): remove it by hand",
+				     s->others, err.message);
+		s->action = EW_ACTION_SKIP;
+		goto done;
+	}
+	s->action = EW_ACTION_UPDATE;
+	ew_engine_set_detail(s,
+			     "shared: only %s/%s's %s will be removed, kept "
+			     "for %s",
+			     e->setup->owner, e->setup->repo,
+			     trust ? "subjects" : "repository ARN", s->others);
+done:
+	free(cur);
+	ew_buf_release(&b);
 }
