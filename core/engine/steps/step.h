@@ -86,16 +86,6 @@ extern const size_t ew_step_table_len;
 /* The row of kind k (never NULL for a kind in the table). */
 const struct ew_step_ops *ew_step_ops_of(enum ew_step_kind k);
 
-/* The rows, one per file. */
-extern const struct ew_step_ops ew_step_identity;
-extern const struct ew_step_ops ew_step_provider;
-extern const struct ew_step_ops ew_step_repository;
-extern const struct ew_step_ops ew_step_lifecycle;
-extern const struct ew_step_ops ew_step_policy;
-extern const struct ew_step_ops ew_step_role;
-extern const struct ew_step_ops ew_step_attach;
-extern const struct ew_step_ops ew_step_outputs;
-
 /* ------------------------------------------------ shared by the steps */
 
 /* The step's private state, beside its public struct ew_step. */

@@ -6,6 +6,16 @@
  */
 #include "step.h"
 
+/* The rows, one per file (each file's only export). */
+extern const struct ew_step_ops ew_step_identity;
+extern const struct ew_step_ops ew_step_provider;
+extern const struct ew_step_ops ew_step_repository;
+extern const struct ew_step_ops ew_step_lifecycle;
+extern const struct ew_step_ops ew_step_policy;
+extern const struct ew_step_ops ew_step_role;
+extern const struct ew_step_ops ew_step_attach;
+extern const struct ew_step_ops ew_step_outputs;
+
 const struct ew_step_ops *const ew_step_table[] = {
     &ew_step_identity,	&ew_step_provider, &ew_step_repository,
     &ew_step_lifecycle, &ew_step_policy,   &ew_step_role,
