@@ -4,10 +4,10 @@
 #
 # Each folder has a rank; a file may include headers of its own folder and
 # of folders of a lower rank only (core/engine/steps, the step table, is
-# part of the engine: the two include each other).  core/demo sits beside the engine (it
-# speaks the AWS wire shapes, nothing above uses it but the front-ends);
-# tui/ may include anything in core/.  Prints every offending include and
-# exits 1, or prints nothing and exits 0.
+# part of the engine: the two include each other).  core/demo sits beside
+# the engine (it speaks the AWS wire shapes, nothing above uses it but the
+# front-ends); tui/ may include anything in core/.  Prints every offending
+# include and exits 1, or prints nothing and exits 0.
 set -eu
 cd "$(dirname "$0")/../.."
 
