@@ -518,7 +518,7 @@ int ew_setup_copy(struct ew_setup *dst, const struct ew_setup *src,
 	if (ok)
 		return 0;
 	ew_setup_release(dst);
-	return ew_error_set(err, EW_ENOMEM, "out of memory");
+	return ew_error_oom(err);
 }
 
 /* ------------------------------------------------------------ setters */
