@@ -41,7 +41,7 @@ CFLAGS  ?= $(OPT)
 # checks that no layer includes a header of a layer above it.  core/demo
 # is its own archive, linked only by the programs and the tests.
 CORE_DIRS = core/base core/aws core/aws/credentials core/setup core/check \
-	    core/engine core/troubleshoot
+	    core/engine core/engine/steps core/troubleshoot
 DEMO_DIR  = core/demo
 # core/app (the bootstrap every front-end starts with) is the one core
 # folder above the demo; it goes in the same archive, so linking it pulls

@@ -2,13 +2,14 @@
  * engine.c - the engine's phases: the step list, identity, the parallel
  * checks, the dependency-ordered applies and the teardown run, and the
  * observer calls.  What each kind of step reads and writes lives in
- * engine_steps.c and engine_teardown.c.
+ * its own file under steps/, reached through the step table (step.h):
+ * nothing here depends on which kinds there are.
  */
 #include "engine.h"
 
 #include "engine_priv.h"
-#include "outputs.h"
 #include "partition.h"
+#include "step.h"
 #include "sts.h"
 
 #include <stdarg.h>
@@ -76,6 +77,13 @@ const char *ew_step_action_name(enum ew_step_action a)
 		return "delete";
 	}
 	return "unknown";
+}
+
+const char *ew_step_kind_name(enum ew_step_kind k)
+{
+	const struct ew_step_ops *ops = ew_step_ops_of(k);
+
+	return ops ? ops->name : "step";
 }
 
 const struct ew_step *ew_engine_conflict(const struct ew_engine *e,
@@ -279,17 +287,6 @@ static void step_priv_release(struct ew_step_priv *sp)
 	ew_buf_release(&sp->trusted_by);
 }
 
-static void title(struct ew_step *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void title(struct ew_step *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->title, sizeof(s->title), fmt, ap);
-	va_end(ap);
-}
-
 static int name_for(char **out,
 		    int (*fn)(struct ew_buf *, const struct ew_setup *,
 			      const struct ew_env_target *),
@@ -337,44 +334,73 @@ static int fill_target(struct ew_engine *e, size_t i, struct ew_error *err)
 	return 0;
 }
 
-static void set_title(struct ew_engine *e, size_t i)
-{
-	struct ew_step *s = &e->steps[i];
-	struct ew_step_priv *sp = &((struct ew_engine_priv *)e->priv)->sp[i];
-
-	switch (s->kind) {
-	case EW_STEP_IDENTITY:
-		title(s, "AWS identity");
-		break;
-	case EW_STEP_PROVIDER:
-		title(s, "OIDC provider token.actions.githubusercontent.com");
-		break;
-	case EW_STEP_REPOSITORY:
-		title(s, "ECR repository %s (%s)", sp->repo_name, sp->region);
-		break;
-	case EW_STEP_LIFECYCLE:
-		title(s, "Lifecycle policy of %s (keep %d images)",
-		      sp->repo_name, e->setup->keep_images);
-		break;
-	case EW_STEP_POLICY:
-		title(s, "IAM policy %s", sp->policy_name);
-		break;
-	case EW_STEP_ROLE:
-		title(s, "IAM role %s", sp->role_name);
-		break;
-	case EW_STEP_ATTACH:
-		title(s, "Attach %s to %s", sp->policy_name, sp->role_name);
-		break;
-	case EW_STEP_OUTPUTS:
-		title(s, "GitHub secrets");
-		break;
-	}
-}
-
 static void add_dep(struct ew_step_priv *sp, size_t dep)
 {
 	if (sp->ndeps < EW_ENGINE_MAX_DEPS)
 		sp->deps[sp->ndeps++] = dep;
+}
+
+/* The table's rows, a run of per-target rows once per target. */
+static size_t count_steps(size_t ntargets)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < ew_step_table_len; r++)
+		n += ew_step_table[r]->per_target ? ntargets : 1;
+	return n;
+}
+
+/* The step of kind k for target t (its only one when not per target),
+ * among the first n steps. */
+static long find_step(const struct ew_engine *e, size_t n, enum ew_step_kind k,
+		      int t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (e->steps[i].kind == k &&
+		    (e->steps[i].target == t || e->steps[i].target < 0))
+			return (long)i;
+	return -1;
+}
+
+/* The steps in the order the user reads them (the table's), and each
+ * one's dependencies as the table declares them by kind.  A dependency
+ * comes earlier in the table, so earlier in the list. */
+static void list_steps(struct ew_engine *e, size_t ntargets)
+{
+	struct ew_engine_priv *p = e->priv;
+	size_t k = 0, r = 0;
+
+	while (r < ew_step_table_len) {
+		size_t end = r + 1;
+
+		if (!ew_step_table[r]->per_target) {
+			e->steps[k++].kind = ew_step_table[r]->kind;
+			r = end;
+			continue;
+		}
+		while (end < ew_step_table_len &&
+		       ew_step_table[end]->per_target)
+			end++;
+		for (size_t t = 0; t < ntargets; t++)
+			for (size_t j = r; j < end; j++) {
+				e->steps[k].kind = ew_step_table[j]->kind;
+				e->steps[k].target = (int)t;
+				k++;
+			}
+		r = end;
+	}
+	for (size_t i = 0; i < k; i++) {
+		const struct ew_step_ops *ops =
+		    ew_step_ops_of(e->steps[i].kind);
+
+		for (size_t d = 0; d < ops->ndeps; d++) {
+			long j =
+			    find_step(e, i, ops->deps[d], e->steps[i].target);
+
+			if (j >= 0)
+				add_dep(&p->sp[i], (size_t)j);
+		}
+	}
 }
 
 int ew_engine_init(struct ew_engine *e, struct ew_context *ctx,
@@ -383,7 +409,7 @@ int ew_engine_init(struct ew_engine *e, struct ew_context *ctx,
 		   struct ew_error *err)
 {
 	struct ew_engine_priv *p;
-	size_t ntargets, n, k = 0;
+	size_t ntargets, n;
 	int rc = 0;
 
 	memset(e, 0, sizeof(*e));
@@ -411,7 +437,7 @@ int ew_engine_init(struct ew_engine *e, struct ew_context *ctx,
 	pthread_cond_init(&p->cond, NULL);
 
 	ntargets = ew_setup_target_count(setup);
-	n = 3 + 5 * ntargets;
+	n = count_steps(ntargets);
 	e->steps = calloc(n, sizeof(*e->steps));
 	p->sp = calloc(n, sizeof(*p->sp));
 	if (!e->steps || !p->sp)
@@ -424,33 +450,12 @@ int ew_engine_init(struct ew_engine *e, struct ew_context *ctx,
 		ew_error_clear(&e->steps[i].error);
 		e->steps[i].target = -1;
 	}
-
-	/* identity, provider, per target {repository, lifecycle, policy,
-	 * role, attach}, outputs: the order the user reads them in. */
-	e->steps[k++].kind = EW_STEP_IDENTITY;
-	e->steps[k++].kind = EW_STEP_PROVIDER;
-	for (size_t t = 0; t < ntargets; t++) {
-		static const enum ew_step_kind kinds[] = {
-		    EW_STEP_REPOSITORY, EW_STEP_LIFECYCLE, EW_STEP_POLICY,
-		    EW_STEP_ROLE, EW_STEP_ATTACH};
-		size_t base = k;
-
-		for (size_t j = 0; j < 5; j++) {
-			e->steps[k].kind = kinds[j];
-			e->steps[k].target = (int)t;
-			k++;
-		}
-		add_dep(&p->sp[base + 1], base);     /* lifecycle: repo */
-		add_dep(&p->sp[base + 3], 1);	     /* role: provider */
-		add_dep(&p->sp[base + 4], base + 3); /* attach: role */
-		add_dep(&p->sp[base + 4], base + 2); /* attach: policy */
-	}
-	e->steps[k++].kind = EW_STEP_OUTPUTS;
+	list_steps(e, ntargets);
 
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = fill_target(e, i, err);
 		if (!rc)
-			set_title(e, i);
+			ew_step_ops_of(e->steps[i].kind)->title(e, i);
 	}
 	return rc;
 }
@@ -494,11 +499,32 @@ void ew_engine_cancel(struct ew_engine *e)
 
 /* ----------------------------------------------------------- identity */
 
+static size_t identity_index(const struct ew_engine *e)
+{
+	for (size_t i = 0; i < e->nsteps; i++)
+		if (e->steps[i].kind == EW_STEP_IDENTITY)
+			return i;
+	return 0;
+}
+
+const struct ew_step *ew_engine_identity_step(const struct ew_engine *e)
+{
+	return e && e->nsteps ? &e->steps[identity_index(e)] : NULL;
+}
+
+bool ew_engine_identity_failed(const struct ew_engine *e)
+{
+	const struct ew_step *s = ew_engine_identity_step(e);
+
+	return s && s->state == EW_STATE_FAILED;
+}
+
 static int identity(struct ew_engine *e, struct ew_error *err)
 {
 	struct ew_engine_priv *p = e->priv;
-	struct ew_step *s = &e->steps[0];
-	struct ew_step_run run = {.e = e, .idx = 0};
+	size_t i = identity_index(e);
+	struct ew_step *s = &e->steps[i];
+	struct ew_step_run run = {.e = e, .idx = i};
 	struct ew_caller_identity id;
 	double t0 = ew_engine_now();
 	int rc;
@@ -520,7 +546,7 @@ static int identity(struct ew_engine *e, struct ew_error *err)
 				     "credentials not checked",
 				     e->setup->account);
 		set_state(e, s, EW_STATE_SKIPPED);
-		ew_engine_cli(e, 0, false);
+		ew_engine_cli(e, i, false);
 		emit(e, s, EW_EVENT_FINISHED);
 		return 0;
 	}
@@ -558,7 +584,7 @@ static int identity(struct ew_engine *e, struct ew_error *err)
 		 id.arn);
 	s->action = EW_ACTION_UNCHANGED;
 	ew_engine_set_detail(s, "account %s as %s", id.account, id.arn);
-	ew_engine_cli(e, 0, false);
+	ew_engine_cli(e, i, false);
 	set_state(e, s, EW_STATE_DONE);
 	emit(e, s, EW_EVENT_FINISHED);
 	return 0;
@@ -608,9 +634,13 @@ static void *check_thread(void *arg)
 	return NULL;
 }
 
+/* Read in parallel with a client of its own (not the identity, read
+ * first, nor what needs no request). */
 static bool is_checked_kind(enum ew_step_kind k)
 {
-	return k != EW_STEP_IDENTITY && k != EW_STEP_OUTPUTS;
+	const struct ew_step_ops *ops = ew_step_ops_of(k);
+
+	return ops->check && !ops->local;
 }
 
 /* Every check at once, each in its own thread with its own client. */
@@ -658,20 +688,22 @@ static void offline_checks(struct ew_engine *e)
 	}
 }
 
-static void outputs_checked(struct ew_engine *e)
+/* The checks that need no request (outputs), after the others. */
+static void local_checks(struct ew_engine *e)
 {
-	struct ew_step *s = &e->steps[e->nsteps - 1];
-	struct ew_outputs o;
-	struct ew_error err;
+	for (size_t i = 0; i < e->nsteps; i++) {
+		const struct ew_step_ops *ops =
+		    ew_step_ops_of(e->steps[i].kind);
+		struct ew_step_run run = {.e = e, .idx = i};
+		struct ew_error err;
 
-	s->action = EW_ACTION_CREATE;
-	if (ew_outputs_build(&o, e->setup, &err) == 0) {
-		ew_engine_set_detail(s, "%zu values to store in GitHub",
-				     o.nrows);
-		ew_outputs_release(&o);
+		if (!ops->check || !ops->local)
+			continue;
+		ew_error_clear(&err);
+		ops->check(&run, false, &err);
+		ew_engine_cli(e, i, false);
+		emit(e, &e->steps[i], EW_EVENT_CHECKED);
 	}
-	ew_engine_cli(e, e->nsteps - 1, false);
-	emit(e, s, EW_EVENT_CHECKED);
 }
 
 static int first_failure(struct ew_engine *e, struct ew_error *err)
@@ -737,7 +769,7 @@ static int plan(struct ew_engine *e, bool teardown, struct ew_error *err)
 			emit(e, &e->steps[i], EW_EVENT_CHECKED);
 		}
 	} else {
-		outputs_checked(e);
+		local_checks(e);
 	}
 	return 0;
 }
@@ -755,7 +787,8 @@ static void summarise(struct ew_engine *e)
 
 		e->result.requests += e->steps[i].requests;
 		e->result.mutations += e->steps[i].mutations;
-		if (i > 0 && sp->check_requests > max_check)
+		if (ew_step_ops_of(e->steps[i].kind)->check &&
+		    sp->check_requests > max_check)
 			max_check = sp->check_requests;
 		/* Steps are listed after everything they depend on. */
 		for (size_t d = 0; d < sp->ndeps; d++)
@@ -812,6 +845,7 @@ static long wait_deps(struct ew_engine *e, size_t i)
 {
 	struct ew_engine_priv *p = e->priv;
 	struct ew_step_priv *sp = &p->sp[i];
+	bool after_all = ew_step_ops_of(e->steps[i].kind)->after_all;
 	long bad = -1;
 
 	pthread_mutex_lock(&p->lock);
@@ -824,9 +858,13 @@ static long wait_deps(struct ew_engine *e, size_t i)
 		}
 		for (size_t d = 0; d < sp->ndeps; d++)
 			all = all && is_final(e->steps[sp->deps[d]].state);
-		if (e->steps[i].kind == EW_STEP_OUTPUTS)
-			for (size_t k = 1; k + 1 < e->nsteps; k++)
-				all = all && is_final(e->steps[k].state);
+		if (after_all)
+			for (size_t k = 0; k < e->nsteps; k++)
+				all =
+				    all &&
+				    (k == i ||
+				     !ew_step_ops_of(e->steps[k].kind)->apply ||
+				     is_final(e->steps[k].state));
 		if (all)
 			break;
 		pthread_cond_wait(&p->cond, &p->lock);
@@ -835,24 +873,15 @@ static long wait_deps(struct ew_engine *e, size_t i)
 		for (size_t d = 0; d < sp->ndeps && bad == -1; d++)
 			if (!is_ok(e->steps[sp->deps[d]].state))
 				bad = (long)sp->deps[d];
-		if (e->steps[i].kind == EW_STEP_OUTPUTS)
-			for (size_t k = 1; k + 1 < e->nsteps && bad == -1; k++)
-				if (!is_ok(e->steps[k].state))
+		if (after_all)
+			for (size_t k = 0; k < e->nsteps && bad == -1; k++)
+				if (k != i &&
+				    ew_step_ops_of(e->steps[k].kind)->apply &&
+				    !is_ok(e->steps[k].state))
 					bad = (long)k;
 	}
 	pthread_mutex_unlock(&p->lock);
 	return bad;
-}
-
-static void outputs_apply(struct ew_engine *e, size_t i)
-{
-	struct ew_step *s = &e->steps[i];
-	bool changed = false;
-
-	for (size_t k = 1; k < i; k++)
-		changed = changed || e->steps[k].state != EW_STATE_UNCHANGED;
-	s->action = changed ? EW_ACTION_CREATE : EW_ACTION_UNCHANGED;
-	set_state(e, s, changed ? EW_STATE_DONE : EW_STATE_UNCHANGED);
 }
 
 static enum ew_decision decide(struct ew_engine *e, const struct ew_step *s)
@@ -896,7 +925,7 @@ static void run_step(struct ew_step_run *run,
 			ew_error_clear(&s->error);
 			set_state(e, s, EW_STATE_RUNNING);
 			emit(e, s, EW_EVENT_STARTED);
-			rc = s->kind == EW_STEP_OUTPUTS
+			rc = ew_step_ops_of(s->kind)->local
 				 ? 0
 				 : ew_engine_client(run, &err);
 			if (!rc && s->action == EW_ACTION_UNKNOWN) {
@@ -950,13 +979,6 @@ static void run_step(struct ew_step_run *run,
 	}
 }
 
-static int apply_outputs(struct ew_step_run *run, struct ew_error *err)
-{
-	(void)err;
-	outputs_apply(run->e, run->idx);
-	return 0;
-}
-
 static void *apply_thread(void *arg)
 {
 	struct apply_job *j = arg;
@@ -982,12 +1004,47 @@ static void *apply_thread(void *arg)
 		emit(e, s, EW_EVENT_FINISHED);
 		return NULL;
 	}
-	if (s->kind == EW_STEP_OUTPUTS)
-		run_step(&j->run, apply_outputs);
-	else
-		run_step(&j->run, ew_engine_apply_step);
+	run_step(&j->run, ew_engine_apply_step);
 	ew_engine_client_release(&j->run);
 	return NULL;
+}
+
+/*
+ * After every write of the run: re-read what was updated and fail the
+ * step when it is no longer what this run wrote (two applies at once on
+ * shared names: the later write would silently win).  After all the
+ * writes rather than each, so that a change made while the others ran is
+ * seen too.
+ */
+static void verify_writes(struct ew_engine *e)
+{
+	struct ew_engine_priv *p = e->priv;
+
+	for (size_t i = 0; i < e->nsteps && !p->abort; i++) {
+		const struct ew_step_ops *ops =
+		    ew_step_ops_of(e->steps[i].kind);
+		struct ew_step *s = &e->steps[i];
+		struct ew_step_run run = {.e = e, .idx = i};
+		struct ew_error err;
+		double t0 = ew_engine_now();
+		int rc;
+
+		if (!ops->verify || s->state != EW_STATE_UPDATED)
+			continue;
+		ew_error_clear(&err);
+		rc = ew_engine_client(&run, &err);
+		if (!rc)
+			rc = ops->verify(&run, &err);
+		ew_engine_count(&run, true);
+		ew_engine_client_release(&run);
+		s->elapsed += ew_engine_now() - t0;
+		if (!rc)
+			continue;
+		s->error = err;
+		ew_engine_set_detail(s, "changed by someone else meanwhile");
+		set_state(e, s, EW_STATE_FAILED);
+		emit(e, s, EW_EVENT_FINISHED);
+	}
 }
 
 static int finish(struct ew_engine *e, struct ew_error *err)
@@ -1025,11 +1082,12 @@ int ew_engine_apply(struct ew_engine *e, struct ew_error *err)
 				break;
 			/* Only the identity (or the setup check) stops the
 			 * plan: ask whether to try again. */
-			if (e->steps[0].state != EW_STATE_FAILED ||
-			    decide(e, &e->steps[0]) != EW_DECISION_RETRY) {
+			if (!ew_engine_identity_failed(e) ||
+			    decide(e, ew_engine_identity_step(e)) !=
+				EW_DECISION_RETRY) {
 				summarise(e);
 				if (e->observer.on_failure &&
-				    e->steps[0].state == EW_STATE_FAILED)
+				    ew_engine_identity_failed(e))
 					e->result.aborted = true;
 				return rc;
 			}
@@ -1043,7 +1101,9 @@ int ew_engine_apply(struct ew_engine *e, struct ew_error *err)
 	jobs = calloc(e->nsteps, sizeof(*jobs));
 	if (!jobs)
 		return ew_error_oom(err);
-	for (size_t i = 1; i < e->nsteps; i++) {
+	for (size_t i = 0; i < e->nsteps; i++) {
+		if (!ew_step_ops_of(e->steps[i].kind)->apply)
+			continue;
 		jobs[i].run.e = e;
 		jobs[i].run.idx = i;
 		jobs[i].started = pthread_create(&jobs[i].tid, NULL,
@@ -1055,10 +1115,11 @@ int ew_engine_apply(struct ew_engine *e, struct ew_error *err)
 			apply_thread(&jobs[i]);
 		}
 	}
-	for (size_t i = 1; i < e->nsteps; i++)
+	for (size_t i = 0; i < e->nsteps; i++)
 		if (jobs[i].started)
 			pthread_join(jobs[i].tid, NULL);
 	free(jobs);
+	verify_writes(e);
 	p->phase = EW_PHASE_APPLIED;
 	return finish(e, err);
 }
@@ -1083,22 +1144,15 @@ int ew_engine_plan_teardown(struct ew_engine *e, bool force,
 	return first_failure(e, err);
 }
 
-/* Reverse order of the setup: per target detach, policy, role,
- * repository; the provider after every role. */
-static bool td_before(enum ew_step_kind a, enum ew_step_kind b)
+/* The highest teardown rank in the table. */
+static int max_rank(void)
 {
-	static const enum ew_step_kind order[] = {
-	    EW_STEP_ATTACH,    EW_STEP_POLICY,	   EW_STEP_ROLE,
-	    EW_STEP_LIFECYCLE, EW_STEP_REPOSITORY, EW_STEP_PROVIDER};
-	size_t ia = 0, ib = 0;
+	int m = 0;
 
-	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-		if (order[k] == a)
-			ia = k;
-		if (order[k] == b)
-			ib = k;
-	}
-	return ia < ib;
+	for (size_t r = 0; r < ew_step_table_len; r++)
+		if (ew_step_table[r]->teardown_rank > m)
+			m = ew_step_table[r]->teardown_rank;
+	return m;
 }
 
 int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
@@ -1119,23 +1173,16 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 	order = calloc(e->nsteps, sizeof(*order));
 	if (!order)
 		return ew_error_oom(err);
-	/* Per target in reverse setup order, then the shared provider. */
+	/* Per target in reverse setup order (the table's teardown rank:
+	 * detach, policy, role, ... repository), then the shared steps
+	 * (the provider). */
 	for (int t = (int)ew_setup_target_count(e->setup) - 1; t >= -1; t--)
-		for (size_t pass = 0; pass < 6; pass++)
-			for (size_t i = 1; i + 1 < e->nsteps; i++) {
-				struct ew_step *s = &e->steps[i];
-				size_t rank = 0;
-
-				if (s->target != t)
-					continue;
-				for (size_t k = 1; k + 1 < e->nsteps; k++)
-					if (e->steps[k].target == t &&
-					    td_before(e->steps[k].kind,
-						      s->kind))
-						rank++;
-				if (rank == pass)
+		for (int rank = 1; rank <= max_rank(); rank++)
+			for (size_t i = 0; i < e->nsteps; i++)
+				if (e->steps[i].target == t &&
+				    ew_step_ops_of(e->steps[i].kind)
+					    ->teardown_rank == rank)
 					order[n++] = i;
-			}
 
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
@@ -1143,7 +1190,8 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 		struct ew_step_run run = {.e = e, .idx = i};
 
 		if (p->abort) {
-			if (s->action == EW_ACTION_DELETE) {
+			if (s->action == EW_ACTION_DELETE ||
+			    s->action == EW_ACTION_UPDATE) {
 				ew_engine_set_detail(
 				    s, "not run: %s",
 				    ew_cancel_is_set(&e->cancel)
@@ -1156,6 +1204,7 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 			continue;
 		}
 		if (s->action != EW_ACTION_DELETE &&
+		    s->action != EW_ACTION_UPDATE &&
 		    s->state != EW_STATE_FAILED) {
 			set_state(e, s, EW_STATE_SKIPPED);
 			emit(e, s, EW_EVENT_FINISHED);
@@ -1165,13 +1214,15 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 		ew_engine_client_release(&run);
 	}
 	free(order);
-	{
-		struct ew_step *o = &e->steps[e->nsteps - 1];
+	/* What teardown never removes and did not read (the outputs). */
+	for (size_t i = 0; i < e->nsteps && !p->abort; i++) {
+		struct ew_step *o = &e->steps[i];
 
-		if (!p->abort) {
-			set_state(e, o, EW_STATE_SKIPPED);
-			emit(e, o, EW_EVENT_FINISHED);
-		}
+		if (ew_step_ops_of(o->kind)->teardown_rank ||
+		    o->state != EW_STATE_PENDING)
+			continue;
+		set_state(e, o, EW_STATE_SKIPPED);
+		emit(e, o, EW_EVENT_FINISHED);
 	}
 	p->phase = EW_PHASE_TD_APPLY;
 	return finish(e, err);

@@ -33,8 +33,13 @@
  * from the credentials' account, the identity step fails.  Nothing else
  * touches the setup, and only before the checks start.
  *
- * Teardown: ew_engine_plan_teardown() reads and decides (action DELETE, or
- * SKIP with the reason in detail), ew_engine_teardown() deletes.
+ * Teardown: ew_engine_plan_teardown() reads and decides (action DELETE,
+ * UPDATE for a shared role or policy that loses this repository only, or
+ * SKIP with the reason in detail), ew_engine_teardown() acts on it.
+ *
+ * What each kind of step reads and writes is the step table
+ * (steps/step.h, one file per resource); nothing in the engine depends on
+ * which kinds there are.
  */
 #ifndef EW_ENGINE_H
 #define EW_ENGINE_H
@@ -187,17 +192,21 @@ int ew_engine_plan(struct ew_engine *e, struct ew_error *err);
  * every step ended DONE/UPDATED/UNCHANGED/SKIPPED, EW_ECANCEL when
  * cancelled or when on_failure chose abort, else (no on_failure: a
  * failure aborts the run) the first failure's code, err its error.
+ * After the writes, what was updated is read again: a step whose resource
+ * another run changed meanwhile fails (EW_ERROR, naming what is there).
  * Offline engines cannot apply (EW_ENOCREDS). */
 int ew_engine_apply(struct ew_engine *e, struct ew_error *err);
 /* Identity, then the reads teardown needs, at once; decides for each step
- * DELETE (ours: tagged managed-by=ecr-wizard) or SKIP (detail says why:
- * not found, not ours, holds images without force, provider trusted by
- * another role).  Changes nothing. */
+ * DELETE (ours: tagged managed-by=ecr-wizard), UPDATE (ours, shared with
+ * other repositories: only this one is taken out) or SKIP (detail says
+ * why: not found, not ours, serves only others, holds images without
+ * force, provider trusted by another role).  Changes nothing. */
 int ew_engine_plan_teardown(struct ew_engine *e, bool force,
 			    struct ew_error *err);
 /* Remove what the setup created (tagged managed-by=ecr-wizard), in reverse
- * order; keeps the provider while another role trusts it; refuses to delete
- * a repository holding images unless force.  Plans first when
+ * order; takes only this repository out of a shared role or policy; keeps
+ * the provider while another role trusts it; refuses to delete a
+ * repository holding images unless force.  Plans first when
  * ew_engine_plan_teardown() was not called. */
 int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err);
 /* Thread-safe; the running plan/apply ends promptly with EW_ECANCEL and
@@ -209,7 +218,14 @@ void ew_engine_cancel(struct ew_engine *e);
 const struct ew_step *ew_engine_conflict(const struct ew_engine *e,
 					 enum ew_conflict kind);
 
+/* The identity step (sts:GetCallerIdentity), NULL before init; and
+ * whether it failed, which stops a plan before any other read. */
+const struct ew_step *ew_engine_identity_step(const struct ew_engine *e);
+bool ew_engine_identity_failed(const struct ew_engine *e);
+
 const char *ew_step_state_name(enum ew_step_state s);	/* "done", ... */
 const char *ew_step_action_name(enum ew_step_action a); /* "create", ... */
+/* The step table's name of a kind: "repository", ...; "step" if unknown. */
+const char *ew_step_kind_name(enum ew_step_kind k);
 
 #endif

@@ -2,9 +2,10 @@
  * engine_priv.h - what the engine's files share and nobody else sees.
  *
  * engine.c runs the phases (identity, parallel checks, dependency-ordered
- * applies, teardown) and talks to the observer; engine_steps.c holds the
- * per-kind check and apply of the setup; engine_teardown.c the per-kind
- * teardown; engine_cli.c the aws CLI equivalents.
+ * applies, teardown) and talks to the observer; engine_steps.c,
+ * engine_teardown.c and engine_cli.c call one step's check, apply,
+ * teardown and aws CLI rendering through the step table (steps/step.h),
+ * whose files hold what each kind of resource reads and writes.
  *
  * Memory: struct ew_engine_priv and its step_priv array belong to the
  * engine (e->priv) and are freed by ew_engine_release().  Every string in
@@ -102,7 +103,7 @@ int ew_engine_backoff(struct ew_step_run *run, int attempt, const char *service,
 void ew_engine_set_detail(struct ew_step *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* engine_steps.c: the setup's checks and applies. */
+/* engine_steps.c: one step's prepare, check and apply (the table). */
 int ew_engine_prepare_step(struct ew_engine *e, size_t i, struct ew_error *err);
 int ew_engine_check_step(struct ew_step_run *run, bool teardown,
 			 struct ew_error *err);
@@ -111,7 +112,8 @@ int ew_engine_apply_step(struct ew_step_run *run, struct ew_error *err);
 int ew_engine_set_current(struct ew_step *s, const char *current,
 			  struct ew_error *err);
 /* The descriptions apply gives the policy and the role it creates (the
- * aws CLI script gives the same).  0 or EW_ENOMEM. */
+ * aws CLI script gives the same; steps/policy.c, steps/role.c).  0 or
+ * EW_ENOMEM. */
 int ew_engine_policy_description(struct ew_buf *b, const struct ew_engine *e,
 				 const struct ew_step_priv *sp);
 int ew_engine_role_description(struct ew_buf *b, const struct ew_engine *e,

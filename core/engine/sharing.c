@@ -409,6 +409,124 @@ int ew_sharing_policy_union(struct ew_buf *out, const char *desired,
 	return print_doc(out, doc, rc, err);
 }
 
+/* ------------------------------------------------- without this one */
+
+/* Whether sub names the repository ours ("OWNER/REPO"). */
+static bool is_ours(const char *sub, const char *ours)
+{
+	char name[256];
+
+	return subject_repo(sub, name, sizeof(name)) &&
+	       strcasecmp(name, ours) == 0;
+}
+
+/* Drop the values of the sub field k that name ours; *removed counts
+ * them.  True when nothing is left (the statement must go: a trust
+ * without its sub condition would trust every repository). */
+static bool drop_ours(cJSON *k, const char *ours, size_t *removed)
+{
+	cJSON *v, *next;
+
+	if (cJSON_IsString(k)) {
+		if (!is_ours(k->valuestring, ours))
+			return false;
+		(*removed)++;
+		return true;
+	}
+	for (v = k->child; v; v = next) {
+		next = v->next;
+		if (cJSON_IsString(v) && is_ours(v->valuestring, ours)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(k, v));
+			(*removed)++;
+		}
+	}
+	return cJSON_GetArraySize(k) == 0;
+}
+
+/* Remove the statement st from doc's Statement (object or array). */
+static void drop_statement(cJSON *doc, cJSON *st)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "Statement");
+
+	if (cJSON_IsArray(list))
+		cJSON_Delete(cJSON_DetachItemViaPointer(list, st));
+	else
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "Statement");
+}
+
+int ew_sharing_trust_without(struct ew_buf *out, size_t *removed,
+			     const char *current, const char *provider_arn,
+			     const char *owner, const char *repo,
+			     struct ew_error *err)
+{
+	cJSON *doc = current ? cJSON_Parse(current) : NULL;
+	cJSON *st, *next;
+	char ours[256];
+	int rc = doc ? 0 : EW_EINVAL;
+
+	*removed = 0;
+	snprintf(ours, sizeof(ours), "%s/%s", owner, repo);
+	for (st = doc ? (cJSON *)first_statement(doc) : NULL; st; st = next) {
+		bool empty = false;
+		cJSON *op, *k;
+
+		next = (cJSON *)next_statement(doc, st);
+		if (!is_effect(st, "Allow") ||
+		    !names_value(item(item(st, "Principal"), "Federated"),
+				 provider_arn))
+			continue;
+		cJSON_ArrayForEach(op, item(st, "Condition"))
+		{
+			cJSON_ArrayForEach(k, op)
+			{
+				if (is_sub_key(k->string))
+					empty = drop_ours(k, ours, removed) ||
+						empty;
+			}
+		}
+		if (empty)
+			drop_statement(doc, st);
+	}
+	return print_doc(out, doc, rc, err);
+}
+
+int ew_sharing_policy_without(struct ew_buf *out, size_t *removed,
+			      const char *current, const char *repo_arn,
+			      struct ew_error *err)
+{
+	cJSON *doc = current ? cJSON_Parse(current) : NULL;
+	cJSON *st, *next;
+	int rc = doc ? 0 : EW_EINVAL;
+
+	*removed = 0;
+	for (st = doc ? (cJSON *)first_statement(doc) : NULL; st; st = next) {
+		cJSON *r = cJSON_GetObjectItemCaseSensitive(st, "Resource");
+		cJSON *v, *vn;
+
+		next = (cJSON *)next_statement(doc, st);
+		if (!is_effect(st, "Allow") || !r)
+			continue;
+		if (cJSON_IsString(r)) {
+			if (strcmp(r->valuestring, repo_arn) == 0) {
+				(*removed)++;
+				drop_statement(doc, st);
+			}
+			continue;
+		}
+		for (v = r->child; v; v = vn) {
+			vn = v->next;
+			if (cJSON_IsString(v) &&
+			    strcmp(v->valuestring, repo_arn) == 0) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(r, v));
+				(*removed)++;
+			}
+		}
+		if (cJSON_GetArraySize(r) == 0)
+			drop_statement(doc, st);
+	}
+	return print_doc(out, doc, rc, err);
+}
+
 int ew_sharing_names(struct ew_buf *out, const struct ew_sharing *sh)
 {
 	int rc = 0;

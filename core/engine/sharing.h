@@ -72,6 +72,23 @@ int ew_sharing_policy_union(struct ew_buf *out, const char *desired,
 			    const char *repo_arn, const struct ew_sharing *sh,
 			    struct ew_error *err);
 
+/*
+ * Teardown of a shared role or policy: the current document without this
+ * repository.  Trust: the sub values naming OWNER/REPO dropped from the
+ * statements that trust provider_arn, a statement left without any sub
+ * value dropped whole (never a trust without its sub condition).
+ * Permissions: repo_arn dropped from the Allow statements' resources, a
+ * statement left with none dropped.  *removed counts what was dropped (0:
+ * nothing of this repository is there).  Appends display JSON to out.
+ */
+int ew_sharing_trust_without(struct ew_buf *out, size_t *removed,
+			     const char *current, const char *provider_arn,
+			     const char *owner, const char *repo,
+			     struct ew_error *err);
+int ew_sharing_policy_without(struct ew_buf *out, size_t *removed,
+			      const char *current, const char *repo_arn,
+			      struct ew_error *err);
+
 /* "acme/widgets, acme/tools": the names, comma separated, into out. */
 int ew_sharing_names(struct ew_buf *out, const struct ew_sharing *sh);
 

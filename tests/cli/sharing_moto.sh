@@ -49,10 +49,30 @@ check "shared, widgets again: gadgets keeps access" [ "$(sa trust-subs $ROLE)" =
 # Teardown removes only what serves the repository it is asked about.
 ew td teardown --github acme/gadgets --yes
 check "shared, teardown gadgets: exit 0" [ "$rc" -eq 0 ]
-check "shared, teardown: role kept, said why" grep -q "IAM role $ROLE: kept: it also serves acme/widgets" "$W/td.out"
-check "shared, teardown: policy kept" grep -q "IAM policy $POLICY: kept: it also serves widgets (us-east-1)" "$W/td.out"
-check "shared, teardown: widgets keeps its access" [ "$(sa trust-subs $ROLE)" = "repo:acme/gadgets:*,repo:acme/widgets:*" ]
+check "shared, teardown: the plan says only gadgets' subjects go" grep -q "IAM role $ROLE: shared: only acme/gadgets's subjects will be removed, kept for acme/widgets" "$W/td.out"
+check "shared, teardown: the plan says only gadgets' ARN goes" grep -q "IAM policy $POLICY: shared: only acme/gadgets's repository ARN will be removed, kept for widgets (us-east-1)" "$W/td.out"
+check "shared, teardown: role updated, said so" grep -q "IAM role $ROLE: updated: acme/gadgets removed, kept for acme/widgets" "$W/td.out"
+check "shared, teardown: widgets keeps its access, gadgets' is gone" [ "$(sa trust-subs $ROLE)" = "repo:acme/widgets:*" ]
+check "shared, teardown: the policy grants widgets only" [ "$(sa policy-resources $POLICY)" = "$A/widgets" ]
+check "shared, teardown: the version that granted gadgets is gone" [ "$(sa policy-versions $POLICY)" = "v1,v3*" ]
+check "shared, teardown: attachment kept" grep -q "Attach $POLICY to $ROLE: kept: the role and the policy still serve other repositories" "$W/td.out"
+check "shared, teardown: provider kept (the role trusts it)" grep -q "OIDC provider .*kept: other roles trust it" "$W/td.out"
 check "shared, teardown: gadgets' repository deleted" [ "$(sa repo-exists gadgets us-east-1)" = no ]
+ew td2 teardown --github acme/widgets --yes
+check "shared, then the last one: exit 0" [ "$rc" -eq 0 ]
+check "shared, then the last one: role deleted" [ "$(sa role-exists $ROLE)" = no ]
+
+# A role and policy that serve another repository only: nothing of this one
+# to remove, so both stay, and so does the provider they need.
+py reset
+ew thing apply --github other/thing --yes --no-workflow
+ew td3 teardown --github acme/widgets --yes
+check "other's only, teardown: exit 0" [ "$rc" -eq 0 ]
+check "other's only: role kept, says whose" grep -q "IAM role $ROLE: kept: it serves other/thing, not acme/widgets" "$W/td3.out"
+check "other's only: policy kept, says whose" grep -q "IAM policy $POLICY: kept: it serves thing (us-east-1), not acme/widgets" "$W/td3.out"
+check "other's only: provider kept" grep -q "OIDC provider .*kept: other roles trust it ($ROLE)" "$W/td3.out"
+check "other's only: trust unchanged" [ "$(sa trust-subs $ROLE)" = "repo:other/thing:*" ]
+check "other's only: policy unchanged" [ "$(sa policy-resources $POLICY)" = "$A/thing" ]
 
 # --- on a terminal, without --yes: asked ------------------------------------------
 py reset

@@ -1,7 +1,8 @@
 /*
  * test_sharing.c - which other repositories a trust or permissions policy
- * serves, the union documents that share it, the policy versions that
- * grant more, and the per-repository names.  The engine's use of them
+ * serves, the union documents that share it, the documents without this
+ * repository (teardown), the policy versions that grant more, and the
+ * per-repository names.  The engine's use of them
  * against moto is tests/cli/sharing_moto.sh.
  */
 #include <setjmp.h>
@@ -229,6 +230,63 @@ static void test_suggest_names(void **state)
 	ew_setup_release(&s);
 }
 
+/* Teardown of a shared role or policy: this repository out, the others
+ * kept; a statement left without subjects goes whole (a trust without
+ * its sub condition would trust every repository). */
+static void test_without(void **state)
+{
+	struct ew_buf out;
+	struct ew_error err;
+	size_t removed = 9;
+
+	(void)state;
+	ew_buf_init(&out);
+	assert_int_equal(
+	    ew_sharing_trust_without(
+		&out, &removed,
+		trust("[\"repo:acme/gadgets:*\",\"repo:ACME/Gadgets:ref:x\"]",
+		      "[\"repo:acme/widgets:ref:refs/tags/v*\","
+		      "\"repo:acme/gadgets:ref:*\"]"),
+		PROVIDER, "acme", "gadgets", &err),
+	    0);
+	assert_int_equal(removed, 3);
+	assert_true(ew_json_doc_equal(
+	    out.ptr, trust(NULL, "[\"repo:acme/widgets:ref:refs/tags/v*\"]")));
+	assert_null(strstr(out.ptr, "gadgets"));
+
+	/* Nothing of this repository there: nothing removed. */
+	ew_buf_clear(&out);
+	assert_int_equal(
+	    ew_sharing_trust_without(&out, &removed,
+				     trust("\"repo:other/thing:*\"", NULL),
+				     PROVIDER, "acme", "gadgets", &err),
+	    0);
+	assert_int_equal(removed, 0);
+	assert_true(
+	    ew_json_doc_equal(out.ptr, trust("\"repo:other/thing:*\"", NULL)));
+
+	ew_buf_clear(&out);
+	assert_int_equal(ew_sharing_policy_without(
+			     &out, &removed,
+			     policy("[\"" ARN "widgets\",\"" ARN "gadgets\"]"),
+			     ARN "gadgets", &err),
+			 0);
+	assert_int_equal(removed, 1);
+	assert_true(ew_json_doc_equal(out.ptr, policy("[\"" ARN "widgets\"]")));
+
+	/* The push statement for this repository alone goes;
+	 * GetAuthorizationToken on "*" stays. */
+	ew_buf_clear(&out);
+	assert_int_equal(ew_sharing_policy_without(&out, &removed,
+						   policy("\"" ARN "gadgets\""),
+						   ARN "gadgets", &err),
+			 0);
+	assert_int_equal(removed, 1);
+	assert_null(strstr(out.ptr, "gadgets"));
+	assert_non_null(strstr(out.ptr, "ecr:GetAuthorizationToken"));
+	ew_buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +295,7 @@ int main(void)
 	    cmocka_unit_test(test_policy),
 	    cmocka_unit_test(test_grants_more),
 	    cmocka_unit_test(test_suggest_names),
+	    cmocka_unit_test(test_without),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

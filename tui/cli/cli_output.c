@@ -37,25 +37,7 @@ void ew_cli_printer_release(struct ew_cli_printer *p)
 
 static const char *kind_name(enum ew_step_kind k)
 {
-	switch (k) {
-	case EW_STEP_IDENTITY:
-		return "identity";
-	case EW_STEP_REPOSITORY:
-		return "repository";
-	case EW_STEP_LIFECYCLE:
-		return "lifecycle";
-	case EW_STEP_PROVIDER:
-		return "provider";
-	case EW_STEP_POLICY:
-		return "policy";
-	case EW_STEP_ROLE:
-		return "role";
-	case EW_STEP_ATTACH:
-		return "attach";
-	case EW_STEP_OUTPUTS:
-		return "outputs";
-	}
-	return "step";
+	return ew_step_kind_name(k);
 }
 
 static const char *env_name(const struct ew_setup *s, const struct ew_step *st)

@@ -176,8 +176,8 @@ int ew_cli_run_exit(int rc, const struct ew_engine *e)
 		return EXIT_DONE;
 	if (rc == EW_ECANCEL && ew_cli_run_interrupted())
 		return EXIT_INTERRUPTED;
-	if (e && e->nsteps && e->steps[0].state == EW_STATE_FAILED &&
-	    is_credentials_error(&e->steps[0].error))
+	if (ew_engine_identity_failed(e) &&
+	    is_credentials_error(&ew_engine_identity_step(e)->error))
 		return EXIT_NOCREDS;
 	if (rc == EW_ENOCREDS)
 		return EXIT_NOCREDS;

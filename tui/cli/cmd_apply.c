@@ -262,7 +262,7 @@ replan:
 	}
 	ew_cli_run_engine(&e);
 	rc = ew_engine_plan(&e, &err);
-	if (rc == EW_EINVAL && e.steps[0].state != EW_STATE_FAILED) {
+	if (rc == EW_EINVAL && !ew_engine_identity_failed(&e)) {
 		fprintf(stderr, "ecr-wizard apply: %s\n", err.message);
 		status = EXIT_USAGE;
 		goto out;
@@ -273,7 +273,7 @@ replan:
 		ew_cli_print_plan(&p, &e, false);
 		ew_cli_print_diffs(&p, &e);
 	}
-	if (e.steps[0].state == EW_STATE_FAILED) {
+	if (ew_engine_identity_failed(&e)) {
 		if (json) {
 			struct ew_buf out;
 

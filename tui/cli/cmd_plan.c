@@ -29,7 +29,7 @@ static void print_text(struct ew_cli_printer *p, struct ew_cli_run *r,
 		fprintf(p->out, "note: %s\n", r->notes[i]);
 	fputc('\n', p->out);
 	ew_cli_print_plan(p, e, false);
-	if (rc && e->steps[0].state == EW_STATE_FAILED)
+	if (rc && ew_engine_identity_failed(e))
 		return;
 	ew_cli_print_diffs(p, e);
 	if (pl)
@@ -90,15 +90,13 @@ int ew_cmd_plan(int argc, char **argv)
 		rc = ew_engine_plan(&e, &err);
 		ew_cli_run_engine(NULL);
 	}
-	if (rc == EW_EINVAL && e.nsteps &&
-	    e.steps[0].state != EW_STATE_FAILED) {
+	if (rc == EW_EINVAL && e.nsteps && !ew_engine_identity_failed(&e)) {
 		/* The setup check after the identity: bad input. */
 		fprintf(stderr, "ecr-wizard plan: %s\n", err.message);
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (e.nsteps && e.steps[0].state != EW_STATE_FAILED &&
-	    r.opt.setup.account) {
+	if (e.nsteps && !ew_engine_identity_failed(&e) && r.opt.setup.account) {
 		have_secrets =
 		    ew_outputs_build(&secrets, &r.opt.setup, NULL) == 0;
 		if (r.opt.setup.write_workflow) {

@@ -19,7 +19,8 @@
 static bool deletes_any(const struct ew_engine *e)
 {
 	for (size_t i = 0; i < e->nsteps; i++)
-		if (e->steps[i].action == EW_ACTION_DELETE)
+		if (e->steps[i].action == EW_ACTION_DELETE ||
+		    e->steps[i].action == EW_ACTION_UPDATE)
 			return true;
 	return false;
 }
@@ -70,11 +71,11 @@ int ew_cmd_teardown(int argc, char **argv)
 			       s->owner, s->repo,
 			       s->nenvs ? " (in each environment)" : "");
 	}
-	if (e.steps[0].state == EW_STATE_FAILED || rc == EW_EINVAL) {
-		if (rc == EW_EINVAL && e.steps[0].state != EW_STATE_FAILED)
+	if (ew_engine_identity_failed(&e) || rc == EW_EINVAL) {
+		if (rc == EW_EINVAL && !ew_engine_identity_failed(&e))
 			fprintf(stderr, "ecr-wizard teardown: %s\n",
 				err.message);
-		status = rc == EW_EINVAL && e.steps[0].state != EW_STATE_FAILED
+		status = rc == EW_EINVAL && !ew_engine_identity_failed(&e)
 			     ? 2
 			     : ew_cli_run_exit(rc, &e);
 		goto print;

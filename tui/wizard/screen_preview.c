@@ -205,13 +205,13 @@ static void build_plan(struct ew_wizard *w)
 	if (w->offline)
 		ew_buf_puts(p, "  ! offline: no credentials, nothing was read "
 			       "from AWS; every resource is shown as new\n\n");
-	if (w->plan == EW_PROBE_FAILED &&
-	    e->steps[0].state == EW_STATE_FAILED) {
-		const struct ew_error *err = &e->steps[0].error;
+	if (w->plan == EW_PROBE_FAILED && ew_engine_identity_failed(e)) {
+		const struct ew_error *err = &ew_engine_identity_step(e)->error;
 
-		ew_buf_printf(p, "== %s failed\n  %s%s%s\n", e->steps[0].title,
-			      err->aws_code, err->aws_code[0] ? ": " : "",
-			      err->message);
+		ew_buf_printf(p, "== %s failed\n  %s%s%s\n",
+			      ew_engine_identity_step(e)->title, err->aws_code,
+			      err->aws_code[0] ? ": " : "", err->message);
+		/* The identity step is shared: no target to ask for. */
 		build_hint(p, w, -1, err);
 		ew_buf_puts(p, "\n  ! the run checks the credentials again and "
 			       "stops at this step\n");
