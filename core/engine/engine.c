@@ -105,8 +105,8 @@ static void emit(struct ew_engine *e, const struct ew_step *s, enum ew_event ev)
 		e->observer.on_step(s, ev, e->observer.payload);
 }
 
-static void set_state(struct ew_engine *e, struct ew_step *s,
-		      enum ew_step_state st)
+void ew_engine_set_state(struct ew_engine *e, struct ew_step *s,
+			 enum ew_step_state st)
 {
 	struct ew_engine_priv *p = e->priv;
 
@@ -545,13 +545,13 @@ static int identity(struct ew_engine *e, struct ew_error *err)
 				     "offline: account %s as typed, "
 				     "credentials not checked",
 				     e->setup->account);
-		set_state(e, s, EW_STATE_SKIPPED);
+		ew_engine_set_state(e, s, EW_STATE_SKIPPED);
 		ew_engine_cli(e, i, false);
 		emit(e, s, EW_EVENT_FINISHED);
 		return 0;
 	}
 
-	set_state(e, s, EW_STATE_RUNNING);
+	ew_engine_set_state(e, s, EW_STATE_RUNNING);
 	emit(e, s, EW_EVENT_STARTED);
 	rc = ew_engine_client(&run, &s->error);
 	if (!rc)
@@ -572,7 +572,7 @@ static int identity(struct ew_engine *e, struct ew_error *err)
 	s->elapsed += ew_engine_now() - t0;
 	if (rc) {
 		s->action = EW_ACTION_UNKNOWN;
-		set_state(e, s, EW_STATE_FAILED);
+		ew_engine_set_state(e, s, EW_STATE_FAILED);
 		if (err)
 			*err = s->error;
 		emit(e, s, EW_EVENT_FINISHED);
@@ -585,7 +585,7 @@ static int identity(struct ew_engine *e, struct ew_error *err)
 	s->action = EW_ACTION_UNCHANGED;
 	ew_engine_set_detail(s, "account %s as %s", id.account, id.arn);
 	ew_engine_cli(e, i, false);
-	set_state(e, s, EW_STATE_DONE);
+	ew_engine_set_state(e, s, EW_STATE_DONE);
 	emit(e, s, EW_EVENT_FINISHED);
 	return 0;
 }
@@ -610,7 +610,7 @@ static void *check_thread(void *arg)
 	int rc;
 
 	ew_error_clear(&err);
-	set_state(e, s, EW_STATE_RUNNING);
+	ew_engine_set_state(e, s, EW_STATE_RUNNING);
 	emit(e, s, EW_EVENT_STARTED);
 	rc = ew_engine_client(&j->run, &err);
 	if (!rc)
@@ -622,11 +622,11 @@ static void *check_thread(void *arg)
 		s->action = EW_ACTION_UNKNOWN;
 		s->error = err;
 		p->sp[j->run.idx].check_failed = true;
-		set_state(e, s, EW_STATE_FAILED);
+		ew_engine_set_state(e, s, EW_STATE_FAILED);
 		emit(e, s, EW_EVENT_FINISHED);
 		return NULL;
 	}
-	set_state(e, s, EW_STATE_PENDING);
+	ew_engine_set_state(e, s, EW_STATE_PENDING);
 	if (!j->teardown) {
 		ew_engine_cli(e, j->run.idx, false);
 		emit(e, s, EW_EVENT_CHECKED);
@@ -923,7 +923,7 @@ static void run_step(struct ew_step_run *run,
 			double t0 = ew_engine_now();
 
 			ew_error_clear(&s->error);
-			set_state(e, s, EW_STATE_RUNNING);
+			ew_engine_set_state(e, s, EW_STATE_RUNNING);
 			emit(e, s, EW_EVENT_STARTED);
 			rc = ew_step_ops_of(s->kind)->local
 				 ? 0
@@ -949,12 +949,12 @@ static void run_step(struct ew_step_run *run,
 				ew_error_set(&s->error, EW_ECANCEL,
 					     "cancelled");
 				ew_engine_set_detail(s, "cancelled");
-				set_state(e, s, EW_STATE_FAILED);
+				ew_engine_set_state(e, s, EW_STATE_FAILED);
 				emit(e, s, EW_EVENT_FINISHED);
 				abort_run(e, true);
 				return;
 			}
-			set_state(e, s, EW_STATE_FAILED);
+			ew_engine_set_state(e, s, EW_STATE_FAILED);
 			emit(e, s, EW_EVENT_FINISHED);
 		}
 		d = decide(e, s);
@@ -970,7 +970,7 @@ static void run_step(struct ew_step_run *run,
 		if (d == EW_DECISION_SKIP) {
 			ew_engine_set_detail(s, "skipped after: %s",
 					     s->error.message);
-			set_state(e, s, EW_STATE_SKIPPED);
+			ew_engine_set_state(e, s, EW_STATE_SKIPPED);
 			emit(e, s, EW_EVENT_FINISHED);
 			return;
 		}
@@ -991,7 +991,7 @@ static void *apply_thread(void *arg)
 				     ew_cancel_is_set(&e->cancel)
 					 ? "cancelled"
 					 : "stopped after a failure");
-		set_state(e, s, EW_STATE_SKIPPED);
+		ew_engine_set_state(e, s, EW_STATE_SKIPPED);
 		emit(e, s, EW_EVENT_FINISHED);
 		return NULL;
 	}
@@ -1000,7 +1000,7 @@ static void *apply_thread(void *arg)
 		    s, "skipped: needs '%s', which %s", e->steps[bad].title,
 		    e->steps[bad].state == EW_STATE_FAILED ? "failed"
 							   : "was skipped");
-		set_state(e, s, EW_STATE_SKIPPED);
+		ew_engine_set_state(e, s, EW_STATE_SKIPPED);
 		emit(e, s, EW_EVENT_FINISHED);
 		return NULL;
 	}
@@ -1042,7 +1042,7 @@ static void verify_writes(struct ew_engine *e)
 			continue;
 		s->error = err;
 		ew_engine_set_detail(s, "changed by someone else meanwhile");
-		set_state(e, s, EW_STATE_FAILED);
+		ew_engine_set_state(e, s, EW_STATE_FAILED);
 		emit(e, s, EW_EVENT_FINISHED);
 	}
 }
@@ -1198,7 +1198,7 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 					? "cancelled"
 					: "stopped after a "
 					  "failure");
-				set_state(e, s, EW_STATE_SKIPPED);
+				ew_engine_set_state(e, s, EW_STATE_SKIPPED);
 				emit(e, s, EW_EVENT_FINISHED);
 			}
 			continue;
@@ -1206,7 +1206,7 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 		if (s->action != EW_ACTION_DELETE &&
 		    s->action != EW_ACTION_UPDATE &&
 		    s->state != EW_STATE_FAILED) {
-			set_state(e, s, EW_STATE_SKIPPED);
+			ew_engine_set_state(e, s, EW_STATE_SKIPPED);
 			emit(e, s, EW_EVENT_FINISHED);
 			continue;
 		}
@@ -1221,7 +1221,7 @@ int ew_engine_teardown(struct ew_engine *e, bool force, struct ew_error *err)
 		if (ew_step_ops_of(o->kind)->teardown_rank ||
 		    o->state != EW_STATE_PENDING)
 			continue;
-		set_state(e, o, EW_STATE_SKIPPED);
+		ew_engine_set_state(e, o, EW_STATE_SKIPPED);
 		emit(e, o, EW_EVENT_FINISHED);
 	}
 	p->phase = EW_PHASE_TD_APPLY;

@@ -102,6 +102,10 @@ int ew_engine_backoff(struct ew_step_run *run, int attempt, const char *service,
 		      const char *operation, const struct ew_error *why);
 void ew_engine_set_detail(struct ew_step *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Set a step's state under the engine's lock and wake the steps waiting
+ * for it: the one way the engine and the steps change a state. */
+void ew_engine_set_state(struct ew_engine *e, struct ew_step *s,
+			 enum ew_step_state st);
 
 /* engine_steps.c: one step's prepare, check and apply (the table). */
 int ew_engine_prepare_step(struct ew_engine *e, size_t i, struct ew_error *err);

@@ -42,7 +42,7 @@ int ew_engine_teardown_step(struct ew_step_run *run, struct ew_error *err)
 	/* UPDATE: a shared role or policy loses this repository only. */
 	if ((s->action != EW_ACTION_DELETE && s->action != EW_ACTION_UPDATE) ||
 	    !ops->teardown_apply) {
-		ew_step_finish(e, s, EW_STATE_SKIPPED);
+		ew_engine_set_state(e, s, EW_STATE_SKIPPED);
 		return 0;
 	}
 	rc = ops->teardown_apply(run, err);
@@ -56,10 +56,10 @@ int ew_engine_teardown_step(struct ew_step_run *run, struct ew_error *err)
 		ew_engine_set_detail(s, "updated: %s/%s removed, kept for %s",
 				     e->setup->owner, e->setup->repo,
 				     s->others);
-		ew_step_finish(e, s, EW_STATE_UPDATED);
+		ew_engine_set_state(e, s, EW_STATE_UPDATED);
 		return 0;
 	}
 	ew_engine_set_detail(s, "%s", ops->removed ? ops->removed : "deleted");
-	ew_step_finish(e, s, EW_STATE_DONE);
+	ew_engine_set_state(e, s, EW_STATE_DONE);
 	return 0;
 }

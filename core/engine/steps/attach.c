@@ -78,7 +78,7 @@ static int apply_attach(struct ew_step_run *run, struct ew_error *err)
 	int rc, attempt = 1;
 
 	if (s->action != EW_ACTION_CREATE) {
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 		return 0;
 	}
 	for (;;) {
@@ -102,7 +102,7 @@ static int apply_attach(struct ew_step_run *run, struct ew_error *err)
 	if (rc)
 		return rc;
 	ew_engine_set_detail(s, "attached");
-	ew_step_finish(e, s, EW_STATE_DONE);
+	ew_engine_set_state(e, s, EW_STATE_DONE);
 	return 0;
 }
 

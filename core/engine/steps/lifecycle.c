@@ -149,7 +149,7 @@ static int apply_lifecycle(struct ew_step_run *run, struct ew_error *err)
 	int rc;
 
 	if (s->action != EW_ACTION_CREATE && s->action != EW_ACTION_UPDATE) {
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 		return 0;
 	}
 	rc = ew_ecr_put_lifecycle_policy(&run->c, sp->repo_name, sp->wire_doc,
@@ -159,9 +159,9 @@ static int apply_lifecycle(struct ew_step_run *run, struct ew_error *err)
 	ew_engine_set_detail(s, "%s: keep the last %d images",
 			     s->action == EW_ACTION_CREATE ? "put" : "replaced",
 			     e->setup->keep_images);
-	ew_step_finish(e, s,
-		       s->action == EW_ACTION_CREATE ? EW_STATE_DONE
-						     : EW_STATE_UPDATED);
+	ew_engine_set_state(e, s,
+			    s->action == EW_ACTION_CREATE ? EW_STATE_DONE
+							  : EW_STATE_UPDATED);
 	return 0;
 }
 

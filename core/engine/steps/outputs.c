@@ -48,7 +48,7 @@ static int apply(struct ew_step_run *run, struct ew_error *err)
 		changed = changed || (e->steps[k].kind != EW_STEP_IDENTITY &&
 				      e->steps[k].state != EW_STATE_UNCHANGED);
 	s->action = changed ? EW_ACTION_CREATE : EW_ACTION_UNCHANGED;
-	ew_step_finish(e, s, changed ? EW_STATE_DONE : EW_STATE_UNCHANGED);
+	ew_engine_set_state(e, s, changed ? EW_STATE_DONE : EW_STATE_UNCHANGED);
 	return 0;
 }
 

@@ -273,11 +273,11 @@ static int apply_policy(struct ew_step_run *run, struct ew_error *err)
 		ew_iam_policy_version_release(&nv);
 		if (rc)
 			return rc;
-		ew_step_finish(e, s, EW_STATE_UPDATED);
+		ew_engine_set_state(e, s, EW_STATE_UPDATED);
 		return 0;
 	}
 	if (s->action != EW_ACTION_CREATE) {
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 		return 0;
 	}
 	rc = ew_step_managed_tags(&tags, err);

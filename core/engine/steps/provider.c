@@ -162,11 +162,11 @@ static int apply_provider(struct ew_step_run *run, struct ew_error *err)
 			return rc;
 		ew_engine_set_detail(s, "audience %s added%s", aud,
 				     ew_step_reused(s));
-		ew_step_finish(e, s, EW_STATE_UPDATED);
+		ew_engine_set_state(e, s, EW_STATE_UPDATED);
 		return 0;
 	}
 	if (s->action != EW_ACTION_CREATE) {
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 		return 0;
 	}
 	rc = ew_step_managed_tags(&tags, err);
@@ -187,7 +187,7 @@ static int apply_provider(struct ew_step_run *run, struct ew_error *err)
 				     "exists (created since the check); "
 				     "audience %s ensured",
 				     aud);
-		ew_step_finish(e, s, EW_STATE_UPDATED);
+		ew_engine_set_state(e, s, EW_STATE_UPDATED);
 		return 0;
 	}
 	if (rc)
@@ -198,7 +198,7 @@ static int apply_provider(struct ew_step_run *run, struct ew_error *err)
 			     "created with audience %s, tagged "
 			     "managed-by=ecr-wizard",
 			     aud);
-	ew_step_finish(e, s, EW_STATE_DONE);
+	ew_engine_set_state(e, s, EW_STATE_DONE);
 	return 0;
 }
 

@@ -142,7 +142,7 @@ static int apply_repository(struct ew_step_run *run, struct ew_error *err)
 	int rc;
 
 	if (s->action != EW_ACTION_CREATE) {
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 		return 0;
 	}
 	rc = ew_step_managed_tags(&tags, err);
@@ -161,7 +161,7 @@ static int apply_repository(struct ew_step_run *run, struct ew_error *err)
 		/* Created by someone else since the check: fine. */
 		ew_error_clear(err);
 		ew_engine_set_detail(s, "exists (created since the check)");
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 		return 0;
 	}
 	if (rc)

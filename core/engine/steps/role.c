@@ -149,11 +149,11 @@ static int apply_role(struct ew_step_run *run, struct ew_error *err)
 		else
 			ew_engine_set_detail(s, "trust policy updated%s",
 					     ew_step_reused(s));
-		ew_step_finish(e, s, EW_STATE_UPDATED);
+		ew_engine_set_state(e, s, EW_STATE_UPDATED);
 		return 0;
 	}
 	if (s->action != EW_ACTION_CREATE) {
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 		return 0;
 	}
 	rc = ew_step_managed_tags(&tags, err);

@@ -127,9 +127,6 @@ const char *ew_step_reused(const struct ew_step *s);
 int ew_step_will_create(struct ew_step *s, struct ew_step_priv *sp,
 			struct ew_error *err);
 int ew_step_managed_tags(struct ew_tags *t, struct ew_error *err);
-/* Set the step's final state and wake the steps waiting for it. */
-void ew_step_finish(struct ew_engine *e, struct ew_step *s,
-		    enum ew_step_state st);
 /* A resource this run created: ours to tear down later. */
 void ew_step_finish_created(struct ew_engine *e, struct ew_step *s,
 			    struct ew_step_priv *sp);

@@ -175,17 +175,6 @@ int ew_step_managed_tags(struct ew_tags *t, struct ew_error *err)
 	return 0;
 }
 
-void ew_step_finish(struct ew_engine *e, struct ew_step *s,
-		    enum ew_step_state st)
-{
-	struct ew_engine_priv *p = e->priv;
-
-	pthread_mutex_lock(&p->lock);
-	s->state = st;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-}
-
 /* A resource this run created: ours to tear down later. */
 void ew_step_finish_created(struct ew_engine *e, struct ew_step *s,
 			    struct ew_step_priv *sp)
@@ -193,7 +182,7 @@ void ew_step_finish_created(struct ew_engine *e, struct ew_step *s,
 	sp->created = true;
 	s->is_managed = true;
 	ew_engine_set_detail(s, "created, tagged managed-by=ecr-wizard");
-	ew_step_finish(e, s, EW_STATE_DONE);
+	ew_engine_set_state(e, s, EW_STATE_DONE);
 }
 
 /*
@@ -226,9 +215,9 @@ int ew_step_recover_exists(
 		((struct ew_engine_priv *)e->priv)->sp[run->idx].created = true;
 		ew_engine_set_detail(s, "created, tagged managed-by=ecr-wizard "
 					"(found in place after a lost answer)");
-		ew_step_finish(e, s, EW_STATE_DONE);
+		ew_engine_set_state(e, s, EW_STATE_DONE);
 	} else {
-		ew_step_finish(e, s, EW_STATE_UNCHANGED);
+		ew_engine_set_state(e, s, EW_STATE_UNCHANGED);
 	}
 	return 0;
 }
