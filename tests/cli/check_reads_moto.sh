@@ -175,6 +175,10 @@ PY
 }
 names attach-other
 apply_attach attach-other "cr-other-$u"
+# Case-only: a policy named as ours in upper case is not ours (IAM would
+# refuse both names in one account; the comparison must not rely on it).
+names attach-case
+apply_attach attach-case "$(printf '%s' "$policy" | tr 'a-z' 'A-Z')"
 # Prefix-only: a policy whose name starts with ours is not ours.
 names attach-evil
 apply_attach attach-evil "cr-pol-$u-attach-evil-evil"
@@ -296,6 +300,10 @@ PY
 for cid in STS.amazonaws.com sts.amazonaws.com.evil; do
 	provider_with "$cid"
 	doctor_fails "the provider lists only $cid" provider-audience "$cid"
+	# shellcheck disable=SC2086
+	fl_run st plan --no-color $flags
+	check "plan, the provider lists only $cid: adds the audience" \
+		line_has "exists without audience sts.amazonaws.com: will add it"
 done
 provider_with sts.amazonaws.com
 fl_run st doctor --no-color $flags
