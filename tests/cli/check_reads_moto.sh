@@ -80,13 +80,13 @@ guarded() {
 	esac
 }
 
-# apply_read_fails K OP FAULT ATTEMPTS CODE [SETUP]
+# apply_read_fails K OP FAULT ATTEMPTS CODE [SETUP [RULES]]
 #   On a case whose resources do not exist yet (or, with SETUP, after a
 #   fault-free apply and SETUP's change), OP fails; apply must exit 1,
 #   show the step failed with OP and CODE, and send none of the requests
 #   the check guards.
 apply_read_fails() {
-	k=$1 op=$2 fault=$3 attempts=$4 code=$5 setup=${6:-}
+	k=$1 op=$2 fault=$3 attempts=$4 code=$5 setup=${6:-} rules=${7:-}
 	names "$k"
 	clear_proxy
 	if [ -n "$setup" ]; then
@@ -96,7 +96,8 @@ apply_read_fails() {
 		eval "$setup"
 		clear_proxy
 	fi
-	fl_rules "[{\"op\": \"$op\", $fault}]"
+	[ -n "$rules" ] || rules="[{\"op\": \"$op\", $fault}]"
+	fl_rules "$rules"
 	# shellcheck disable=SC2086
 	fl_run st apply --yes --no-color --no-workflow $flags
 	check "apply, $op $code: exit 1" [ "$st" -eq 1 ]
@@ -137,9 +138,19 @@ nolc='aws ecr delete_lifecycle_policy "{\"repositoryName\": \"$repo\"}" >/dev/nu
 apply_read_fails d-getpolicyversion GetPolicyVersion "$denied" 1 AccessDenied "$detach"
 apply_read_fails u-getpolicyversion GetPolicyVersion "$unavailable" 3 \
 	ServiceUnavailable "$detach"
-# ListTagsForResource is read by the repository check and again by the
-# lifecycle check of a repository that exists: "at least one" attempt.
-apply_read_fails d-listtags ListTagsForResource "$denied" 2 AccessDenied "$nolc"
+# ListTagsForResource: read by the repository check (a setup in place:
+# the lifecycle check reads no tags), and by the lifecycle check of a
+# repository that exists but has no lifecycle policy (whether expiring
+# images there is ours to decide).  The checks run side by side: holding
+# DescribeRepositories back makes the lifecycle's read the first.
+apply_read_fails d-repotags ListTagsForResource "$denied" 1 AccessDenied true
+apply_read_fails d-lctags ListTagsForResource "$denied" 2 AccessDenied "$nolc" \
+	"[{\"op\": \"DescribeRepositories\", \"delay_ms\": 700},
+	  {\"op\": \"ListTagsForResource\", \"nth\": [1], $denied}]"
+apply_read_fails u-lctags ListTagsForResource "$unavailable" 4 \
+	ServiceUnavailable "$nolc" \
+	"[{\"op\": \"DescribeRepositories\", \"delay_ms\": 700},
+	  {\"op\": \"ListTagsForResource\", \"nth\": [1, 2, 3], $unavailable}]"
 
 # --- the attach check: our policy, not any policy --------------------------
 # apply_attach K OTHER: the role has OTHER attached and not ours: the plan
@@ -301,7 +312,7 @@ for cid in STS.amazonaws.com sts.amazonaws.com.evil; do
 	provider_with "$cid"
 	doctor_fails "the provider lists only $cid" provider-audience "$cid"
 	# shellcheck disable=SC2086
-	fl_run st plan --no-color $flags
+	fl_run st plan --no-color $flags; cp "$FL_OUT/stdout" "$FL_DIR/plan.$cid.out"
 	check "plan, the provider lists only $cid: adds the audience" \
 		line_has "exists without audience sts.amazonaws.com: will add it"
 done
