@@ -561,17 +561,22 @@ static void add(struct run *r, const char *id, enum ew_doctor_status st,
 	}
 }
 
-/* A failed AWS call as a failed check. */
+/* A failed AWS call as a failed check.  The entry's first fix step is a
+ * template ({role_arn}, {principal_arn}...): filled in from what the
+ * audit knows, as its check command is. */
 static void add_aws_failure(struct run *r, const char *id, char *title,
 			    const struct ew_error *e, const char *fallback_kn)
 {
 	const struct ew_knowledge_entry *k = ew_knowledge_match_error(e);
+	struct ew_buf fix;
 
+	ew_buf_init(&fix);
+	if (k && k->fix_steps && k->fix_steps[0] &&
+	    ew_knowledge_render(&fix, k->fix_steps[0], &r->kv) != 0)
+		r->oom = 1;
 	add(r, id, EW_DOCTOR_FAIL, k ? k->id : fallback_kn, title,
-	    ew_aprintf("%s", e->message),
-	    k && k->fix_steps && k->fix_steps[0]
-		? ew_aprintf("%s", k->fix_steps[0])
-		: NULL);
+	    ew_aprintf("%s", e->message), fix.len ? ew_buf_detach(&fix) : NULL);
+	ew_buf_release(&fix);
 }
 
 /* -------------------------------------------------------- AWS checks */

@@ -238,6 +238,9 @@ doctor_read_fails() {
 			code=ServiceUnavailable see="see: service-unavailable"
 		fi
 		doctor_fails "$op $code" "$id" "$see"
+		# The fix is filled in: no {role_arn}-style placeholder left.
+		check "doctor, $op $code: the fix names real values" \
+			sh -c "! grep '^        fix: ' '$FL_OUT/stdout' | grep -q '{[a-z_]*}'"
 		check "doctor, $op $code: not reported as absent" \
 			sh -c "! grep -qF -- '$absent' '$FL_OUT/stdout'"
 	done
