@@ -20,7 +20,7 @@ FL_DIR="$EW_TEST_OUT/check_reads_moto"
 rm -rf "$FL_DIR"
 mkdir -p "$FL_DIR"
 FL_OUT="$FL_DIR"
-FL_MOTO=$EW_MOTO_URL
+export FL_MOTO="$EW_MOTO_URL" # fault_lib.sh's name for the upstream
 fl_proxy_start
 fl_env
 export AWS_REGION=us-east-1 FL_LIMIT=40
@@ -34,11 +34,6 @@ provider="arn:aws:iam::$acct:oidc-provider/token.actions.githubusercontent.com"
 clear_proxy() {
 	: >"$FL_PX/requests.log"
 	fl_rules '[]'
-}
-# Requests that change something in AWS.
-writes() {
-	grep -cE '"op": "(Create|Put|Attach|Detach|Update|Add|Remove|Tag|Untag|Delete|Set)' \
-		"$FL_PX/requests.log"
 }
 # aws SERVICE METHOD PYTHON-KWARGS: one call straight to moto (not through
 # the proxy, so it is not counted), its result as JSON on stdout.
@@ -57,7 +52,6 @@ names() {
 	role="cr-role-$u-$1" policy="cr-pol-$u-$1" repo="cr-repo-$u-$1"
 	flags="--role-name $role --policy-name $policy --repo $repo"
 	pol_arn="arn:aws:iam::$acct:policy/$policy"
-	repo_arn="arn:aws:ecr:us-east-1:$acct:repository/$repo"
 }
 line_has() { grep -q -- "$1" "$FL_OUT/stdout"; }
 
@@ -152,6 +146,20 @@ apply_read_fails u-lctags ListTagsForResource "$unavailable" 4 \
 	"[{\"op\": \"DescribeRepositories\", \"delay_ms\": 700},
 	  {\"op\": \"ListTagsForResource\", \"nth\": [1, 2, 3], $unavailable}]"
 
+# The identity read (GetCallerIdentity) failing: nothing at all is read
+# or changed after it.
+names d-identity
+clear_proxy
+fl_rules "[{\"op\": \"GetCallerIdentity\", $denied}]"
+# shellcheck disable=SC2086
+fl_run st apply --yes --no-color --no-workflow $flags
+check "apply, GetCallerIdentity AccessDenied: exit 1" [ "$st" -eq 1 ]
+check "apply, GetCallerIdentity AccessDenied: says so" \
+	any_has "GetCallerIdentity AccessDenied"
+check "apply, GetCallerIdentity AccessDenied: no other request" \
+	[ "$(fl_count '*')" -eq "$(fl_count GetCallerIdentity)" ]
+clear_proxy
+
 # --- the attach check: our policy, not any policy --------------------------
 # apply_attach K OTHER: the role has OTHER attached and not ours: the plan
 # says "not attached: will attach" and apply attaches ours.
@@ -205,8 +213,9 @@ check "doctor setup: apply exit 0" [ "$st" -eq 0 ]
 fl_run st doctor --no-color $flags
 check "doctor, correct setup: exit 0" [ "$st" -eq 0 ]
 
-# doctor_fails WHAT ID [TEXT]: doctor exits 1, check ID fails (with TEXT
-# in its line or the lines under it), no other check fails.
+# doctor_fails WHAT ID [TEXT]: doctor exits 1, check ID fails (with TEXT,
+# an extended regular expression, in its line or the lines under it), no
+# other check fails.
 doctor_fails() {
 	dw=$1 id=$2 text=${3:-}
 	# shellcheck disable=SC2086
@@ -217,7 +226,7 @@ doctor_fails() {
 		grep -q "^  FAIL  $id " "$FL_OUT/stdout"
 	if [ -n "$text" ]; then
 		check "doctor, $dw: says '$text'" \
-			sh -c "sed -n '/^  FAIL  $id /,/^  [a-zA-Z]/p' '$FL_OUT/stdout' | grep -qF -- '$text'"
+			sh -c "sed -n '/^  FAIL  $id /,/^  [a-zA-Z]/p' '$FL_OUT/stdout' | grep -qE -- '$text'"
 	fi
 	others=$(grep '^  FAIL  ' "$FL_OUT/stdout" | grep -v "^  FAIL  $id " |
 		grep -vc '^  FAIL  \(provider-audience\|trust-subject\|pipeline-trigger\|policy-login\|policy-push\|lifecycle\) ' || true)
@@ -232,7 +241,7 @@ doctor_read_fails() {
 	for f in denied unavailable; do
 		if [ $f = denied ]; then
 			fl_rules "[{\"op\": \"$op\", $denied}]"
-			code=AccessDenied see="see: denied-"
+			code=AccessDenied see="see: (access-)?denied"
 		else
 			fl_rules "[{\"op\": \"$op\", $unavailable}]"
 			code=ServiceUnavailable see="see: service-unavailable"
@@ -246,6 +255,7 @@ doctor_read_fails() {
 	done
 	clear_proxy
 }
+doctor_read_fails GetCallerIdentity credentials "no usable AWS credentials"
 doctor_read_fails GetRole role "no role $role"
 doctor_read_fails GetOpenIDConnectProvider provider "no provider arn:"
 doctor_read_fails ListAttachedRolePolicies policy-attached "is not attached"
