@@ -356,6 +356,22 @@ check "doctor, role-to-assume is the exact ARN: a warning" \
 	grep -q '^  WARN  workflow-role ' "$FL_OUT/stdout"
 cp "$FL_DIR/wf.orig" "$wf"
 
+# aws-region and audience written out: case-only and suffix-only.
+for lit in US-EAST-1 us-east-10; do
+	sed "s|aws-region: .*|aws-region: $lit|" "$FL_DIR/wf.orig" >"$wf"
+	doctor_fails "aws-region is $lit" workflow-region "gives .$lit."
+done
+for lit in STS.amazonaws.com sts.amazonaws.com.evil; do
+	sed "s|aws-region: .*|&\\n          audience: $lit|" "$FL_DIR/wf.orig" >"$wf"
+	doctor_fails "audience is $lit" workflow-audience "audience is .$lit."
+done
+sed "s|aws-region: .*|&\\n          audience: sts.amazonaws.com|" "$FL_DIR/wf.orig" >"$wf"
+fl_run st doctor --no-color $flags
+check "doctor, audience is sts.amazonaws.com: exit 0" [ "$st" -eq 0 ]
+check "doctor, audience is sts.amazonaws.com: passes" \
+	grep -q '^  pass  workflow-audience ' "$FL_OUT/stdout"
+cp "$FL_DIR/wf.orig" "$wf"
+
 # id-token: read and none are not write.
 for v in read none; do
 	sed "s|id-token: write|id-token: $v|" "$FL_DIR/wf.orig" >"$wf"
