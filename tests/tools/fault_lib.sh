@@ -1,5 +1,5 @@
 # fault_lib.sh - shared helpers for the reliability tests in tests/cli/
-# (faults_moto.sh, interrupts.sh, secret_leak.sh, bad_input.sh,
+# (faults_moto.sh, check_reads_moto.sh, interrupts.sh, secret_leak.sh, bad_input.sh,
 # broken_env.sh, tls.sh).  Sourced, not run.
 #
 # TAP:      ok WHAT / not_ok WHAT / check WHAT CMD... / note TEXT
