@@ -20,6 +20,15 @@
 #include <string.h>
 #include <strings.h>
 
+/* The first step whose check failed, or NULL. */
+static const struct ew_step *first_failed(const struct ew_engine *e)
+{
+	for (size_t i = 0; i < e->nsteps; i++)
+		if (e->steps[i].state == EW_STATE_FAILED)
+			return &e->steps[i];
+	return NULL;
+}
+
 static bool has_changes(const struct ew_engine *e)
 {
 	for (size_t i = 0; i < e->nsteps; i++)
@@ -235,6 +244,7 @@ int ew_cmd_apply(int argc, char **argv)
 	struct ew_pipeline pl;
 	bool have_wf = false, have_secrets = false, have_engine = false;
 	bool have_pl = false;
+	const struct ew_step *failed;
 	bool json, secrets_failed = false;
 	struct ew_error err, werr;
 	int rc, status;
@@ -273,7 +283,11 @@ replan:
 		ew_cli_print_plan(&p, &e, false);
 		ew_cli_print_diffs(&p, &e);
 	}
-	if (ew_engine_identity_failed(&e)) {
+	/* A check that could not read the current state (denied, a server
+	 * error after retries) leaves the plan unknown: nothing is changed,
+	 * not even the steps that check does not guard. */
+	failed = first_failed(&e);
+	if (failed) {
 		if (json) {
 			struct ew_buf out;
 
@@ -282,7 +296,15 @@ replan:
 			fputs(out.ptr, stdout);
 			ew_buf_release(&out);
 		}
-		status = ew_cli_run_exit(rc, &e);
+		if (!ew_engine_identity_failed(&e))
+			fprintf(stderr,
+				"ecr-wizard apply: nothing changed: the check "
+				"of %s failed (%s); fix that and run apply "
+				"again\n",
+				failed->title, failed->error.message);
+		status = ew_cli_run_exit(rc ? rc : failed->error.code, &e);
+		if (status == EXIT_DONE)
+			status = EXIT_FAILED;
 		goto out;
 	}
 	rc = decide_conflicts(&r, &e);
