@@ -233,6 +233,100 @@ static int decide_conflicts(struct ew_cli_run *r, const struct ew_engine *e)
 	return 0;
 }
 
+/* The plan alone as the JSON document (apply stopped before any change). */
+static void print_plan_json(const struct ew_engine *e)
+{
+	struct ew_buf out;
+
+	ew_buf_init(&out);
+	ew_cli_json(&out, "apply", e, NULL, NULL, NULL, 0);
+	fputs(out.ptr, stdout);
+	ew_buf_release(&out);
+}
+
+/* The pipeline check before any change: shown, then a refused trigger
+ * stops apply unless --allow-refused-triggers.  pl is filled either way
+ * (the JSON lists it); 0 to go on, -1 when apply stops. */
+static int pipeline_gate(struct ew_pipeline *pl, struct ew_cli_run *r,
+			 struct ew_cli_printer *p, const struct ew_engine *e,
+			 bool json)
+{
+	struct ew_error perr;
+
+	ew_error_clear(&perr);
+	if (pipeline_before(pl, r, e, &perr) != 0)
+		ew_cli_run_note(r, "pipeline check: %s", perr.message);
+	if (!json)
+		ew_cli_print_pipeline(p, pl, r->opt.setup.workflow_path);
+	if (pl->nrefused && !r->opt.allow_refused) {
+		if (json) {
+			struct ew_buf out;
+			struct ew_cli_workflow w = {0};
+			const char *notes[EW_CLI_MAX_NOTES + 1];
+			size_t nn = 0;
+
+			for (size_t i = 0; i < r->nnotes; i++)
+				notes[nn++] = r->notes[i];
+			notes[nn++] = "apply refused: a workflow trigger "
+				      "could never assume its role (pass "
+				      "--allow-refused-triggers to apply "
+				      "anyway)";
+			w.pipeline = pl;
+			ew_buf_init(&out);
+			ew_cli_json(&out, "apply", e, NULL, &w, notes, nn);
+			fputs(out.ptr, stdout);
+			ew_buf_release(&out);
+		}
+		refuse(stderr, &r->opt.setup, pl);
+		return -1;
+	}
+	if (pl->nrefused && !json)
+		fprintf(stdout,
+			"note: --allow-refused-triggers: applying although "
+			"the runs refused above will fail\n");
+	if (pl->nrefused)
+		ew_cli_run_note(
+		    r,
+		    "--allow-refused-triggers: applying although "
+		    "%zu trigger%s of %s could never assume %s role",
+		    pl->nrefused, pl->nrefused == 1 ? "" : "s",
+		    r->opt.setup.workflow_path,
+		    r->opt.setup.nenvs ? "their" : "its");
+	return 0;
+}
+
+/* The closing line of a text run; complete: exit status 0 (a workflow
+ * that could not be written, or secrets not stored, make it
+ * "Incomplete"). */
+static void summary(const struct ew_engine *e, int rc, bool complete)
+{
+	size_t doubt = 0;
+
+	for (size_t i = 0; i < e->nsteps; i++)
+		doubt += ew_cli_step_in_doubt(&e->steps[i]) != NULL;
+	fprintf(stdout,
+		"\n%s: %u requests, %u change%s confirmed by AWS, %u "
+		"on the longest chain, %.2fs\n",
+		complete	   ? "Done"
+		: rc == 0	   ? "Incomplete"
+		: rc == EW_ECANCEL ? "Interrupted"
+				   : "Failed",
+		e->result.requests, e->result.mutations,
+		e->result.mutations == 1 ? "" : "s", e->result.sequential_depth,
+		e->result.elapsed);
+	if (rc == EW_ECANCEL && doubt)
+		fprintf(stdout,
+			"%zu change%s in flight when interrupted: the "
+			"request may have reached AWS (marked "
+			"unknown). Run apply again: it adopts what "
+			"exists and finishes.\n",
+			doubt, doubt == 1 ? " was" : "s were");
+	else if (rc == EW_ECANCEL)
+		fputs("No change was in flight: run apply again to "
+		      "finish.\n",
+		      stdout);
+}
+
 int ew_cmd_apply(int argc, char **argv)
 {
 	struct ew_cli_run r;
@@ -288,14 +382,8 @@ replan:
 	 * not even the steps that check does not guard. */
 	failed = first_failed(&e);
 	if (failed) {
-		if (json) {
-			struct ew_buf out;
-
-			ew_buf_init(&out);
-			ew_cli_json(&out, "apply", &e, NULL, NULL, NULL, 0);
-			fputs(out.ptr, stdout);
-			ew_buf_release(&out);
-		}
+		if (json)
+			print_plan_json(&e);
 		if (!ew_engine_identity_failed(&e))
 			fprintf(stderr,
 				"ecr-wizard apply: nothing changed: the check "
@@ -317,62 +405,16 @@ replan:
 		goto replan;
 	}
 	if (rc < 0) {
-		if (json) {
-			struct ew_buf out;
-
-			ew_buf_init(&out);
-			ew_cli_json(&out, "apply", &e, NULL, NULL, NULL, 0);
-			fputs(out.ptr, stdout);
-			ew_buf_release(&out);
-		}
+		if (json)
+			print_plan_json(&e);
 		status = EXIT_FAILED;
 		goto out;
 	}
-	{
-		struct ew_error perr;
-
-		ew_error_clear(&perr);
-		have_pl = true;
-		if (pipeline_before(&pl, &r, &e, &perr) != 0)
-			ew_cli_run_note(&r, "pipeline check: %s", perr.message);
-	}
-	if (!json)
-		ew_cli_print_pipeline(&p, &pl, r.opt.setup.workflow_path);
-	if (pl.nrefused && !r.opt.allow_refused) {
-		if (json) {
-			struct ew_buf out;
-			struct ew_cli_workflow w = {0};
-			const char *notes[EW_CLI_MAX_NOTES + 1];
-			size_t nn = 0;
-
-			for (size_t i = 0; i < r.nnotes; i++)
-				notes[nn++] = r.notes[i];
-			notes[nn++] = "apply refused: a workflow trigger "
-				      "could never assume its role (pass "
-				      "--allow-refused-triggers to apply "
-				      "anyway)";
-			w.pipeline = &pl;
-			ew_buf_init(&out);
-			ew_cli_json(&out, "apply", &e, NULL, &w, notes, nn);
-			fputs(out.ptr, stdout);
-			ew_buf_release(&out);
-		}
-		refuse(stderr, &r.opt.setup, &pl);
+	have_pl = true;
+	if (pipeline_gate(&pl, &r, &p, &e, json) != 0) {
 		status = EXIT_FAILED;
 		goto out;
 	}
-	if (pl.nrefused && !json)
-		fprintf(stdout,
-			"note: --allow-refused-triggers: applying although "
-			"the runs refused above will fail\n");
-	if (pl.nrefused)
-		ew_cli_run_note(
-		    &r,
-		    "--allow-refused-triggers: applying although "
-		    "%zu trigger%s of %s could never assume %s role",
-		    pl.nrefused, pl.nrefused == 1 ? "" : "s",
-		    r.opt.setup.workflow_path,
-		    r.opt.setup.nenvs ? "their" : "its");
 	if (has_changes(&e) && !r.opt.yes) {
 		if (!ew_cli_run_confirm("Apply these changes?")) {
 			fputs("nothing changed\n", stderr);
@@ -428,8 +470,6 @@ replan:
 		fputs(out.ptr, stdout);
 		ew_buf_release(&out);
 	} else {
-		size_t doubt = 0;
-
 		if (have_wf && werr.code)
 			fprintf(stdout, "\nWorkflow %s: not written: %s\n",
 				r.opt.setup.workflow_path, werr.message);
@@ -442,31 +482,7 @@ replan:
 		if (have_secrets && r.opt.set_secrets)
 			secrets_failed =
 			    ew_cli_secrets_store(&r, &secrets, false) < 0;
-		for (size_t i = 0; i < e.nsteps; i++)
-			doubt += ew_cli_step_in_doubt(&e.steps[i]) != NULL;
-		/* "Done" only with exit status 0: a workflow that could not
-		 * be written makes the run incomplete */
-		fprintf(stdout,
-			"\n%s: %u requests, %u change%s confirmed by AWS, %u "
-			"on the longest chain, %.2fs\n",
-			rc == 0 && !werr.code && !secrets_failed ? "Done"
-			: rc == 0				 ? "Incomplete"
-			: rc == EW_ECANCEL			 ? "Interrupted"
-								 : "Failed",
-			e.result.requests, e.result.mutations,
-			e.result.mutations == 1 ? "" : "s",
-			e.result.sequential_depth, e.result.elapsed);
-		if (rc == EW_ECANCEL && doubt)
-			fprintf(stdout,
-				"%zu change%s in flight when interrupted: the "
-				"request may have reached AWS (marked "
-				"unknown). Run apply again: it adopts what "
-				"exists and finishes.\n",
-				doubt, doubt == 1 ? " was" : "s were");
-		else if (rc == EW_ECANCEL)
-			fputs("No change was in flight: run apply again to "
-			      "finish.\n",
-			      stdout);
+		summary(&e, rc, rc == 0 && !werr.code && !secrets_failed);
 	}
 	status = ew_cli_run_exit(rc, &e);
 	if (status == 0 && (werr.code || secrets_failed))
