@@ -1,18 +1,10 @@
 #include "github_token.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
+#include "subprocess.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-extern char **environ;
 
 /* A token is one line of printable ASCII; gh prints it and a newline. */
 #define GH_MAX_OUTPUT 4096
@@ -65,54 +57,6 @@ int ew_github_api_base(struct ew_buf *out, const struct ew_context *ctx,
 	return rc < 0 ? ew_error_oom(err) : 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void kill_group(pid_t pid)
-{
-	int status;
-
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-}
-
-static int spawn_gh(pid_t *pid, char **argv, int out_fd)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, deflt;
-	int e;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	/* The terminal is the front-end's: gh must not prompt on it. */
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	sigemptyset(&none);
-	sigemptyset(&deflt);
-	sigaddset(&deflt, SIGPIPE);
-	sigaddset(&deflt, SIGINT);
-	sigaddset(&deflt, SIGTERM);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &deflt);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-					    POSIX_SPAWN_SETSIGMASK |
-					    POSIX_SPAWN_SETSIGDEF);
-	e = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	return e;
-}
-
 /* Whether s (len bytes, trimmed) looks like one token: no spaces, no
  * control characters.  Anything else (a prompt, an error) is not one. */
 static bool is_token_text(const char *s, size_t len)
@@ -125,76 +69,43 @@ static bool is_token_text(const char *s, size_t len)
 	return true;
 }
 
-/* `gh auth token`: 0 with *out set, 1 when gh gave none, EW_ENOMEM. */
+/* `gh auth token`: 0 with *out set, 1 when gh gave none (not installed,
+ * not logged in, too slow, not a token), EW_ENOMEM. */
 static int from_gh(char **out, const char *host, long timeout_ms)
 {
 	char *argv[6] = {"gh", "auth", "token", NULL, NULL, NULL};
-	char buf[GH_MAX_OUTPUT + 1];
-	int p[2] = {-1, -1}, status = 0, rc = 1;
-	size_t len = 0;
-	pid_t pid = -1;
-	long deadline;
+	struct ew_subprocess sp;
+	struct ew_error err;
+	int rc = 1;
+	size_t len;
 
 	*out = NULL;
 	if (!ew_github_host_is_dotcom(host)) {
 		argv[3] = "--hostname";
 		argv[4] = (char *)host;
 	}
-	if (pipe(p) || fcntl(p[0], F_SETFD, FD_CLOEXEC) ||
-	    fcntl(p[1], F_SETFD, FD_CLOEXEC))
-		goto done;
-	if (spawn_gh(&pid, argv, p[1]) != 0) {
-		pid = -1; /* not installed: no token from gh */
+	ew_subprocess_init(&sp);
+	ew_error_clear(&err);
+	/* stderr to /dev/null: gh's "not logged in" is not ours to show */
+	if (ew_subprocess_run(&sp, argv, timeout_ms, GH_MAX_OUTPUT, 0, NULL,
+			      "gh auth token", &err) != 0) {
+		rc = err.code == EW_ENOMEM ? EW_ENOMEM : 1;
 		goto done;
 	}
-	close(p[1]);
-	p[1] = -1;
-	deadline = now_ms() + timeout_ms;
-	for (;;) {
-		struct pollfd fd = {p[0], POLLIN, 0};
-		long left = deadline - now_ms();
-		ssize_t n;
-
-		if (left <= 0)
-			goto done; /* killed below */
-		if (poll(&fd, 1, (int)(left > 100 ? 100 : left)) <= 0)
-			continue;
-		n = read(p[0], buf + len, GH_MAX_OUTPUT - len);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == GH_MAX_OUTPUT)
-			goto done; /* not a token */
-	}
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		struct timespec ts = {0, 10 * 1000000L};
-
-		if (now_ms() >= deadline)
-			goto done;
-		nanosleep(&ts, NULL);
-	}
-	pid = -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (sp.end != EW_SUBPROCESS_EXITED || sp.status != 0)
 		goto done;
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
-		       buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+	len = sp.out.len;
+	while (len &&
+	       (sp.out.ptr[len - 1] == '\n' || sp.out.ptr[len - 1] == '\r' ||
+		sp.out.ptr[len - 1] == ' ' || sp.out.ptr[len - 1] == '\t'))
 		len--;
-	if (!is_token_text(buf, len))
+	if (!is_token_text(sp.out.ptr, len))
 		goto done;
-	buf[len] = '\0';
-	*out = ew_strdup(buf);
+	sp.out.ptr[len] = '\0';
+	*out = ew_strdup(sp.out.ptr);
 	rc = *out ? 0 : EW_ENOMEM;
 done:
-	if (pid > 0)
-		kill_group(pid);
-	if (p[0] >= 0)
-		close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
-	/* the token was in here */
-	explicit_bzero(buf, sizeof(buf));
+	ew_subprocess_release(&sp); /* the token was in here */
 	return rc;
 }
 

@@ -377,7 +377,7 @@ fi
 mkdir -p "$FL_DIR/cp"
 cat >"$FL_DIR/cp/creds.sh" <<'SH'
 #!/bin/sh
-echo '{"Version": 1, "AccessKeyId": "AKIALEAKCANARY000001", "SecretAccessKey": "LEAKCANARYsecret0000000000000000000abcd", "SessionToken": "LEAKCANARYtoken", "Expiration": "x"}' >&2
+echo '{"Version": 1, "AccessKeyId": "AKIDEXAMPLELEAKCANARY1", "SecretAccessKey": "LEAKCANARYsecret0000000000000000000abcd", "SessionToken": "LEAKCANARYtoken", "Expiration": "x"}' >&2
 exit 1
 SH
 chmod +x "$FL_DIR/cp/creds.sh"

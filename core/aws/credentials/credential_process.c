@@ -3,26 +3,15 @@
 #include "buf.h"
 #include "json_doc.h"
 
+#include "subprocess.h"
+
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-extern char **environ;
-
-/* How often a wait wakes up to look at the cancel token. */
-#define SLICE_MS 50
 /* How much of stderr is kept for the message. */
 #define MAX_STDERR 4096
 
@@ -241,31 +230,6 @@ done:
 	return rc;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	/* a time-out wants a monotonic clock, not the wall clock */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Whether the child must be stopped: EW_ECANCEL once cancelled, EW_ERROR
- * once no time is left (err says which), else 0. */
-static int must_stop(const struct ew_cancel *cancel, long left_ms, long timeout,
-		     const char *prog, struct ew_error *err)
-{
-	if (ew_cancel_is_set(cancel))
-		return ew_error_set(err, EW_ECANCEL,
-				    "credential_process '%s' cancelled", prog);
-	if (left_ms <= 0)
-		return ew_error_set(err, EW_ERROR,
-				    "credential_process '%s' did not finish "
-				    "within %ld s; it was stopped",
-				    prog, (timeout + 999) / 1000);
-	return 0;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -369,59 +333,6 @@ static void redacted_excerpt(char *dst, size_t size, const char *s)
 	dst[n] = 0;
 }
 
-static void kill_group(pid_t pid)
-{
-	int status;
-
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-}
-
-static int set_cloexec(int fd)
-{
-	int fl = fcntl(fd, F_GETFD);
-
-	return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
-}
-
-static int spawn(pid_t *pid, char **argv, int out_fd, int err_fd,
-		 struct ew_error *err)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, deflt;
-	int e;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	sigemptyset(&none);
-	/* ignored signals survive exec: give the child the defaults */
-	sigemptyset(&deflt);
-	sigaddset(&deflt, SIGPIPE);
-	sigaddset(&deflt, SIGINT);
-	sigaddset(&deflt, SIGTERM);
-	sigaddset(&deflt, SIGQUIT);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &deflt);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-					    POSIX_SPAWN_SETSIGMASK |
-					    POSIX_SPAWN_SETSIGDEF);
-	e = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (e)
-		return ew_error_set(err, EW_ERROR,
-				    "cannot run credential_process '%s': %s",
-				    base_name(argv[0]), strerror(e));
-	return 0;
-}
-
 int ew_credential_process_run(struct ew_credentials *out, const char *cmdline,
 			      const struct ew_credential_process_options *opts,
 			      const struct ew_context *ctx,
@@ -433,153 +344,52 @@ int ew_credential_process_run(struct ew_credentials *out, const char *cmdline,
 	size_t max = opts && opts->max_output
 			 ? opts->max_output
 			 : EW_CREDENTIAL_PROCESS_MAX_OUTPUT;
-	struct ew_cancel *cancel = opts ? opts->cancel : NULL;
-	int pout[2] = {-1, -1}, perr[2] = {-1, -1};
-	struct ew_buf so, se;
-	char **argv = NULL, line[200], prog[64];
-	pid_t pid = -1;
-	long deadline;
-	int argc, rc, status = 0;
-	bool open_out = true, open_err = true;
+	struct ew_subprocess sp;
+	char **argv = NULL, line[200], prog[64], what[96];
+	int argc, rc;
 
 	ew_credentials_init(out);
-	ew_buf_init(&so);
-	ew_buf_init(&se);
+	ew_subprocess_init(&sp);
 	if ((rc = ew_credential_process_split(&argv, &argc, cmdline, err)))
 		goto done;
 	snprintf(prog, sizeof(prog), "%s", base_name(argv[0]));
-	if (ew_buf_grow(&so, max + 1) || ew_buf_grow(&se, MAX_STDERR + 1)) {
-		rc = ew_error_oom(err);
+	snprintf(what, sizeof(what), "credential_process '%s'", prog);
+	if ((rc = ew_subprocess_run(&sp, argv, timeout, max, MAX_STDERR,
+				    opts ? opts->cancel : NULL, what, err)))
 		goto done;
-	}
-	if (pipe(pout) || pipe(perr) || set_cloexec(pout[0]) ||
-	    set_cloexec(pout[1]) || set_cloexec(perr[0]) ||
-	    set_cloexec(perr[1])) {
+	switch (sp.end) {
+	case EW_SUBPROCESS_CANCELLED:
+		rc = ew_error_set(err, EW_ECANCEL, "%s cancelled", what);
+		goto done;
+	case EW_SUBPROCESS_TIMEOUT:
 		rc = ew_error_set(err, EW_ERROR,
-				  "cannot run credential_process '%s': %s",
-				  prog, strerror(errno));
+				  "%s did not finish within %ld s; it was "
+				  "stopped",
+				  what, (timeout + 999) / 1000);
 		goto done;
-	}
-	if ((rc = spawn(&pid, argv, pout[1], perr[1], err)))
-		goto done;
-	close(pout[1]);
-	close(perr[1]);
-	pout[1] = perr[1] = -1;
-
-	deadline = now_ms() + timeout;
-	while (open_out || open_err) {
-		struct pollfd fds[2];
-		nfds_t nfds = 0;
-		long left = deadline - now_ms();
-		int r;
-
-		if ((rc = must_stop(cancel, left, timeout, prog, err)))
-			goto kill;
-		if (open_out)
-			fds[nfds++] = (struct pollfd){pout[0], POLLIN, 0};
-		if (open_err)
-			fds[nfds++] = (struct pollfd){perr[0], POLLIN, 0};
-		r = poll(fds, nfds, left < SLICE_MS ? (int)left : SLICE_MS);
-		if (r < 0 && errno != EINTR) {
-			rc = ew_error_set(err, EW_ERROR,
-					  "cannot read credential_process "
-					  "'%s': %s",
-					  prog, strerror(errno));
-			goto kill;
-		}
-		for (nfds_t i = 0; r > 0 && i < nfds; i++) {
-			bool is_out = fds[i].fd == pout[0];
-			struct ew_buf *b = is_out ? &so : &se;
-			size_t cap = is_out ? max + 1 : MAX_STDERR;
-			char junk[512];
-			ssize_t n;
-
-			if (!fds[i].revents)
-				continue;
-			/* stdout reads one byte past the cap to see a flood;
-			 * stderr past its cap is drained and dropped */
-			if (b->len < cap)
-				n = read(fds[i].fd, b->ptr + b->len,
-					 cap - b->len);
-			else
-				n = read(fds[i].fd, junk, sizeof(junk));
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				if (is_out)
-					open_out = false;
-				else
-					open_err = false;
-				continue;
-			}
-			if (b->len < cap) {
-				b->len += (size_t)n;
-				b->ptr[b->len] = 0;
-			}
-			if (is_out && so.len > max) {
-				rc = ew_error_set(
-				    err, EW_ERROR,
-				    "credential_process '%s' flooded its "
-				    "output (more than %zu bytes); it was "
-				    "stopped",
-				    prog, max);
-				goto kill;
-			}
-		}
-	}
-	/* Both pipes are closed; the child may still be running (it could
-	 * have closed them itself), so the wait keeps the time-out. */
-	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			rc = ew_error_set(err, EW_ERROR,
-					  "cannot wait for credential_process "
-					  "'%s': %s",
-					  prog, strerror(errno));
-			pid = -1;
-			goto done;
-		}
-		if ((rc = must_stop(cancel, deadline - now_ms(), timeout, prog,
-				    err)))
-			goto kill;
-		ew_cancel_sleep(cancel, 10);
-	}
-	pid = -1;
-	if (WIFSIGNALED(status)) {
+	case EW_SUBPROCESS_FLOOD:
 		rc = ew_error_set(err, EW_ERROR,
-				  "credential_process '%s' was killed by "
-				  "signal %d",
-				  prog, WTERMSIG(status));
+				  "%s flooded its output (more than %zu "
+				  "bytes); it was stopped",
+				  what, max);
+		goto done;
+	case EW_SUBPROCESS_SIGNALED:
+		rc = ew_error_set(err, EW_ERROR, "%s was killed by signal %d",
+				  what, sp.status);
+		goto done;
+	case EW_SUBPROCESS_EXITED:
+		break;
+	}
+	if (sp.status != 0) {
+		redacted_excerpt(line, sizeof(line), sp.err.ptr);
+		rc = ew_error_set(err, EW_ERROR, "%s exited with status %d%s%s",
+				  what, sp.status, *line ? ": " : "", line);
 		goto done;
 	}
-	if (WEXITSTATUS(status) != 0) {
-		redacted_excerpt(line, sizeof(line), se.ptr);
-		rc = ew_error_set(err, EW_ERROR,
-				  "credential_process '%s' exited with status "
-				  "%d%s%s",
-				  prog, WEXITSTATUS(status), *line ? ": " : "",
-				  line);
-		goto done;
-	}
-	rc = ew_credential_process_parse(out, so.ptr, so.len,
+	rc = ew_credential_process_parse(out, sp.out.ptr, sp.out.len,
 					 ew_context_now(ctx), err);
-	goto done;
-kill:
-	kill_group(pid);
-	pid = -1;
 done:
-	if (pid > 0)
-		kill_group(pid);
-	for (int i = 0; i < 2; i++) {
-		if (pout[i] >= 0)
-			close(pout[i]);
-		if (perr[i] >= 0)
-			close(perr[i]);
-	}
-	ew_buf_release_secret(&so);
-	ew_buf_release_secret(&se);
+	ew_subprocess_release(&sp);
 	ew_credential_process_free_argv(argv);
 	return rc;
 }
