@@ -11,20 +11,6 @@
 
 #define ISSUER "token.actions.githubusercontent.com"
 
-/* What a push needs (docs/github-facts.md): the login on "*", the
- * rest on the repository ARN. */
-#define LOGIN_ACTION "ecr:GetAuthorizationToken"
-static const char *const push_actions[] = {
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:BatchGetImage",
-    "ecr:CompleteLayerUpload",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:InitiateLayerUpload",
-    "ecr:PutImage",
-    "ecr:UploadLayerPart",
-};
-#define NPUSH (sizeof(push_actions) / sizeof(push_actions[0]))
-
 void ew_pipeline_release(struct ew_pipeline *p)
 {
 	for (size_t i = 0; i < p->nruns; i++) {
@@ -564,10 +550,12 @@ static int check_grants(struct ctx *c, struct ew_error *err)
 		ew_buf_init(&arn);
 		rc = ew_setup_repository_arn(&arn, c->s, env, err);
 		if (!rc)
-			rc = add_grant(c->out, env, LOGIN_ACTION, "*", t);
-		for (size_t a = 0; a < NPUSH && !rc; a++)
-			rc =
-			    add_grant(c->out, env, push_actions[a], arn.ptr, t);
+			rc = add_grant(c->out, env, EW_POLICY_ECR_LOGIN_ACTION,
+				       "*", t);
+		for (size_t a = 0; a < ew_policy_ecr_push_nactions && !rc; a++)
+			rc = add_grant(c->out, env,
+				       ew_policy_ecr_push_actions[a], arn.ptr,
+				       t);
 		ew_buf_release(&arn);
 	}
 	return rc;

@@ -9,6 +9,18 @@
 #include <string.h>
 #include <strings.h>
 
+const char *const ew_policy_ecr_push_actions[] = {
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+};
+const size_t ew_policy_ecr_push_nactions =
+    sizeof(ew_policy_ecr_push_actions) / sizeof(ew_policy_ecr_push_actions[0]);
+
 #define WEB_IDENTITY "sts:AssumeRoleWithWebIdentity"
 
 /* ---------------------------------------------------------- policies */

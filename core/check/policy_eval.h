@@ -29,6 +29,12 @@
 
 struct cJSON;
 
+/* What pushing an image to ECR needs (docs/github-facts.md): the login
+ * action on "*", and these on the repository's ARN. */
+#define EW_POLICY_ECR_LOGIN_ACTION "ecr:GetAuthorizationToken"
+extern const char *const ew_policy_ecr_push_actions[];
+extern const size_t ew_policy_ecr_push_nactions;
+
 enum ew_policy_grant {
 	EW_GRANT_NO,	      /* no Allow statement matches */
 	EW_GRANT_YES,	      /* an unconditional Allow matches, no Deny */

@@ -17,17 +17,6 @@
 
 #define WEB_IDENTITY "sts:AssumeRoleWithWebIdentity"
 
-static const char *const push_actions[] = {
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:BatchGetImage",
-    "ecr:CompleteLayerUpload",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:InitiateLayerUpload",
-    "ecr:PutImage",
-    "ecr:UploadLayerPart",
-};
-#define NPUSH (sizeof(push_actions) / sizeof(push_actions[0]))
-
 /* -------------------------------------------------------- AWS checks */
 
 void ew_doctor_check_credentials(struct ew_doctor_run *r)
@@ -936,7 +925,7 @@ static void policy_login(struct ew_doctor_run *r, const char *const *docs,
 {
 	enum ew_policy_grant g;
 
-	g = ew_policy_grants(docs, ndocs, "ecr:GetAuthorizationToken", "*");
+	g = ew_policy_grants(docs, ndocs, EW_POLICY_ECR_LOGIN_ACTION, "*");
 	if (g == EW_GRANT_YES)
 		ew_doctor_add(
 		    r, "policy-login", EW_DOCTOR_PASS, NULL,
@@ -980,8 +969,9 @@ static void policy_push(struct ew_doctor_run *r, const char *const *docs,
 
 	ew_buf_init(&missing);
 	ew_buf_init(&res);
-	for (size_t a = 0; a < NPUSH; a++) {
-		g = ew_policy_grants(docs, ndocs, push_actions[a], repo_arn);
+	for (size_t a = 0; a < ew_policy_ecr_push_nactions; a++) {
+		g = ew_policy_grants(docs, ndocs, ew_policy_ecr_push_actions[a],
+				     repo_arn);
 		if (g == EW_GRANT_YES)
 			continue;
 		if (g == EW_GRANT_CONDITIONAL) {
@@ -990,9 +980,10 @@ static void policy_push(struct ew_doctor_run *r, const char *const *docs,
 		}
 		denied = denied || g == EW_GRANT_DENIED;
 		ew_buf_printf(&missing, "%s%s", missing.len ? ", " : "",
-			      push_actions[a]);
+			      ew_policy_ecr_push_actions[a]);
 	}
-	ew_policy_allow_resources(&res, docs, ndocs, push_actions, NPUSH);
+	ew_policy_allow_resources(&res, docs, ndocs, ew_policy_ecr_push_actions,
+				  ew_policy_ecr_push_nactions);
 	if (missing.len)
 		ew_doctor_add(
 		    r, "policy-push", EW_DOCTOR_FAIL, "push-denied",
