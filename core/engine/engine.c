@@ -1098,6 +1098,11 @@ int ew_engine_apply(struct ew_engine *e, struct ew_error *err)
 		snprintf(e->result.account, sizeof(e->result.account), "%s",
 			 e->setup->account);
 
+	/* Without a front-end to ask (scripts), a check that could not read
+	 * what exists leaves the plan unknown: nothing is changed, not even
+	 * the steps that check does not guard. */
+	if (!e->observer.on_failure && first_failure(e, NULL))
+		return finish(e, err);
 	jobs = calloc(e->nsteps, sizeof(*jobs));
 	if (!jobs)
 		return ew_error_oom(err);

@@ -191,7 +191,8 @@ int ew_engine_plan(struct ew_engine *e, struct ew_error *err);
 /* Plan (if not done yet), then apply in dependency order.  Returns 0 when
  * every step ended DONE/UPDATED/UNCHANGED/SKIPPED, EW_ECANCEL when
  * cancelled or when on_failure chose abort, else (no on_failure: a
- * failure aborts the run) the first failure's code, err its error.
+ * failure aborts the run) the first failure's code, err its error;
+ * without on_failure, a failed check means nothing is applied at all.
  * After the writes, what was updated is read again: a step whose resource
  * another run changed meanwhile fails (EW_ERROR, naming what is there).
  * Offline engines cannot apply (EW_ENOCREDS). */
