@@ -374,6 +374,25 @@ void ew_github_sub_template_release(struct ew_github_sub_template *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The include_claim_keys strings of keys (an array, or anything else:
+ * none) into out->keys. */
+static int copy_keys(struct ew_github_sub_template *out, const cJSON *keys,
+		     struct ew_error *err)
+{
+	int n = cJSON_IsArray(keys) ? cJSON_GetArraySize(keys) : 0;
+
+	if (n > 0 && !(out->keys = calloc((size_t)n, sizeof(char *))))
+		return ew_error_oom(err);
+	for (const cJSON *k = n > 0 ? keys->child : NULL; k; k = k->next) {
+		if (!cJSON_IsString(k) || !k->valuestring)
+			continue;
+		if (!(out->keys[out->nkeys] = ew_strdup(k->valuestring)))
+			return ew_error_oom(err);
+		out->nkeys++;
+	}
+	return 0;
+}
+
 static int parse_template(struct ew_github_sub_template *out,
 			  const struct call *c,
 			  const struct ew_http_response *resp,
@@ -383,8 +402,7 @@ static int parse_template(struct ew_github_sub_template *out,
 	const cJSON *def = cJSON_GetObjectItemCaseSensitive(doc, "use_default");
 	const cJSON *keys =
 	    cJSON_GetObjectItemCaseSensitive(doc, "include_claim_keys");
-	const cJSON *k;
-	int rc = 0, n;
+	int rc = 0;
 
 	if (!cJSON_IsBool(def) ||
 	    (keys && !cJSON_IsArray(keys) && !cJSON_IsNull(keys))) {
@@ -397,20 +415,7 @@ static int parse_template(struct ew_github_sub_template *out,
 		goto done;
 	}
 	out->use_default = cJSON_IsTrue(def);
-	n = cJSON_IsArray(keys) ? cJSON_GetArraySize(keys) : 0;
-	if (n > 0 && !(out->keys = calloc((size_t)n, sizeof(char *)))) {
-		rc = ew_error_oom(err);
-		goto done;
-	}
-	for (k = cJSON_IsArray(keys) ? keys->child : NULL; k; k = k->next) {
-		if (!cJSON_IsString(k) || !k->valuestring)
-			continue;
-		if (!(out->keys[out->nkeys] = ew_strdup(k->valuestring))) {
-			rc = ew_error_oom(err);
-			goto done;
-		}
-		out->nkeys++;
-	}
+	rc = copy_keys(out, keys, err);
 done:
 	cJSON_Delete(doc);
 	return rc;
@@ -460,7 +465,7 @@ int ew_github_org_sub_template(struct ew_github_sub_template *out,
 	struct ew_buf url;
 	struct call c;
 	cJSON *doc = NULL;
-	const cJSON *keys, *k;
+	const cJSON *keys;
 	int rc, n;
 
 	memset(out, 0, sizeof(*out));
@@ -507,19 +512,7 @@ int ew_github_org_sub_template(struct ew_github_sub_template *out,
 				 owner);
 		goto done;
 	}
-	if (!(out->keys = calloc((size_t)n, sizeof(char *)))) {
-		rc = ew_error_oom(err);
-		goto done;
-	}
-	for (k = keys->child; k; k = k->next) {
-		if (!cJSON_IsString(k) || !k->valuestring)
-			continue;
-		if (!(out->keys[out->nkeys] = ew_strdup(k->valuestring))) {
-			rc = ew_error_oom(err);
-			goto done;
-		}
-		out->nkeys++;
-	}
+	rc = copy_keys(out, keys, err);
 done:
 	if (rc < 0 && out->status == EW_GITHUB_OK)
 		out->status = EW_GITHUB_NOT_ASKED;
